@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ekaci/sdk/Export.h"
+#include "ekaci/sdk/HostServices.h"
+#include "ekaci/sdk/PluginFactory.h"
+#include "ekaci/sdk/Result.h"
+#include "ekaci/sdk/Value.h"
+
+namespace ekaci::sdk {
+
+struct CachePushRequest {
+  std::vector<std::string> storePaths;  // output paths; the cache pushes their closure
+  std::string repository;               // "owner/name", for audit logs
+  std::string branch;
+};
+
+struct CachePushResult {
+  std::size_t pushed = 0;   // paths newly uploaded
+  std::size_t present = 0;  // paths the cache already had
+};
+
+// A binary cache the server pushes build results to.
+//
+// Threading: calls may come from several threads at once.
+// Contract (checked by the conformance suite): pushing the same paths twice succeeds and
+// the second push uploads nothing new; contains() reflects every successful push.
+class EKACI_SDK_API Cache {
+ public:
+  virtual ~Cache();
+  virtual Result<CachePushResult> push(const CachePushRequest& request) = 0;
+  // Which of these store paths the cache already holds (same order, same length).
+  virtual Result<std::vector<bool>> contains(const std::vector<std::string>& storePaths) = 0;
+  // The cache's address as shown to people, without credentials.
+  virtual std::string describe() const = 0;
+};
+
+
+}  // namespace ekaci::sdk
