@@ -21,7 +21,7 @@ struct HttpRequest {
   std::chrono::milliseconds timeout{30000};
 };
 
-struct HttpResponse {
+struct EKACI_SDK_API HttpResponse {
   int status = 0;
   HttpHeaders headers;
   std::string body;

@@ -3,10 +3,12 @@
 #include <cstdint>
 #include <string>
 
+#include "ekaci/sdk/Export.h"
+
 namespace ekaci::sdk {
 
 // Where a configuration value was written: file, 1-based line and column (0 when unknown).
-struct SourceLocation {
+struct EKACI_SDK_API SourceLocation {
   std::string file;
   std::uint32_t line = 0;
   std::uint32_t column = 0;

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <string>
+
+#include "ekaci/sdk/Setting.h"
+
+namespace ekaci::config {
+
+// Renders a settings schema for people: the documented defaults as a TOML file
+// (--print-default-config) and a Markdown reference (docs/CONFIG.md).
+class ConfigDocumentation {
+ public:
+  static std::string defaultToml(const sdk::SettingsSchema& schema);
+  static std::string markdownReference(const sdk::SettingsSchema& schema);
+};
+
+}  // namespace ekaci::config

@@ -1,0 +1,213 @@
+#include "kernel/config/ConfigLoader.h"
+
+#include <unistd.h>
+
+#include <set>
+
+#include "kernel/config/Diagnostics.h"
+#include "kernel/config/ServerSchema.h"
+#include "kernel/config/SettingsValidator.h"
+#include "kernel/config/TomlReader.h"
+
+namespace ekaci::config {
+namespace {
+
+std::optional<std::string> optionalString(const sdk::Value& table, std::string_view key) {
+  const sdk::Value* v = table.find(key);
+  if (v == nullptr || !v->isString()) return std::nullopt;
+  return v->asString();
+}
+
+std::optional<sdk::Secret> optionalSecret(const sdk::Value& table, std::string_view key) {
+  auto text = optionalString(table, key);
+  if (!text || text->empty()) return std::nullopt;
+  return sdk::Secret(std::move(*text));
+}
+
+const sdk::Value& sub(const sdk::Value& table, std::string_view key) {
+  static const sdk::Value kEmpty = sdk::Value::table();  // immutable
+  const sdk::Value* v = table.find(key);
+  return v != nullptr ? *v : kEmpty;
+}
+
+PermissionsConfig permissionsOf(const sdk::Value& block) {
+  const sdk::Value& p = sub(block, "permissions");
+  PermissionsConfig out;
+  if (const sdk::Value* allowAll = p.find("allow_all")) out.allowAll = allowAll->asBool();
+  out.allowedRepos = sub(p, "allowed_repos").asStringList();
+  out.allowedBranches = sub(p, "allowed_branches").asStringList();
+  return out;
+}
+
+void checkUniqueIds(const sdk::Value& list, const std::string& section, Diagnostics& diagnostics) {
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < list.items().size(); ++i) {
+    const sdk::Value* id = list.items()[i].find("id");
+    if (id == nullptr || !id->isString()) continue;
+    if (!seen.insert(id->asString()).second) {
+      diagnostics.add(sdk::ErrorCode::ConfigDuplicateId, id->location(), section + "[" + std::to_string(i) + "].id",
+                      "id '" + id->asString() + "' is used by another [[" + section + "]] block");
+    }
+  }
+}
+
+}  // namespace
+
+sdk::Result<std::pair<std::vector<std::string>, std::vector<std::string>>> ConfigLoader::peekPluginPaths(
+    const std::filesystem::path& file) {
+  auto root = TomlReader::readFile(file);
+  if (!root) return std::move(root).error();
+  auto list = [&](const char* key) {
+    std::vector<std::string> out;
+    if (const sdk::Value* v = root->find(key); v != nullptr && v->isArray()) {
+      for (const auto& item : v->items()) {
+        if (item.isString()) out.push_back(item.asString());
+      }
+    }
+    return out;
+  };
+  return std::make_pair(list("plugin_paths"), list("optional_plugin_paths"));
+}
+
+std::filesystem::path ConfigLoader::defaultPath() const {
+  if (auto explicitFile = environment_.nonEmpty("EKA_CI_CONFIG_FILE")) return *explicitFile;
+  std::filesystem::path base;
+  if (auto xdg = environment_.nonEmpty("XDG_CONFIG_HOME")) {
+    base = *xdg;
+  } else {
+    base = std::filesystem::path(environment_.nonEmpty("HOME").value_or("/")) / ".config";
+  }
+  return base / "ekaci" / "ekaci.toml";
+}
+
+std::filesystem::path ConfigLoader::dataHome() const {
+  if (auto xdg = environment_.nonEmpty("XDG_DATA_HOME")) return std::filesystem::path(*xdg) / "ekaci";
+  return std::filesystem::path(environment_.nonEmpty("HOME").value_or("/")) / ".local" / "share" / "ekaci";
+}
+
+sdk::Result<ServerConfig> ConfigLoader::load(const std::optional<std::filesystem::path>& explicitPath) const {
+  std::filesystem::path path = explicitPath ? *explicitPath : defaultPath();
+  std::error_code ec;
+  if (!explicitPath && !environment_.nonEmpty("EKA_CI_CONFIG_FILE") && !std::filesystem::exists(path, ec)) {
+    sdk::Value empty = sdk::Value::table();
+    empty.setLocation(sdk::SourceLocation{"(defaults)", 0, 0});
+    return build(std::move(empty), {});
+  }
+  auto root = TomlReader::readFile(path);
+  if (!root) return std::move(root).error();
+  return build(std::move(root).value(), path);
+}
+
+sdk::Result<ServerConfig> ConfigLoader::loadText(const std::string& text, const std::string& sourceName) const {
+  auto root = TomlReader::parse(text, sourceName);
+  if (!root) return std::move(root).error();
+  return build(std::move(root).value(), sourceName);
+}
+
+sdk::Result<ServerConfig> ConfigLoader::build(sdk::Value root, std::filesystem::path source) const {
+  Diagnostics diagnostics;
+  SettingsValidator validator(environment_, diagnostics);
+  validator.allowCredentialSources(pluginCredentialSources_);
+  validator.validateTable(ServerSchema::settings(), root, "");
+  checkUniqueIds(sub(root, "github_apps"), "github_apps", diagnostics);
+  checkUniqueIds(sub(root, "caches"), "caches", diagnostics);
+  checkUniqueIds(sub(root, "forges"), "forges", diagnostics);
+  if (!diagnostics.ok()) return diagnostics.toError();
+
+  ServerConfig config;
+  config.sourceFile = std::move(source);
+  const sdk::Value& web = sub(root, "web");
+  config.web.address = optionalString(web, "address").value_or("127.0.0.1");
+  config.web.port = static_cast<std::uint16_t>(sub(web, "port").asInteger());
+  config.web.allowedOrigins = sub(web, "allowed_origins").asStringList();
+  if (auto bundle = optionalString(web, "bundle_path")) config.web.bundlePath = *bundle;
+
+  const std::filesystem::path data = dataHome();
+  config.stateDir = optionalString(root, "state_dir").value_or(data.string());
+  config.dbPath = optionalString(root, "db_path").value_or((data / "sqlite.db").string());
+  config.logsDir = optionalString(root, "logs_dir").value_or((data / "build-logs").string());
+  if (auto socket = optionalString(root, "socket_path")) {
+    config.socketPath = *socket;
+  } else if (auto unixSocket = optionalString(sub(root, "unix"), "socket_path")) {
+    config.socketPath = *unixSocket;
+  } else if (auto runtime = environment_.nonEmpty("XDG_RUNTIME_DIR")) {
+    config.socketPath = std::filesystem::path(*runtime) / "ekaci.sock";
+  } else {
+    config.socketPath = std::filesystem::path(config.stateDir) / "ekaci.sock";
+  }
+
+  config.buildNoOutputTimeoutSeconds = sub(root, "build_no_output_timeout_seconds").asInteger();
+  config.buildMaxDurationSeconds = sub(root, "build_max_duration_seconds").asInteger();
+  config.graphLruCapacity = sub(root, "graph_lru_capacity").asInteger();
+  config.requireApproval = sub(root, "require_approval").asBool();
+  config.mergeQueueRequireApproval = sub(root, "merge_queue_require_approval").asBool();
+  config.defaultMergeMethod = sub(root, "default_merge_method").asString();
+  config.pluginPaths = sub(root, "plugin_paths").asStringList();
+  config.optionalPluginPaths = sub(root, "optional_plugin_paths").asStringList();
+
+  const sdk::Value& oauth = sub(root, "oauth");
+  config.oauth.clientId = optionalString(oauth, "client_id");
+  config.oauth.clientSecret = optionalSecret(oauth, "client_secret");
+  config.oauth.redirectUrl = optionalString(oauth, "redirect_url");
+  config.oauth.jwtSecret = optionalSecret(oauth, "jwt_secret");
+
+  const sdk::Value& security = sub(root, "security");
+  config.security.maxHookTimeoutSeconds = sub(security, "max_hook_timeout_seconds").asInteger();
+  config.security.auditHooks = sub(security, "audit_hooks").asBool();
+  config.security.webhookSecret = optionalSecret(security, "webhook_secret");
+  config.security.allowInsecureWebhooks = sub(security, "allow_insecure_webhooks").asBool();
+  config.security.allowPrivateCacheHosts = sub(security, "allow_private_cache_hosts").asBool();
+
+  for (const auto& block : sub(root, "github_apps").items()) {
+    GithubAppConfig app;
+    app.id = sub(block, "id").asString();
+    app.credentials = sub(block, "credentials");
+    if (block.find("credentials") == nullptr) app.credentials = sdk::Value();
+    app.permissions = permissionsOf(block);
+    app.location = block.location();
+    config.githubApps.push_back(std::move(app));
+  }
+  for (const auto& block : sub(root, "caches").items()) {
+    CacheConfig cache;
+    cache.id = sub(block, "id").asString();
+    cache.cacheType = sub(block, "cache_type").asString();
+    cache.destination = sub(block, "destination").asString();
+    cache.credentials = block.find("credentials") ? *block.find("credentials") : sdk::Value();
+    cache.permissions = permissionsOf(block);
+    cache.location = block.location();
+    config.caches.push_back(std::move(cache));
+  }
+  auto domains = [&](const char* key, const char* tokenEnv) {
+    std::vector<ForgeDomainConfig> out;
+    const auto& items = sub(root, key).items();
+    for (const auto& block : items) {
+      ForgeDomainConfig instance;
+      instance.domain = sub(block, "domain").asString();
+      instance.token = optionalSecret(block, "token");
+      // A single instance may take its token from the environment, as the manual documents.
+      if (!instance.token && items.size() == 1) {
+        if (auto env = environment_.nonEmpty(tokenEnv)) instance.token = sdk::Secret(*env);
+      }
+      out.push_back(std::move(instance));
+    }
+    return out;
+  };
+  config.giteaInstances = domains("gitea_instances", "GITEA_TOKEN");
+  config.gitlabInstances = domains("gitlab_instances", "GITLAB_TOKEN");
+  for (const auto& block : sub(root, "forges").items()) {
+    ForgeInstanceConfig forge;
+    forge.id = sub(block, "id").asString();
+    forge.type = sub(block, "type").asString();
+    forge.settings = block;
+    forge.settings.erase("id");
+    forge.settings.erase("type");
+    forge.location = block.location();
+    config.forges.push_back(std::move(forge));
+  }
+  const sdk::Value& rebuild = sub(root, "rebuild");
+  config.rebuild.maxRebuildCount = sub(rebuild, "max_rebuild_count").asInteger();
+  config.rebuild.skipPaths = sub(rebuild, "skip_paths").asStringList();
+  return config;
+}
+
+}  // namespace ekaci::config

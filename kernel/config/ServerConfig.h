@@ -1,0 +1,102 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ekaci/sdk/Secret.h"
+#include "ekaci/sdk/SourceLocation.h"
+#include "ekaci/sdk/Value.h"
+
+namespace ekaci::config {
+
+struct PermissionsConfig {
+  bool allowAll = true;
+  std::vector<std::string> allowedRepos;
+  std::vector<std::string> allowedBranches;
+};
+
+struct GithubAppConfig {
+  std::string id;
+  sdk::Value credentials;  // tagged block, Null when absent (GITHUB_APP_* fallback)
+  PermissionsConfig permissions;
+  sdk::SourceLocation location;
+};
+
+struct CacheConfig {
+  std::string id;
+  std::string cacheType;
+  std::string destination;
+  sdk::Value credentials;
+  PermissionsConfig permissions;
+  sdk::SourceLocation location;
+};
+
+struct ForgeInstanceConfig {
+  std::string id;
+  std::string type;
+  sdk::Value settings;  // the block without id and type, validated by the plugin's schema
+  sdk::SourceLocation location;
+};
+
+struct ForgeDomainConfig {
+  std::string domain;
+  std::optional<sdk::Secret> token;
+};
+
+struct WebConfig {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 3030;
+  std::vector<std::string> allowedOrigins;
+  std::optional<std::filesystem::path> bundlePath;
+};
+
+struct OAuthConfig {
+  std::optional<std::string> clientId;
+  std::optional<sdk::Secret> clientSecret;
+  std::optional<std::string> redirectUrl;
+  std::optional<sdk::Secret> jwtSecret;
+};
+
+struct SecurityConfig {
+  std::int64_t maxHookTimeoutSeconds = 300;
+  bool auditHooks = true;
+  std::optional<sdk::Secret> webhookSecret;
+  bool allowInsecureWebhooks = false;
+  bool allowPrivateCacheHosts = false;
+};
+
+struct RebuildConfig {
+  std::int64_t maxRebuildCount = 20000;
+  std::vector<std::string> skipPaths;
+};
+
+// The validated server configuration. Move-only: it holds secrets.
+struct ServerConfig {
+  std::filesystem::path sourceFile;  // empty when no file was read (all defaults)
+  WebConfig web;
+  std::filesystem::path dbPath;
+  std::filesystem::path logsDir;
+  std::filesystem::path socketPath;
+  std::filesystem::path stateDir;
+  std::int64_t buildNoOutputTimeoutSeconds = 1200;
+  std::int64_t buildMaxDurationSeconds = 14400;
+  std::int64_t graphLruCapacity = 100000;
+  bool requireApproval = false;
+  bool mergeQueueRequireApproval = false;
+  std::string defaultMergeMethod = "squash";
+  std::vector<std::string> pluginPaths;
+  std::vector<std::string> optionalPluginPaths;
+  OAuthConfig oauth;
+  SecurityConfig security;
+  std::vector<GithubAppConfig> githubApps;
+  std::vector<CacheConfig> caches;
+  std::vector<ForgeDomainConfig> giteaInstances;
+  std::vector<ForgeDomainConfig> gitlabInstances;
+  std::vector<ForgeInstanceConfig> forges;
+  RebuildConfig rebuild;
+};
+
+}  // namespace ekaci::config

@@ -1,0 +1,108 @@
+#include "kernel/config/ServerSchema.h"
+
+namespace ekaci::config {
+namespace {
+using namespace sdk::settings;
+
+sdk::Setting permissionsBlock(const std::string& what) {
+  return table("permissions",
+               {boolean("allow_all", true, "When true, allowed_repos and allowed_branches are ignored."),
+                stringList("allowed_repos", "Glob patterns of owner/repo that may use this " + what + "."),
+                stringList("allowed_branches", "Glob patterns of branches that may use this " + what + ".")},
+               "Repository and branch access control.");
+}
+
+sdk::Setting withEnv(sdk::Setting s, std::string env) {
+  s.envOverride = std::move(env);
+  return s;
+}
+
+sdk::Setting nullablePath(std::string name, std::string doc) {
+  return string(std::move(name), std::nullopt, std::move(doc));
+}
+
+}  // namespace
+
+const std::vector<std::string>& ServerSchema::documentedForgeTypes() {
+  static const std::vector<std::string> kTypes = {"github", "gitea", "gitlab"};
+  return kTypes;
+}
+
+sdk::SettingsSchema ServerSchema::settings() {
+  sdk::Setting forgeType = requiredString("type", "Forge plugin type: github, gitea, gitlab or a plugin's own type.");
+  sdk::Setting forges = tableList("forges",
+                                  {requiredString("id", "Instance id, referenced by repositories and logs."), forgeType},
+                                  "Forge instances served by forge plugins; other keys are the plugin's settings.");
+  forges.openTable = true;
+
+  sdk::Setting token = string("token", std::nullopt, "Access token. Prefer the environment variable.");
+  token.secret = true;
+
+  return {
+      table("web",
+            {string("address", "127.0.0.1", "IPv4 address the HTTP server binds to."),
+             integer("port", 3030, 0, 65535, "TCP port the HTTP server binds to (0: any free port)."),
+             stringList("allowed_origins", "CORS allow-list of http:// or https:// origins."),
+             nullablePath("bundle_path", "Optional path to a pre-built web UI bundle.")},
+            "HTTP API, webhooks and /metrics."),
+      table("unix", {nullablePath("socket_path", "Unix socket for the ekaci CLI (same as top-level socket_path).")},
+            "Unix-domain-socket settings used by the CLI client."),
+      nullablePath("db_path", "SQLite database. Default: $XDG_DATA_HOME/ekaci/sqlite.db."),
+      nullablePath("logs_dir", "Build logs. Default: $XDG_DATA_HOME/ekaci/build-logs."),
+      nullablePath("socket_path", "Unix socket for the ekaci CLI. Default: $XDG_RUNTIME_DIR/ekaci.sock."),
+      nullablePath("state_dir", "Checkouts and plugin state. Default: $XDG_DATA_HOME/ekaci."),
+      integer("build_no_output_timeout_seconds", 1200, 30, 86400,
+              "A build printing nothing for this long is considered hung and killed."),
+      integer("build_max_duration_seconds", 14400, 60, 604800, "Hard upper bound on one build's wall-clock time."),
+      withEnv(integer("graph_lru_capacity", 100000, 1, 1'000'000'000,
+                      "Capacity of the in-memory derivation graph, in nodes."),
+              "EKA_CI_GRAPH_LRU_CAPACITY"),
+      withEnv(boolean("require_approval", false, "Require maintainer approval before building external PRs."),
+              "EKA_CI_REQUIRE_APPROVAL"),
+      boolean("merge_queue_require_approval", false, "Require approval before building merge-queue entries."),
+      choice("default_merge_method", {"merge", "squash", "rebase"}, "squash",
+             "Merge method of the @eka-ci merge comment command."),
+      stringList("plugin_paths", "Extra plugin files or directories (*.so) to load; a failure stops start-up."),
+      stringList("optional_plugin_paths", "Plugin files or directories whose load failures are logged and skipped."),
+      table("oauth",
+            {withEnv(string("client_id", std::nullopt, "GitHub OAuth client id."), "GITHUB_OAUTH_CLIENT_ID"),
+             secretString("client_secret", "GITHUB_OAUTH_CLIENT_SECRET", "GitHub OAuth client secret."),
+             withEnv(string("redirect_url", std::nullopt, "OAuth callback URL."), "GITHUB_OAUTH_REDIRECT_URL"),
+             secretString("jwt_secret", "JWT_SECRET", "JWT signing secret; random per start when unset.")},
+            "OAuth settings for the web UI."),
+      table("security",
+            {integer("max_hook_timeout_seconds", 300, 1, 86400, "Wall-clock cap of any post-build hook."),
+             boolean("audit_hooks", true, "Emit an audit log record every time a hook runs."),
+             secretString("webhook_secret", "WEBHOOK_SECRET,GITHUB_WEBHOOK_SECRET",
+                          "Webhook HMAC secret for all forges."),
+             withEnv(boolean("allow_insecure_webhooks", false, "Start without a webhook secret (development only)."),
+                     "EKACI_ALLOW_INSECURE_WEBHOOKS"),
+             withEnv(boolean("allow_private_cache_hosts", false,
+                             "Allow cache destinations on private or loopback addresses."),
+                     "EKACI_ALLOW_PRIVATE_CACHE_HOSTS")},
+            "Security-related settings."),
+      tableList("github_apps",
+                {requiredString("id", "App identifier used in logs and permission lookups."),
+                 credentials("credentials", false, "Where GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY come from."),
+                 permissionsBlock("GitHub App")},
+                "GitHub Apps the server authenticates as."),
+      tableList("caches",
+                {requiredString("id", "Cache id referenced from .ekaci/config.json."),
+                 choice("cache_type", {"nix-copy", "cachix", "attic"}, std::nullopt, "Backend type."),
+                 requiredString("destination", "Destination URL or cache name."),
+                 credentials("credentials", false, "Credentials for the backend."), permissionsBlock("cache")},
+                "Binary caches the server may push to."),
+      tableList("gitea_instances", {requiredString("domain", "Gitea domain, without protocol."), token},
+                "Gitea instances (token also from GITEA_TOKEN)."),
+      tableList("gitlab_instances", {requiredString("domain", "GitLab domain, without protocol."), token},
+                "GitLab instances (token also from GITLAB_TOKEN)."),
+      forges,
+      table("rebuild",
+            {integer("max_rebuild_count", 20000, 0, 100'000'000,
+                     "Above this many rebuilds a PR is 'wide' and per-package builds are skipped."),
+             stringList("skip_paths", "Globs: PRs touching only these paths skip rebuild evaluation.")},
+            "Rebuild detection."),
+  };
+}
+
+}  // namespace ekaci::config

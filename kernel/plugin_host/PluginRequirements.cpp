@@ -1,0 +1,103 @@
+#include "kernel/plugin_host/PluginRequirements.h"
+
+#include <algorithm>
+
+#include "kernel/config/CredentialTags.h"
+#include "kernel/config/Environment.h"
+#include "kernel/config/ServerSchema.h"
+#include "kernel/config/SettingsValidator.h"
+#include "kernel/config/Suggestion.h"
+
+namespace ekaci::plugin_host {
+namespace {
+
+std::string listOf(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out.empty() ? "none" : out;
+}
+
+void requireForge(const std::string& type, const std::string& why, const sdk::SourceLocation& where,
+                  const std::string& key, const PluginRegistry& registry, config::Diagnostics& out) {
+  if (registry.forge(type) != nullptr) return;
+  out.add(sdk::ErrorCode::ConfigPluginUnavailable, where, key,
+          why + " needs the '" + type + "' forge plugin, which is not loaded (loaded forge plugins: " +
+              listOf(registry.types(sdk::PluginKind::Forge)) + ")");
+}
+
+void checkCredentials(const sdk::Value& block, const std::string& key, const PluginRegistry& registry,
+                      config::Diagnostics& out) {
+  if (block.isNull()) return;
+  std::string tag = block.isString() ? block.asString() : (block.size() == 1 ? block.keys().front() : "");
+  const auto* documented = config::CredentialTags::find(tag);
+  const std::string type = documented != nullptr ? documented->canonical : tag;
+  const sdk::CredentialSourceFactory* factory = registry.credentialSource(type);
+  if (factory == nullptr) {
+    out.add(sdk::ErrorCode::ConfigPluginUnavailable, block.location(), key,
+            "credential source '" + tag + "' is not available: no loaded plugin provides it (available: " +
+                listOf(registry.types(sdk::PluginKind::CredentialSource)) + ")");
+    return;
+  }
+  if (!block.isTable()) return;
+  sdk::Value settings = block.items().front();
+  config::Environment none;
+  config::SettingsValidator(none, out).validateTable(factory->settings(), settings, key + "." + tag);
+}
+
+}  // namespace
+
+config::Diagnostics PluginRequirements::check(const config::ServerConfig& config, const PluginRegistry& registry) {
+  config::Diagnostics out;
+  for (std::size_t i = 0; i < config.forges.size(); ++i) {
+    const auto& forge = config.forges[i];
+    const std::string key = "forges[" + std::to_string(i) + "]";
+    const sdk::ForgeFactory* factory = registry.forge(forge.type);
+    if (factory == nullptr) {
+      auto known = registry.types(sdk::PluginKind::Forge);
+      for (const auto& t : config::ServerSchema::documentedForgeTypes()) {
+        if (std::find(known.begin(), known.end(), t) == known.end()) known.push_back(t);
+      }
+      const bool documented = std::find(config::ServerSchema::documentedForgeTypes().begin(),
+                                        config::ServerSchema::documentedForgeTypes().end(),
+                                        forge.type) != config::ServerSchema::documentedForgeTypes().end();
+      if (documented) {
+        requireForge(forge.type, "forge '" + forge.id + "'", forge.location, key + ".type", registry, out);
+      } else {
+        out.add(sdk::ErrorCode::ConfigUnknownPluginType, forge.location, key + ".type",
+                "unknown forge type '" + forge.type + "'" + config::Suggestion::hint(forge.type, known));
+      }
+      continue;
+    }
+    sdk::Value settings = forge.settings;
+    config::Environment none;
+    config::SettingsValidator(none, out).validateTable(factory->settings(), settings, key);
+  }
+  for (std::size_t i = 0; i < config.githubApps.size(); ++i) {
+    const auto& app = config.githubApps[i];
+    const std::string key = "github_apps[" + std::to_string(i) + "]";
+    requireForge("github", "GitHub App '" + app.id + "'", app.location, key, registry, out);
+    checkCredentials(app.credentials, key + ".credentials", registry, out);
+  }
+  if (!config.giteaInstances.empty()) {
+    requireForge("gitea", "gitea_instances", sdk::SourceLocation{config.sourceFile.string(), 0, 0}, "gitea_instances",
+                 registry, out);
+  }
+  if (!config.gitlabInstances.empty()) {
+    requireForge("gitlab", "gitlab_instances", sdk::SourceLocation{config.sourceFile.string(), 0, 0},
+                 "gitlab_instances", registry, out);
+  }
+  for (std::size_t i = 0; i < config.caches.size(); ++i) {
+    const auto& cache = config.caches[i];
+    const std::string key = "caches[" + std::to_string(i) + "]";
+    if (registry.cache(cache.cacheType) == nullptr) {
+      out.add(sdk::ErrorCode::ConfigPluginUnavailable, cache.location, key + ".cache_type",
+              "cache '" + cache.id + "' needs the '" + cache.cacheType +
+                  "' cache plugin, which is not loaded (loaded cache plugins: " +
+                  listOf(registry.types(sdk::PluginKind::Cache)) + ")");
+    }
+    checkCredentials(cache.credentials, key + ".credentials", registry, out);
+  }
+  return out;
+}
+
+}  // namespace ekaci::plugin_host

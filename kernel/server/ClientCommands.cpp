@@ -1,0 +1,46 @@
+#include "kernel/server/ClientCommands.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <sstream>
+
+namespace ekaci::server {
+
+std::string ClientCommands::errorResponse(sdk::ErrorCode code, const std::string& message) {
+  Poco::JSON::Object::Ptr error = new Poco::JSON::Object;
+  error->set("code", static_cast<int>(code));
+  error->set("name", std::string(sdk::errorCodeName(code)));
+  error->set("message", message);
+  Poco::JSON::Object root;
+  root.set("ok", false);
+  root.set("error", error);
+  std::ostringstream out;
+  root.stringify(out);
+  return out.str();
+}
+
+std::string ClientCommands::handle(const std::string& request) const {
+  std::string command;
+  try {
+    Poco::JSON::Parser parser;
+    auto parsed = parser.parse(request);
+    auto object = parsed.extract<Poco::JSON::Object::Ptr>();
+    if (object.isNull() || !object->has("command") || !object->get("command").isString()) {
+      return errorResponse(sdk::ErrorCode::ProtocolMalformed, "a request is a JSON object with a string 'command'");
+    }
+    command = object->getValue<std::string>("command");
+  } catch (const Poco::Exception& e) {
+    return errorResponse(sdk::ErrorCode::ProtocolMalformed, "request is not valid JSON: " + e.message());
+  } catch (const std::exception&) {
+    return errorResponse(sdk::ErrorCode::ProtocolMalformed, "a request is a JSON object with a string 'command'");
+  }
+  logger_.debug("client command", {{"command", command}});
+  if (command == "ping") return R"({"ok":true,"result":{"pong":true}})";
+  if (command == "status") return R"({"ok":true,"result":)" + status_.statusJson() + "}";
+  if (command == "plugins") return R"({"ok":true,"result":)" + status_.pluginsJson() + "}";
+  return errorResponse(sdk::ErrorCode::ProtocolUnknownCommand,
+                       "unknown command '" + command.substr(0, 64) + "' (known: ping, status, plugins)");
+}
+
+}  // namespace ekaci::server

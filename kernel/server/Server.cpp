@@ -1,0 +1,135 @@
+#include "kernel/server/Server.h"
+
+#include <sys/stat.h>
+
+#include "ekaci/sdk/Version.h"
+#include "kernel/config/ConfigLoader.h"
+#include "kernel/plugin_host/PluginRequirements.h"
+#include "kernel/storage/SqliteStorage.h"
+
+namespace ekaci::server {
+
+Server::Server(services::Logging& logging)
+    : logging_(logging), logger_(logging.logger("server")), started_(std::chrono::steady_clock::now()) {}
+
+Server::~Server() { stop(); }
+
+sdk::Result<std::unique_ptr<Server>> Server::prepare(ServerOptions options, services::Logging& logging) {
+  std::unique_ptr<Server> server(new Server(logging));
+  config::ConfigLoader loader(options.environment);
+  const std::filesystem::path configFile = options.configPath.value_or(loader.defaultPath());
+
+  // Plugins first: their settings and credential sources are part of what the
+  // configuration may say.
+  std::vector<std::string> pluginPaths, optionalPaths;
+  std::error_code ec;
+  if (options.configPath || std::filesystem::exists(configFile, ec)) {
+    auto peeked = config::ConfigLoader::peekPluginPaths(configFile);
+    if (!peeked) return std::move(peeked).error();
+    pluginPaths = peeked->first;
+    optionalPaths = peeked->second;
+  }
+  const auto bundled = plugin_host::PluginHost::bundledPluginDirectory(options.executable);
+  if (std::filesystem::is_directory(bundled, ec)) {
+    if (auto loaded = server->plugins_.loadPath(bundled, false); !loaded) return std::move(loaded).error();
+  } else {
+    server->logger_->warn("no bundled plugin directory", {{"path", bundled.string()}});
+  }
+  for (const auto& path : pluginPaths) {
+    if (auto loaded = server->plugins_.loadPath(path, false); !loaded) return std::move(loaded).error();
+  }
+  for (const auto& path : optionalPaths) (void)server->plugins_.loadPath(path, true);
+  for (const auto& skipped : server->plugins_.skipped()) {
+    server->logger_->warn("optional plugin skipped", {{"file", skipped.file.string()}, {"error", skipped.error.describe()}});
+  }
+
+  loader.allowCredentialSources(server->plugins_.registry().types(sdk::PluginKind::CredentialSource));
+  auto config = loader.load(options.configPath);
+  if (!config) return std::move(config).error();
+  server->config_ = std::move(config).value();
+
+  config::Diagnostics requirements = plugin_host::PluginRequirements::check(server->config_, server->plugins_.registry());
+  const bool forgesConfigured = !server->config_.forges.empty() || !server->config_.githubApps.empty() ||
+                                !server->config_.giteaInstances.empty() || !server->config_.gitlabInstances.empty();
+  if (forgesConfigured && !server->config_.security.webhookSecret && !server->config_.security.allowInsecureWebhooks) {
+    requirements.add(sdk::ErrorCode::ConfigMissingKey, sdk::SourceLocation{server->config_.sourceFile.string(), 0, 0},
+                     "security.webhook_secret",
+                     "forges are configured but no webhook secret is set (security.webhook_secret, WEBHOOK_SECRET or "
+                     "GITHUB_WEBHOOK_SECRET); set allow_insecure_webhooks = true only for local development");
+  }
+  if (!requirements.ok()) return requirements.toError();
+
+  for (const auto& plugin : server->plugins_.loaded()) {
+    server->logger_->info("plugin loaded",
+                          {{"name", plugin.name}, {"version", plugin.version}, {"file", plugin.file.string()}});
+  }
+  server->services_ = std::make_unique<services::ServiceHub>(logging, server->plugins_.registry(), server->config_.stateDir);
+  return server;
+}
+
+void Server::buildRoutes() {
+  router_.add("GET", "/health", [](const HttpExchange&) {
+    return HttpReply::json(200, R"({"status":"ok","version":")" EKACI_SDK_VERSION R"("})");
+  });
+  router_.add("GET", "/metrics", [this](const HttpExchange&) {
+    HttpReply reply;
+    reply.contentType = "text/plain; version=0.0.4; charset=utf-8";
+    reply.body = services_->metrics().render();
+    return reply;
+  });
+  router_.add("GET", "/v1/status", [this](const HttpExchange&) { return HttpReply::json(200, status_->statusJson()); });
+  router_.add("GET", "/v1/plugins", [this](const HttpExchange&) { return HttpReply::json(200, status_->pluginsJson()); });
+}
+
+sdk::Result<void> Server::run() {
+  std::error_code ec;
+  for (const auto& dir : {config_.stateDir, config_.logsDir}) {
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return sdk::Error(sdk::ErrorCode::IoError, "cannot create " + dir.string() + ": " + ec.message());
+  }
+  auto storage = storage::SqliteStorage::open(config_.dbPath);
+  if (!storage) return std::move(storage).error();
+  storage_ = std::move(storage).value();
+  logger_->info("database ready", {{"database", storage_->describe()},
+                                   {"schema_version", std::to_string(storage_->schemaVersion())}});
+
+  auto& metrics = services_->metrics();
+  metrics.gauge("build_info", "Build information; the value is always 1.", {{"version", EKACI_SDK_VERSION}}).set(1);
+  metrics.gauge("plugins_loaded", "Plugins loaded at start-up.", {})
+      .set(static_cast<double>(plugins_.loaded().size()));
+  metrics.gauge("graph_cache_capacity", "Configured capacity of the derivation graph, in nodes.", {})
+      .set(static_cast<double>(config_.graphLruCapacity));
+
+  status_ = std::make_unique<StatusService>(config_, plugins_, *storage_, started_);
+  commands_ = std::make_unique<ClientCommands>(*status_, *logger_);
+  buildRoutes();
+
+  httpLogger_ = logging_.logger("http");
+  http_ = std::make_unique<HttpServer>(router_, *httpLogger_, metrics, HttpServer::Limits{});
+  if (auto started = http_->start(config_.web.address, config_.web.port); !started) return started;
+  status_->setHttpPort(http_->port());
+
+  socketLogger_ = logging_.logger("socket");
+  socket_ = std::make_unique<UnixSocketServer>(
+      config_.socketPath, [this](const std::string& request) { return commands_->handle(request); }, *socketLogger_,
+      UnixSocketServer::Limits{});
+  if (auto started = socket_->start(); !started) return started;
+  logger_->info("eka-ci server ready", {{"version", EKACI_SDK_VERSION},
+                                        {"http", config_.web.address + ":" + std::to_string(http_->port())},
+                                        {"socket", config_.socketPath.string()}});
+  return sdk::success();
+}
+
+void Server::stop() {
+  if (!logger_) return;
+  const bool wasRunning = http_ || socket_;
+  if (socket_) socket_->stop();
+  if (http_) http_->stop();
+  socket_.reset();
+  http_.reset();
+  storage_.reset();  // checkpoints the WAL and closes the database
+  if (wasRunning) logger_->info("eka-ci server stopped");
+  logging_.flush();
+}
+
+}  // namespace ekaci::server

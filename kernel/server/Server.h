@@ -1,0 +1,65 @@
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include "ekaci/sdk/Result.h"
+#include "kernel/config/Environment.h"
+#include "kernel/config/ServerConfig.h"
+#include "kernel/plugin_host/PluginHost.h"
+#include "kernel/server/ClientCommands.h"
+#include "kernel/server/HttpServer.h"
+#include "kernel/server/Router.h"
+#include "kernel/server/StatusService.h"
+#include "kernel/server/UnixSocketServer.h"
+#include "kernel/services/Logging.h"
+#include "kernel/services/ServiceHub.h"
+#include "kernel/storage/Storage.h"
+
+namespace ekaci::server {
+
+struct ServerOptions {
+  std::optional<std::filesystem::path> configPath;
+  std::filesystem::path executable;  // locates the bundled plugin directory
+  config::Environment environment;
+};
+
+// The composition root of eka-ci-server. prepare() reads the configuration, loads plugins
+// and checks that the configuration and plugins agree (all --check-config needs); run()
+// opens the database and starts the HTTP and socket listeners; stop() drains and closes
+// everything in reverse order.
+class Server {
+ public:
+  static sdk::Result<std::unique_ptr<Server>> prepare(ServerOptions options, services::Logging& logging);
+  ~Server();
+
+  sdk::Result<void> run();
+  void stop();
+
+  const config::ServerConfig& config() const noexcept { return config_; }
+  const plugin_host::PluginHost& plugins() const noexcept { return plugins_; }
+  std::uint16_t httpPort() const noexcept { return http_ ? http_->port() : 0; }
+
+ private:
+  explicit Server(services::Logging& logging);
+  void buildRoutes();
+
+  services::Logging& logging_;
+  std::unique_ptr<sdk::Logger> logger_;
+  std::chrono::steady_clock::time_point started_;
+  plugin_host::PluginHost plugins_;
+  config::ServerConfig config_;
+  std::unique_ptr<services::ServiceHub> services_;
+  std::unique_ptr<storage::Storage> storage_;
+  std::unique_ptr<StatusService> status_;
+  std::unique_ptr<ClientCommands> commands_;
+  Router router_;
+  std::unique_ptr<sdk::Logger> httpLogger_;
+  std::unique_ptr<HttpServer> http_;
+  std::unique_ptr<sdk::Logger> socketLogger_;
+  std::unique_ptr<UnixSocketServer> socket_;
+};
+
+}  // namespace ekaci::server

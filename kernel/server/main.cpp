@@ -1,0 +1,156 @@
+// eka-ci-server: the long-running CI server.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "ekaci/sdk/ErrorCode.h"
+#include "ekaci/sdk/Version.h"
+#include "kernel/config/ConfigDocumentation.h"
+#include "kernel/config/ServerSchema.h"
+#include "kernel/server/Server.h"
+#include "kernel/services/LogFilter.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(Usage: eka-ci-server [options]
+
+Runs the eka-ci server: HTTP API, webhooks and /metrics on [web] address:port, and the
+Unix socket the ekaci CLI talks to.
+
+Options:
+  -c, --config FILE          Configuration file (default: $EKA_CI_CONFIG_FILE, else
+                             $XDG_CONFIG_HOME/ekaci/ekaci.toml; missing default = all defaults)
+      --check-config         Load plugins, validate the configuration, report every problem, exit
+      --print-default-config Print ekaci.toml with every documented default, exit
+      --print-config-reference  Print the configuration reference (Markdown), exit
+      --list-error-codes     Print the stable error codes (Markdown), exit
+      --listen-info FILE     Once ready, write "http=ADDRESS:PORT" and "socket=PATH" to FILE
+      --version              Print the version, exit
+  -h, --help                 Show this help
+
+Environment:
+  EKACI_LOG (or RUST_LOG)    Log filter, e.g. "info" or "storage=debug,plugin_host=debug,warn"
+
+Exit status: 0 clean shutdown, 1 runtime failure, 2 usage or configuration error.
+)";
+
+std::filesystem::path selfExecutable(const char* argv0) {
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::filesystem::absolute(argv0) : self;
+}
+
+void printErrorCodes() {
+  std::cout << "| code | name | meaning |\n|---|---|---|\n";
+  for (const auto& info : ekaci::sdk::errorCodeTable()) {
+    std::cout << "| E" << static_cast<int>(info.code) << " | `" << info.name << "` | " << info.meaning << " |\n";
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::optional<std::filesystem::path> configPath;
+  std::optional<std::filesystem::path> listenInfo;
+  bool checkOnly = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto next = [&]() -> std::optional<std::string> {
+      if (i + 1 >= argc) {
+        std::cerr << "eka-ci-server: " << arg << " needs a value\n";
+        return std::nullopt;
+      }
+      return std::string(argv[++i]);
+    };
+    if (arg == "-h" || arg == "--help") {
+      std::cout << kUsage;
+      return 0;
+    } else if (arg == "--version") {
+      std::cout << "eka-ci-server " << EKACI_SDK_VERSION << "\n";
+      return 0;
+    } else if (arg == "--print-default-config") {
+      std::cout << ekaci::config::ConfigDocumentation::defaultToml(ekaci::config::ServerSchema::settings());
+      return 0;
+    } else if (arg == "--print-config-reference") {
+      std::cout << ekaci::config::ConfigDocumentation::markdownReference(ekaci::config::ServerSchema::settings());
+      return 0;
+    } else if (arg == "--list-error-codes") {
+      printErrorCodes();
+      return 0;
+    } else if (arg == "--check-config") {
+      checkOnly = true;
+    } else if (arg == "-c" || arg == "--config" || arg == "--config-file") {
+      auto value = next();
+      if (!value) return 2;
+      configPath = *value;
+    } else if (arg == "--listen-info") {
+      auto value = next();
+      if (!value) return 2;
+      listenInfo = *value;
+    } else {
+      std::cerr << "eka-ci-server: unknown option '" << arg << "'\n\n" << kUsage;
+      return 2;
+    }
+  }
+
+  auto environment = ekaci::config::Environment::fromProcess();
+  const std::string logSpec = environment.nonEmpty("EKACI_LOG").value_or(environment.nonEmpty("RUST_LOG").value_or("info"));
+  auto filter = ekaci::services::LogFilter::parse(logSpec);
+  if (!filter) {
+    std::cerr << "eka-ci-server: EKACI_LOG: " << filter.error().message() << "\n";
+    return 2;
+  }
+  ekaci::services::Logging logging(*filter);
+
+  // Signals are taken synchronously by this thread; block them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  ekaci::server::ServerOptions options{configPath, selfExecutable(argv[0]), environment};
+  auto server = ekaci::server::Server::prepare(std::move(options), logging);
+  if (!server) {
+    // Configuration diagnostics already carry file:line: code for every entry.
+    const int code = static_cast<int>(server.error().code());
+    const bool diagnostics = code >= 2000 && code < 3000;
+    std::cerr << "eka-ci-server: configuration rejected:\n"
+              << (diagnostics ? server.error().message() : server.error().describe()) << "\n";
+    return 2;
+  }
+  if (checkOnly) {
+    std::cout << "configuration OK: "
+              << ((*server)->config().sourceFile.empty() ? std::string("(defaults)") : (*server)->config().sourceFile.string())
+              << " (" << (*server)->plugins().loaded().size() << " plugins loaded)\n";
+    return 0;
+  }
+  if (auto running = (*server)->run(); !running) {
+    std::cerr << "eka-ci-server: cannot start: " << running.error().describe() << "\n";
+    (*server)->stop();
+    return 1;
+  }
+  if (listenInfo) {
+    std::filesystem::path temporary = *listenInfo;
+    temporary += ".tmp";
+    {
+      std::ofstream out(temporary);
+      out << "http=" << (*server)->config().web.address << ":" << (*server)->httpPort() << "\n"
+          << "socket=" << (*server)->config().socketPath.string() << "\n";
+    }
+    std::filesystem::rename(temporary, *listenInfo);  // atomic: readers never see half a file
+  }
+
+  int received = 0;
+  while (sigwait(&signals, &received) != 0) {
+  }
+  std::cerr << "eka-ci-server: received " << strsignal(received) << ", shutting down\n";
+  (*server)->stop();
+  return 0;
+}

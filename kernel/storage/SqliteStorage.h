@@ -1,0 +1,61 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+
+#include "kernel/storage/Storage.h"
+
+namespace Poco::Data {
+class Session;
+}
+
+namespace ekaci::storage {
+
+// Storage on SQLite through Poco::Data: WAL journal, foreign keys on, a 5 s busy timeout,
+// migrations applied at open inside one transaction. One connection guarded by a mutex.
+class SqliteStorage : public Storage {
+ public:
+  // Opens (creating the file and its directory) and migrates. Refuses a database whose
+  // schema is newer than this binary knows (StorageSchemaTooNew).
+  static sdk::Result<std::unique_ptr<SqliteStorage>> open(const std::filesystem::path& path);
+  ~SqliteStorage() override;
+
+  int schemaVersion() override;
+  std::string describe() const override { return "sqlite:" + path_.string(); }
+  std::string journalMode();
+  bool foreignKeysEnabled();
+
+  sdk::Result<std::int64_t> upsertRepository(const RepositoryRecord& repository) override;
+  sdk::Result<std::int64_t> upsertCommit(std::int64_t repositoryId, const std::string& sha) override;
+  sdk::Result<std::int64_t> upsertPullRequest(const PullRequestRecord& pullRequest) override;
+  sdk::Result<std::optional<PullRequestRecord>> findPullRequest(std::int64_t repositoryId, std::int64_t number) override;
+  sdk::Result<std::int64_t> createJobset(const JobsetRecord& jobset) override;
+  sdk::Result<std::optional<JobsetRecord>> findJobset(std::int64_t commitId, const std::string& jobName) override;
+  sdk::Result<void> finishJobset(std::int64_t jobsetId, EvalState state, const std::string& error,
+                                 std::int64_t attributes, std::int64_t evalErrors) override;
+  sdk::Result<std::vector<std::int64_t>> upsertDrvs(const std::vector<DrvRecord>& drvs) override;
+  sdk::Result<std::optional<DrvRecord>> findDrv(const std::string& drvPath) override;
+  sdk::Result<void> insertDrvReferences(const std::vector<std::pair<std::int64_t, std::int64_t>>& edges) override;
+  sdk::Result<std::vector<std::int64_t>> referencesOf(std::int64_t drvId) override;
+  sdk::Result<std::vector<std::int64_t>> referrersOf(std::int64_t drvId) override;
+  sdk::Result<void> insertJobs(std::int64_t jobsetId, const std::vector<JobRecord>& jobs) override;
+  sdk::Result<std::vector<JobRecord>> jobsOf(std::int64_t jobsetId) override;
+  sdk::Result<std::int64_t> recordBuildEvent(const BuildEventRecord& event) override;
+  sdk::Result<std::vector<BuildEventRecord>> buildEvents(std::int64_t drvId) override;
+  sdk::Result<std::int64_t> enqueueOutbox(const OutboxMessage& message) override;
+  sdk::Result<std::vector<OutboxMessage>> dueOutbox(std::int64_t now, std::size_t limit) override;
+  sdk::Result<void> markOutboxDelivered(std::int64_t id, std::int64_t at) override;
+  sdk::Result<void> markOutboxFailed(std::int64_t id, const std::string& error, std::int64_t nextAttemptAt) override;
+  sdk::Result<StorageCounts> counts() override;
+
+ private:
+  SqliteStorage(std::filesystem::path path, std::unique_ptr<Poco::Data::Session> session);
+  sdk::Result<void> migrate();
+
+  std::filesystem::path path_;
+  std::mutex mutex_;
+  std::unique_ptr<Poco::Data::Session> session_;
+};
+
+}  // namespace ekaci::storage

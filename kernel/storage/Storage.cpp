@@ -1,0 +1,7 @@
+#include "kernel/storage/Storage.h"
+
+namespace ekaci::storage {
+
+Storage::~Storage() = default;
+
+}  // namespace ekaci::storage

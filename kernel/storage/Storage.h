@@ -1,0 +1,61 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ekaci/sdk/Result.h"
+#include "kernel/storage/StorageRecords.h"
+
+namespace ekaci::storage {
+
+// Everything the kernel stores, as operations on rows rather than SQL, so that a
+// PostgreSQL implementation can stand in without touching callers. Batched operations take
+// whole vectors and run in one transaction.
+//
+// Threading: implementations are safe to call from any thread.
+class Storage {
+ public:
+  virtual ~Storage();
+
+  virtual int schemaVersion() = 0;
+  virtual std::string describe() const = 0;  // "sqlite:/var/lib/ekaci/sqlite.db"
+
+  virtual sdk::Result<std::int64_t> upsertRepository(const RepositoryRecord& repository) = 0;
+  virtual sdk::Result<std::int64_t> upsertCommit(std::int64_t repositoryId, const std::string& sha) = 0;
+  virtual sdk::Result<std::int64_t> upsertPullRequest(const PullRequestRecord& pullRequest) = 0;
+  virtual sdk::Result<std::optional<PullRequestRecord>> findPullRequest(std::int64_t repositoryId,
+                                                                         std::int64_t number) = 0;
+
+  virtual sdk::Result<std::int64_t> createJobset(const JobsetRecord& jobset) = 0;
+  virtual sdk::Result<std::optional<JobsetRecord>> findJobset(std::int64_t commitId, const std::string& jobName) = 0;
+  virtual sdk::Result<void> finishJobset(std::int64_t jobsetId, EvalState state, const std::string& error,
+                                         std::int64_t attributes, std::int64_t evalErrors) = 0;
+
+  // Inserts or updates derivations (keyed by drv path) and their outputs; returns their
+  // ids in the order given.
+  virtual sdk::Result<std::vector<std::int64_t>> upsertDrvs(const std::vector<DrvRecord>& drvs) = 0;
+  virtual sdk::Result<std::optional<DrvRecord>> findDrv(const std::string& drvPath) = 0;
+  // (referrer, reference) pairs; existing pairs are ignored.
+  virtual sdk::Result<void> insertDrvReferences(const std::vector<std::pair<std::int64_t, std::int64_t>>& edges) = 0;
+  virtual sdk::Result<std::vector<std::int64_t>> referencesOf(std::int64_t drvId) = 0;
+  virtual sdk::Result<std::vector<std::int64_t>> referrersOf(std::int64_t drvId) = 0;
+
+  virtual sdk::Result<void> insertJobs(std::int64_t jobsetId, const std::vector<JobRecord>& jobs) = 0;
+  virtual sdk::Result<std::vector<JobRecord>> jobsOf(std::int64_t jobsetId) = 0;
+
+  // Appends a state event and sets the derivation's current state, atomically.
+  virtual sdk::Result<std::int64_t> recordBuildEvent(const BuildEventRecord& event) = 0;
+  virtual sdk::Result<std::vector<BuildEventRecord>> buildEvents(std::int64_t drvId) = 0;
+
+  virtual sdk::Result<std::int64_t> enqueueOutbox(const OutboxMessage& message) = 0;
+  virtual sdk::Result<std::vector<OutboxMessage>> dueOutbox(std::int64_t now, std::size_t limit) = 0;
+  virtual sdk::Result<void> markOutboxDelivered(std::int64_t id, std::int64_t at) = 0;
+  virtual sdk::Result<void> markOutboxFailed(std::int64_t id, const std::string& error, std::int64_t nextAttemptAt) = 0;
+
+  virtual sdk::Result<StorageCounts> counts() = 0;
+};
+
+}  // namespace ekaci::storage

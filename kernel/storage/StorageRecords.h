@@ -1,0 +1,111 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ekaci::storage {
+
+// Plain rows exchanged with Storage. Times are Unix seconds.
+
+struct RepositoryRecord {
+  std::int64_t id = 0;
+  std::string forgeId;  // "local" for repositories reviewed without a forge
+  std::string owner;
+  std::string name;
+  std::string cloneUrl;
+  std::string defaultBranch = "main";
+};
+
+enum class ChangeRequestState { Open, Closed, Merged };
+
+struct PullRequestRecord {
+  std::int64_t id = 0;
+  std::int64_t repositoryId = 0;
+  std::int64_t number = 0;
+  std::string title;
+  std::string author;
+  ChangeRequestState state = ChangeRequestState::Open;
+  std::string baseBranch;
+  std::string baseSha;
+  std::string headBranch;
+  std::string headSha;
+  bool fromFork = false;
+};
+
+enum class EvalState { Pending, Running, Succeeded, Failed };
+
+struct JobsetRecord {
+  std::int64_t id = 0;
+  std::int64_t repositoryId = 0;
+  std::int64_t commitId = 0;
+  std::string jobName;
+  std::string configJson;
+  EvalState evalState = EvalState::Pending;
+  std::string evalError;
+  std::int64_t attributes = 0;
+  std::int64_t evalErrors = 0;
+};
+
+struct DrvRecord {
+  std::int64_t id = 0;
+  std::string drvPath;
+  std::string system;
+  bool isFixedOutput = false;
+  std::vector<std::string> requiredFeatures;
+  bool preferLocalBuild = false;
+  std::optional<std::string> pname;
+  std::optional<std::string> version;
+  std::optional<std::string> licenseJson;
+  std::optional<std::string> maintainersJson;
+  std::vector<std::pair<std::string, std::string>> outputs;  // name -> store path
+};
+
+enum class DiffKind { Added, Removed, Changed, Unchanged };
+
+struct JobRecord {
+  std::int64_t id = 0;
+  std::string attrPath;
+  std::optional<std::int64_t> drvId;  // empty for an evaluation error
+  DiffKind diffKind = DiffKind::Unchanged;
+  std::optional<std::string> evalError;
+};
+
+struct BuildEventRecord {
+  std::int64_t id = 0;
+  std::int64_t drvId = 0;
+  std::int64_t attempt = 0;
+  std::string state;  // the scheduler's state name
+  std::string detail;
+  std::int64_t at = 0;
+};
+
+struct OutboxMessage {
+  std::int64_t id = 0;
+  std::string forgeId;
+  std::string kind;  // "report", "comment", "react", "merge"
+  std::string payloadJson;
+  std::optional<std::string> dedupeKey;  // a newer message with the same key replaces a pending one
+  std::int64_t attempts = 0;
+  std::int64_t nextAttemptAt = 0;
+  std::string lastError;
+};
+
+struct StorageCounts {
+  std::int64_t repositories = 0;
+  std::int64_t pullRequests = 0;
+  std::int64_t jobsets = 0;
+  std::int64_t drvs = 0;
+  std::int64_t pendingOutbox = 0;
+  std::vector<std::pair<std::string, std::int64_t>> queuedBySystem;
+};
+
+const char* toString(ChangeRequestState state);
+const char* toString(EvalState state);
+const char* toString(DiffKind kind);
+std::optional<ChangeRequestState> changeRequestStateFrom(const std::string& text);
+std::optional<EvalState> evalStateFrom(const std::string& text);
+std::optional<DiffKind> diffKindFrom(const std::string& text);
+
+}  // namespace ekaci::storage
