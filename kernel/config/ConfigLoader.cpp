@@ -80,6 +80,25 @@ std::filesystem::path ConfigLoader::defaultPath() const {
   return base / "ekaci" / "ekaci.toml";
 }
 
+std::filesystem::path ConfigLoader::defaultSocketPath(const std::filesystem::path& stateDir) const {
+  if (auto runtime = environment_.nonEmpty("XDG_RUNTIME_DIR")) return std::filesystem::path(*runtime) / "ekaci.sock";
+  return stateDir / "ekaci.sock";
+}
+
+std::filesystem::path ConfigLoader::socketPathFor(const std::optional<std::filesystem::path>& explicitPath) const {
+  const std::filesystem::path file = explicitPath.value_or(defaultPath());
+  std::error_code ec;
+  std::filesystem::path stateDir = dataHome();
+  if (std::filesystem::exists(file, ec)) {
+    if (auto root = TomlReader::readFile(file)) {
+      if (const sdk::Value* v = root->find("socket_path"); v != nullptr && v->isString()) return v->asString();
+      if (const sdk::Value* v = root->findPath("unix.socket_path"); v != nullptr && v->isString()) return v->asString();
+      if (const sdk::Value* v = root->find("state_dir"); v != nullptr && v->isString()) stateDir = v->asString();
+    }
+  }
+  return defaultSocketPath(stateDir);
+}
+
 std::filesystem::path ConfigLoader::dataHome() const {
   if (auto xdg = environment_.nonEmpty("XDG_DATA_HOME")) return std::filesystem::path(*xdg) / "ekaci";
   return std::filesystem::path(environment_.nonEmpty("HOME").value_or("/")) / ".local" / "share" / "ekaci";
@@ -130,10 +149,8 @@ sdk::Result<ServerConfig> ConfigLoader::build(sdk::Value root, std::filesystem::
     config.socketPath = *socket;
   } else if (auto unixSocket = optionalString(sub(root, "unix"), "socket_path")) {
     config.socketPath = *unixSocket;
-  } else if (auto runtime = environment_.nonEmpty("XDG_RUNTIME_DIR")) {
-    config.socketPath = std::filesystem::path(*runtime) / "ekaci.sock";
   } else {
-    config.socketPath = std::filesystem::path(config.stateDir) / "ekaci.sock";
+    config.socketPath = defaultSocketPath(config.stateDir);
   }
 
   config.buildNoOutputTimeoutSeconds = sub(root, "build_no_output_timeout_seconds").asInteger();

@@ -32,12 +32,17 @@ class ConfigLoader {
   static sdk::Result<std::pair<std::vector<std::string>, std::vector<std::string>>> peekPluginPaths(
       const std::filesystem::path& file);
 
+  // The socket the server at this configuration listens on, without validating the rest of
+  // the file (used by the CLI).
+  std::filesystem::path socketPathFor(const std::optional<std::filesystem::path>& explicitPath) const;
+
   // Where load() looks when no path is given.
   std::filesystem::path defaultPath() const;
 
  private:
   sdk::Result<ServerConfig> build(sdk::Value root, std::filesystem::path source) const;
   std::filesystem::path dataHome() const;
+  std::filesystem::path defaultSocketPath(const std::filesystem::path& stateDir) const;
 
   Environment environment_;
   std::vector<std::string> pluginCredentialSources_;
