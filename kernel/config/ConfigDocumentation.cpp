@@ -1,5 +1,7 @@
 #include "kernel/config/ConfigDocumentation.h"
 
+#include "ekaci/sdk/ErrorCode.h"
+
 namespace ekaci::config {
 namespace {
 
@@ -93,6 +95,14 @@ std::string ConfigDocumentation::markdownReference(const sdk::SettingsSchema& sc
       "| key | type | default | environment | meaning |\n|---|---|---|---|---|\n";
   renderMarkdown(schema, "", out);
   return out;
+}
+
+std::string ConfigDocumentation::errorCodeTable() {
+  std::string table = "| code | name | meaning |\n|---|---|---|\n";
+  for (const auto& info : sdk::errorCodeTable()) {
+    table += "| E" + std::to_string(static_cast<int>(info.code)) + " | `" + info.name + "` | " + info.meaning + " |\n";
+  }
+  return table;
 }
 
 }  // namespace ekaci::config

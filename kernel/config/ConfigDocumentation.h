@@ -12,6 +12,8 @@ class ConfigDocumentation {
  public:
   static std::string defaultToml(const sdk::SettingsSchema& schema);
   static std::string markdownReference(const sdk::SettingsSchema& schema);
+  // The stable error codes as a Markdown table (docs/ERRORS.md, --list-error-codes).
+  static std::string errorCodeTable();
 };
 
 }  // namespace ekaci::config

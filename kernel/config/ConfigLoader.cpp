@@ -123,11 +123,52 @@ sdk::Result<ServerConfig> ConfigLoader::loadText(const std::string& text, const 
   return build(std::move(root).value(), sourceName);
 }
 
+namespace {
+// The manual's own full example writes db_path, logs_dir and the build settings after
+// [web], which in TOML puts them inside [web]. Such a key is a top-level setting written in
+// a section that does not have it: move it to the top level, and say so.
+std::vector<std::string> hoistMisplacedTopLevelKeys(sdk::Value& root, const sdk::SettingsSchema& schema) {
+  std::vector<std::string> warnings;
+  auto topLevelScalar = [&](const std::string& key) {
+    for (const auto& s : schema) {
+      if (s.name == key) return s.type != sdk::SettingType::Table && s.type != sdk::SettingType::TableList;
+    }
+    return false;
+  };
+  for (const auto& section : schema) {
+    if (section.type != sdk::SettingType::Table) continue;
+    sdk::Value* table = root.find(section.name);
+    if (table == nullptr || !table->isTable()) continue;
+    std::vector<std::string> moving;
+    for (const auto& key : table->keys()) {
+      bool inSection = false;
+      for (const auto& child : section.children) inSection = inSection || child.name == key;
+      if (!inSection && topLevelScalar(key) && root.find(key) == nullptr) moving.push_back(key);
+    }
+    std::vector<std::pair<std::string, sdk::Value>> hoisted;
+    for (const auto& key : moving) {
+      hoisted.emplace_back(key, *table->find(key));
+      table->erase(key);
+    }
+    // `table` points into `root`; it is not used once root grows below.
+    for (auto& [key, value] : hoisted) {
+      warnings.push_back(value.location().describe() + ": '" + key + "' is written inside [" + section.name +
+                         "] but is a top-level setting; it was applied as top-level " + key +
+                         ". Move it above the first [section] header.");
+      root.set(key, std::move(value));
+    }
+  }
+  return warnings;
+}
+}  // namespace
+
 sdk::Result<ServerConfig> ConfigLoader::build(sdk::Value root, std::filesystem::path source) const {
+  const auto schema = ServerSchema::settings();
+  std::vector<std::string> warnings = hoistMisplacedTopLevelKeys(root, schema);
   Diagnostics diagnostics;
   SettingsValidator validator(environment_, diagnostics);
   validator.allowCredentialSources(pluginCredentialSources_);
-  validator.validateTable(ServerSchema::settings(), root, "");
+  validator.validateTable(schema, root, "");
   checkUniqueIds(sub(root, "github_apps"), "github_apps", diagnostics);
   checkUniqueIds(sub(root, "caches"), "caches", diagnostics);
   checkUniqueIds(sub(root, "forges"), "forges", diagnostics);
@@ -135,6 +176,7 @@ sdk::Result<ServerConfig> ConfigLoader::build(sdk::Value root, std::filesystem::
 
   ServerConfig config;
   config.sourceFile = std::move(source);
+  config.warnings = std::move(warnings);
   const sdk::Value& web = sub(root, "web");
   config.web.address = optionalString(web, "address").value_or("127.0.0.1");
   config.web.port = static_cast<std::uint16_t>(sub(web, "port").asInteger());

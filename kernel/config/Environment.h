@@ -1,5 +1,6 @@
 #pragma once
 
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -12,6 +13,7 @@ class Environment {
  public:
   Environment() = default;
   explicit Environment(std::map<std::string, std::string> variables) : variables_(std::move(variables)) {}
+  Environment(std::initializer_list<std::pair<const std::string, std::string>> variables) : variables_(variables) {}
   static Environment fromProcess();
 
   std::optional<std::string> get(const std::string& name) const;

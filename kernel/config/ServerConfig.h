@@ -97,6 +97,9 @@ struct ServerConfig {
   std::vector<ForgeDomainConfig> gitlabInstances;
   std::vector<ForgeInstanceConfig> forges;
   RebuildConfig rebuild;
+  // Accepted but worth fixing (for example a top-level key written inside [web]); the
+  // server logs them at start-up and --check-config prints them.
+  std::vector<std::string> warnings;
 };
 
 }  // namespace ekaci::config

@@ -47,6 +47,7 @@ sdk::Result<std::unique_ptr<Server>> Server::prepare(ServerOptions options, serv
   auto config = loader.load(options.configPath);
   if (!config) return std::move(config).error();
   server->config_ = std::move(config).value();
+  for (const auto& warning : server->config_.warnings) server->logger_->warn(warning);
 
   config::Diagnostics requirements = plugin_host::PluginRequirements::check(server->config_, server->plugins_.registry());
   const bool forgesConfigured = !server->config_.forges.empty() || !server->config_.githubApps.empty() ||

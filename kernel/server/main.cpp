@@ -45,12 +45,6 @@ std::filesystem::path selfExecutable(const char* argv0) {
   return ec ? std::filesystem::absolute(argv0) : self;
 }
 
-void printErrorCodes() {
-  std::cout << "| code | name | meaning |\n|---|---|---|\n";
-  for (const auto& info : ekaci::sdk::errorCodeTable()) {
-    std::cout << "| E" << static_cast<int>(info.code) << " | `" << info.name << "` | " << info.meaning << " |\n";
-  }
-}
 
 }  // namespace
 
@@ -80,7 +74,7 @@ int main(int argc, char** argv) {
       std::cout << ekaci::config::ConfigDocumentation::markdownReference(ekaci::config::ServerSchema::settings());
       return 0;
     } else if (arg == "--list-error-codes") {
-      printErrorCodes();
+      std::cout << ekaci::config::ConfigDocumentation::errorCodeTable();
       return 0;
     } else if (arg == "--check-config") {
       checkOnly = true;
@@ -119,13 +113,13 @@ int main(int argc, char** argv) {
   auto server = ekaci::server::Server::prepare(std::move(options), logging);
   if (!server) {
     // Configuration diagnostics already carry file:line: code for every entry.
-    const int code = static_cast<int>(server.error().code());
-    const bool diagnostics = code >= 2000 && code < 3000;
+    const bool diagnostics = server.error().message().find(" error E") != std::string::npos;
     std::cerr << "eka-ci-server: configuration rejected:\n"
               << (diagnostics ? server.error().message() : server.error().describe()) << "\n";
     return 2;
   }
   if (checkOnly) {
+    for (const auto& warning : (*server)->config().warnings) std::cout << "warning: " << warning << "\n";
     std::cout << "configuration OK: "
               << ((*server)->config().sourceFile.empty() ? std::string("(defaults)") : (*server)->config().sourceFile.string())
               << " (" << (*server)->plugins().loaded().size() << " plugins loaded)\n";

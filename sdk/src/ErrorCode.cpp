@@ -7,7 +7,7 @@ namespace ekaci::sdk {
 namespace {
 
 constexpr std::array kTable = {
-    ErrorCodeInfo{ErrorCode::Ok, "ok", "No error."},
+    ErrorCodeInfo{ErrorCode::Ok, "ok", "No error: the operation succeeded."},
     ErrorCodeInfo{ErrorCode::Internal, "internal", "A bug in eka-ci; the message says where. Please report it."},
     ErrorCodeInfo{ErrorCode::InvalidArgument, "invalid_argument", "A caller passed a value outside what the operation accepts."},
     ErrorCodeInfo{ErrorCode::NotFound, "not_found", "The named object (build, job, repository, file) does not exist."},

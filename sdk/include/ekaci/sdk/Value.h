@@ -71,7 +71,7 @@ class EKACI_SDK_API Value {
   // Compact, deterministic rendering (JSON-like) for messages and tests.
   std::string toString() const;
 
-  friend bool operator==(const Value& a, const Value& b);
+  friend EKACI_SDK_API bool operator==(const Value& a, const Value& b);
 
  private:
   Kind kind_ = Kind::Null;

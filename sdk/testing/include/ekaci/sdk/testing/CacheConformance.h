@@ -28,8 +28,11 @@ bool cacheConformanceLinked();
 
 }  // namespace ekaci::sdk::testing
 
-#define EKACI_CACHE_CONFORMANCE(NAME, SUBJECT)                                                 \
+#define EKACI_CACHE_CONFORMANCE(NAME, SUBJECT)                                                  \
   [[maybe_unused]] static const bool ekaci_conformance_linked_##NAME =                         \
-      ::ekaci::sdk::testing::cacheConformanceLinked();                                          \
-  INSTANTIATE_TEST_SUITE_P(NAME, ::ekaci::sdk::testing::CacheConformance, ::testing::Values(SUBJECT), \
+      ::ekaci::sdk::testing::cacheConformanceLinked();                                                            \
+  namespace {                                                                                  \
+  using CacheConformance = ::ekaci::sdk::testing::CacheConformance;                           \
+  }                                                                                            \
+  INSTANTIATE_TEST_SUITE_P(NAME, CacheConformance, ::testing::Values(SUBJECT),                 \
                            [](const auto& info) { return info.param.name; })

@@ -34,9 +34,11 @@ bool credentialSourceConformanceLinked();
 }  // namespace ekaci::sdk::testing
 
 // Runs every CredentialSource conformance test against SUBJECT (a CredentialSourceSubject).
-#define EKACI_CREDENTIAL_SOURCE_CONFORMANCE(NAME, SUBJECT)                                    \
-  [[maybe_unused]] static const bool ekaci_conformance_linked_##NAME =                        \
-      ::ekaci::sdk::testing::credentialSourceConformanceLinked();                              \
-  INSTANTIATE_TEST_SUITE_P(NAME, ::ekaci::sdk::testing::CredentialSourceConformance,          \
-                           ::testing::Values(SUBJECT),                                         \
+#define EKACI_CREDENTIAL_SOURCE_CONFORMANCE(NAME, SUBJECT)                                                  \
+  [[maybe_unused]] static const bool ekaci_conformance_linked_##NAME =                         \
+      ::ekaci::sdk::testing::credentialSourceConformanceLinked();                                                            \
+  namespace {                                                                                  \
+  using CredentialSourceConformance = ::ekaci::sdk::testing::CredentialSourceConformance;                           \
+  }                                                                                            \
+  INSTANTIATE_TEST_SUITE_P(NAME, CredentialSourceConformance, ::testing::Values(SUBJECT),                 \
                            [](const auto& info) { return info.param.name; })

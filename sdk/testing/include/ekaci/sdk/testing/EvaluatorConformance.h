@@ -30,8 +30,11 @@ bool evaluatorConformanceLinked();
 
 }  // namespace ekaci::sdk::testing
 
-#define EKACI_EVALUATOR_CONFORMANCE(NAME, SUBJECT)                                             \
+#define EKACI_EVALUATOR_CONFORMANCE(NAME, SUBJECT)                                                  \
   [[maybe_unused]] static const bool ekaci_conformance_linked_##NAME =                         \
-      ::ekaci::sdk::testing::evaluatorConformanceLinked();                                      \
-  INSTANTIATE_TEST_SUITE_P(NAME, ::ekaci::sdk::testing::EvaluatorConformance, ::testing::Values(SUBJECT), \
+      ::ekaci::sdk::testing::evaluatorConformanceLinked();                                                            \
+  namespace {                                                                                  \
+  using EvaluatorConformance = ::ekaci::sdk::testing::EvaluatorConformance;                           \
+  }                                                                                            \
+  INSTANTIATE_TEST_SUITE_P(NAME, EvaluatorConformance, ::testing::Values(SUBJECT),                 \
                            [](const auto& info) { return info.param.name; })

@@ -36,8 +36,11 @@ bool forgeConformanceLinked();
 
 }  // namespace ekaci::sdk::testing
 
-#define EKACI_FORGE_CONFORMANCE(NAME, SUBJECT)                                                 \
+#define EKACI_FORGE_CONFORMANCE(NAME, SUBJECT)                                                  \
   [[maybe_unused]] static const bool ekaci_conformance_linked_##NAME =                         \
-      ::ekaci::sdk::testing::forgeConformanceLinked();                                          \
-  INSTANTIATE_TEST_SUITE_P(NAME, ::ekaci::sdk::testing::ForgeConformance, ::testing::Values(SUBJECT), \
+      ::ekaci::sdk::testing::forgeConformanceLinked();                                                            \
+  namespace {                                                                                  \
+  using ForgeConformance = ::ekaci::sdk::testing::ForgeConformance;                           \
+  }                                                                                            \
+  INSTANTIATE_TEST_SUITE_P(NAME, ForgeConformance, ::testing::Values(SUBJECT),                 \
                            [](const auto& info) { return info.param.name; })

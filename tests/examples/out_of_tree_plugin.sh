@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds examples/out_of_tree_plugin against the SDK installed into a temporary prefix, runs
+# its conformance test, and has the installed server load it.
+set -euo pipefail
+build_dir=$1
+source_dir=$2
+work=$(mktemp -d "${TMPDIR:-/tmp}/ekaci-oot-XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+cmake --install "$build_dir" --prefix "$work/prefix" > "$work/install.log"
+test -f "$work/prefix/lib/cmake/EkaCiSdk/EkaCiSdkConfig.cmake"
+test -f "$work/prefix/include/ekaci/sdk/PluginEntry.h"
+
+cmake -S "$source_dir/examples/out_of_tree_plugin" -B "$work/build" -G Ninja \
+  -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_BUILD_TYPE=RelWithDebInfo > "$work/configure.log"
+cmake --build "$work/build" > "$work/build.log"
+ctest --test-dir "$work/build" --output-on-failure
+
+# The installed server accepts the plugin (same SDK, same compiler).
+mkdir -p "$work/home"
+cat > "$work/ekaci.toml" <<TOML
+plugin_paths = ["$work/build/directory_cache.so"]
+TOML
+HOME="$work/home" XDG_DATA_HOME="$work/home/data" "$work/prefix/bin/eka-ci-server" \
+  --config "$work/ekaci.toml" --check-config | tee "$work/check.log"
+grep -q "3 plugins loaded" "$work/check.log"
+echo "out-of-tree plugin: built against the installed SDK, conformance passed, loaded by the server"

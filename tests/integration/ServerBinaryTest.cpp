@@ -1,0 +1,248 @@
+// The real eka-ci-server and ekaci binaries, started with temporary configurations and
+// talked to over HTTP on 127.0.0.1 and over the Unix socket.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <fstream>
+#include <thread>
+
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/Net/SocketAddress.h>
+
+#include "tests/support/ServerProcess.h"
+#include "tests/support/TempDir.h"
+
+namespace ekaci::integration {
+namespace {
+
+using testsupport::ServerProcess;
+
+class ServerBinaryTest : public ::testing::Test {
+ protected:
+  std::map<std::string, std::string> environment() const {
+    return {{"HOME", dir_.path().string()},
+            {"XDG_DATA_HOME", (dir_.path() / "data").string()},
+            {"XDG_RUNTIME_DIR", (dir_.path() / "run").string()},
+            {"XDG_CONFIG_HOME", (dir_.path() / "config").string()},
+            {"PATH", "/usr/bin:/bin"}};
+  }
+
+  std::unique_ptr<ServerProcess> server(const std::string& config, std::map<std::string, std::string> extraEnv = {}) {
+    auto file = dir_.write("ekaci.toml", config, 0644);
+    auto env = environment();
+    for (auto& [k, v] : extraEnv) env[k] = v;
+    return std::make_unique<ServerProcess>(
+        ServerProcess::Options{EKACI_SERVER_BINARY, {"--config", file.string()}, env, dir_.path()});
+  }
+
+  testsupport::CommandResult serverCommand(std::vector<std::string> args) {
+    args.insert(args.begin(), EKACI_SERVER_BINARY);
+    return testsupport::runCommand(args, environment());
+  }
+
+  testsupport::TempDir dir_;
+};
+
+const std::string kPortZero = "[web]\nport = 0\n";
+
+}  // namespace
+
+TEST_F(ServerBinaryTest, ServesHealthMetricsAndStatusOnAnEphemeralPort) {
+  auto s = server(kPortZero);
+  ASSERT_TRUE(s->start()) << s->stderrText();
+  auto health = testsupport::httpRequest(s->httpPort(), "GET", "/health");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.body, R"({"status":"ok","version":")" EKACI_VERSION R"("})");
+
+  auto metrics = testsupport::httpRequest(s->httpPort(), "GET", "/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_EQ(metrics.headers["Content-Type"], "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_NE(metrics.body.find("eka_ci_build_info{version=\"" EKACI_VERSION "\"} 1"), std::string::npos) << metrics.body;
+  EXPECT_NE(metrics.body.find("eka_ci_http_requests_total{code=\"200\"}"), std::string::npos) << metrics.body;
+  EXPECT_NE(metrics.body.find("eka_ci_graph_cache_capacity 100000"), std::string::npos) << metrics.body;
+
+  auto status = testsupport::httpRequest(s->httpPort(), "GET", "/v1/status");
+  EXPECT_EQ(status.status, 200);
+  EXPECT_NE(status.body.find("\"credential-source:file\""), std::string::npos) << status.body;
+  EXPECT_EQ(testsupport::httpRequest(s->httpPort(), "GET", "/v1/nope").status, 404);
+  EXPECT_EQ(testsupport::httpRequest(s->httpPort(), "DELETE", "/health").status, 405);
+  EXPECT_EQ(s->stop(SIGTERM), 0);
+}
+
+TEST_F(ServerBinaryTest, CliStatusTalksOverTheSocket) {
+  auto s = server(kPortZero);
+  ASSERT_TRUE(s->start()) << s->stderrText();
+  auto status = testsupport::runCommand({EKACI_CLI_BINARY, "status"}, environment());
+  EXPECT_EQ(status.status, 0) << status.err;
+  EXPECT_NE(status.out.find("eka-ci " EKACI_VERSION ", up "), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("credentials-env " EKACI_VERSION " (credential-source:env)"), std::string::npos)
+      << status.out;
+  EXPECT_NE(status.out.find("(schema v1)"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("http:      127.0.0.1:" + std::to_string(s->httpPort())), std::string::npos) << status.out;
+  auto json = testsupport::runCommand({EKACI_CLI_BINARY, "--socket", s->socketPath(), "status", "--json"}, environment());
+  EXPECT_EQ(json.status, 0);
+  EXPECT_EQ(json.out.front(), '{');
+  EXPECT_EQ(s->stop(SIGTERM), 0);
+  auto down = testsupport::runCommand({EKACI_CLI_BINARY, "status"}, environment());
+  EXPECT_EQ(down.status, 3);
+  EXPECT_NE(down.err.find("is eka-ci-server running?"), std::string::npos) << down.err;
+}
+
+TEST_F(ServerBinaryTest, SigtermShutsDownCleanlyAndRestartKeepsData) {
+  auto s = server(kPortZero);
+  ASSERT_TRUE(s->start()) << s->stderrText();
+  const std::string socket = s->socketPath();
+  EXPECT_EQ(s->stop(SIGTERM), 0);
+  EXPECT_FALSE(std::filesystem::exists(socket)) << "the socket file is removed on shutdown";
+  EXPECT_NE(s->stderrText().find("eka-ci server stopped"), std::string::npos) << s->stderrText();
+  EXPECT_TRUE(std::filesystem::exists(dir_.path() / "data" / "ekaci" / "sqlite.db"));
+  auto again = server(kPortZero);
+  ASSERT_TRUE(again->start()) << again->stderrText();
+  EXPECT_EQ(again->stop(SIGINT), 0);
+}
+
+TEST_F(ServerBinaryTest, SecondServerOnTheSameSocketIsRefused) {
+  auto first = server(kPortZero);
+  ASSERT_TRUE(first->start()) << first->stderrText();
+  testsupport::TempDir other;
+  auto file = other.write("ekaci.toml", kPortZero, 0644);
+  auto env = environment();
+  ServerProcess second(ServerProcess::Options{EKACI_SERVER_BINARY, {"--config", file.string()}, env, other.path()});
+  EXPECT_FALSE(second.start());
+  EXPECT_EQ(second.wait(std::chrono::seconds(10)), 1);
+  EXPECT_NE(second.stderrText().find("another eka-ci server is listening"), std::string::npos) << second.stderrText();
+  EXPECT_EQ(testsupport::httpRequest(first->httpPort(), "GET", "/health").status, 200) << "the first one is unharmed";
+}
+
+TEST_F(ServerBinaryTest, BadConfigurationRefusesToStartAndTouchesNothing) {
+  auto s = server("[web]\nport = 0\nadress = \"0.0.0.0\"\n[[caches]]\nid = \"c\"\ncache_type = \"nixcopy\"\n");
+  EXPECT_FALSE(s->start());
+  EXPECT_EQ(s->wait(std::chrono::seconds(10)), 2);
+  const std::string err = s->stderrText();
+  EXPECT_NE(err.find("ekaci.toml:3:1: error E2001 [web.adress]"), std::string::npos) << err;
+  EXPECT_NE(err.find("did you mean 'address'?"), std::string::npos) << err;
+  EXPECT_NE(err.find("did you mean 'nix-copy'?"), std::string::npos) << err;
+  EXPECT_NE(err.find("[caches[0].destination]: required key"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() / "data")) << "no database or state before the config is valid";
+}
+
+TEST_F(ServerBinaryTest, CheckConfigValidatesWithoutStarting) {
+  auto good = dir_.write("good.toml", kPortZero, 0644);
+  auto ok = serverCommand({"--check-config", "--config", good.string()});
+  EXPECT_EQ(ok.status, 0) << ok.err;
+  EXPECT_NE(ok.out.find("configuration OK"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() / "data"));
+
+  auto missingPlugin = dir_.write("vault.toml",
+                                  "[[caches]]\nid = \"s3\"\ncache_type = \"nix-copy\"\ndestination = \"s3://b\"\n"
+                                  "credentials = { vault = { address = \"https://v\", secret_path = \"p\" } }\n",
+                                  0644);
+  auto refused = serverCommand({"--check-config", "--config", missingPlugin.string()});
+  EXPECT_EQ(refused.status, 2);
+  EXPECT_NE(refused.err.find("credential source 'vault' is not available"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("needs the 'nix-copy' cache plugin"), std::string::npos) << refused.err;
+
+  auto missingFile = serverCommand({"--check-config", "--config", (dir_.path() / "nope.toml").string()});
+  EXPECT_EQ(missingFile.status, 2);
+  EXPECT_NE(missingFile.err.find("E2007"), std::string::npos) << missingFile.err;
+}
+
+TEST_F(ServerBinaryTest, PrintedDefaultConfigIsAValidConfiguration) {
+  auto printed = serverCommand({"--print-default-config"});
+  ASSERT_EQ(printed.status, 0);
+  auto file = dir_.write("defaults.toml", printed.out, 0644);
+  auto checked = serverCommand({"--check-config", "--config", file.string()});
+  EXPECT_EQ(checked.status, 0) << checked.err << "\n" << printed.out;
+  auto help = serverCommand({"--help"});
+  EXPECT_EQ(help.status, 0);
+  EXPECT_NE(help.out.find("--check-config"), std::string::npos);
+  EXPECT_EQ(serverCommand({"--bogus"}).status, 2);
+}
+
+TEST_F(ServerBinaryTest, IncompatiblePluginStopsStartupUnlessOptional) {
+  const std::string plugin = std::string(EKACI_TEST_PLUGIN_DIR) + "/test_plugin_wrong_api.so";
+  auto strict = server("plugin_paths = [\"" + plugin + "\"]\n" + kPortZero);
+  EXPECT_FALSE(strict->start());
+  EXPECT_EQ(strict->wait(std::chrono::seconds(10)), 2);
+  EXPECT_NE(strict->stderrText().find("test_plugin_wrong_api.so"), std::string::npos) << strict->stderrText();
+  EXPECT_NE(strict->stderrText().find("E3002"), std::string::npos) << strict->stderrText();
+
+  auto lenient = server("optional_plugin_paths = [\"" + plugin + "\"]\n" + kPortZero);
+  ASSERT_TRUE(lenient->start()) << lenient->stderrText();
+  auto status = testsupport::runCommand({EKACI_CLI_BINARY, "status"}, environment());
+  EXPECT_NE(status.out.find("! skipped " + plugin), std::string::npos) << status.out;
+  EXPECT_EQ(lenient->stop(SIGTERM), 0);
+}
+
+TEST_F(ServerBinaryTest, ForgesNeedAWebhookSecretAndSecretsAreNeverLogged) {
+  const std::string plugins = "plugin_paths = [\"" EKACI_REFERENCE_PLUGIN_DIR "\"]\n";
+  const std::string forge = "[[forges]]\nid = \"rec\"\ntype = \"recording\"\nwebhook_secret = \"forge-secret-value-1\"\n";
+  auto insecure = server(plugins + kPortZero + forge);
+  EXPECT_FALSE(insecure->start());
+  EXPECT_EQ(insecure->wait(std::chrono::seconds(10)), 2);
+  EXPECT_NE(insecure->stderrText().find("no webhook secret is set"), std::string::npos) << insecure->stderrText();
+
+  auto secured = server(plugins + "[web]\nport = 0\n[security]\nwebhook_secret = \"hmac-secret-value-2\"\n" + forge,
+                        {{"EKACI_LOG", "trace"}});
+  ASSERT_TRUE(secured->start()) << secured->stderrText();
+  auto status = testsupport::httpRequest(secured->httpPort(), "GET", "/v1/status");
+  EXPECT_NE(status.body.find("forge:recording"), std::string::npos) << status.body;
+  EXPECT_EQ(secured->stop(SIGTERM), 0);
+  const std::string logs = secured->stderrText();
+  EXPECT_NE(logs.find("plugin loaded"), std::string::npos) << logs;
+  EXPECT_EQ(logs.find("hmac-secret-value-2"), std::string::npos) << "secret in the log";
+  EXPECT_EQ(logs.find("forge-secret-value-1"), std::string::npos) << "secret in the log";
+  EXPECT_EQ(status.body.find("hmac-secret-value-2"), std::string::npos);
+}
+
+TEST_F(ServerBinaryTest, OversizedAndMalformedRequestsLeaveTheServerHealthy) {
+  auto s = server(kPortZero);
+  ASSERT_TRUE(s->start()) << s->stderrText();
+  {
+    // Announce a 3 MiB body: refused from the headers alone, before the body is read.
+    Poco::Net::StreamSocket raw(Poco::Net::SocketAddress("127.0.0.1", s->httpPort()));
+    const std::string head = "POST /v1/status HTTP/1.1\r\nHost: x\r\nContent-Length: 3145728\r\n\r\n";
+    raw.sendBytes(head.data(), static_cast<int>(head.size()));
+    raw.setReceiveTimeout(Poco::Timespan(5, 0));
+    char buffer[512] = {0};
+    int n = raw.receiveBytes(buffer, sizeof buffer - 1);
+    EXPECT_GT(n, 0);
+    EXPECT_EQ(std::string(buffer).rfind("HTTP/1.1 413", 0), 0u) << buffer;
+  }
+  {
+    Poco::Net::StreamSocket raw(Poco::Net::SocketAddress("127.0.0.1", s->httpPort()));
+    const std::string garbage = "THIS IS NOT HTTP\r\n\r\n";
+    raw.sendBytes(garbage.data(), static_cast<int>(garbage.size()));
+    char buffer[256];
+    raw.setReceiveTimeout(Poco::Timespan(5, 0));
+    try {
+      (void)raw.receiveBytes(buffer, sizeof buffer);
+    } catch (const Poco::Exception&) {
+      // the server may just close the connection
+    }
+  }
+  EXPECT_EQ(testsupport::httpRequest(s->httpPort(), "GET", "/health").status, 200);
+  EXPECT_EQ(s->stop(SIGTERM), 0);
+}
+
+TEST_F(ServerBinaryTest, InvalidLogFilterIsAUsageError) {
+  auto s = server(kPortZero, {{"EKACI_LOG", "storage=loudest"}});
+  EXPECT_FALSE(s->start());
+  EXPECT_EQ(s->wait(std::chrono::seconds(10)), 2);
+  EXPECT_NE(s->stderrText().find("unknown log level 'loudest'"), std::string::npos);
+}
+
+TEST_F(ServerBinaryTest, CliHelpIsUseful) {
+  auto help = testsupport::runCommand({EKACI_CLI_BINARY, "--help"}, environment());
+  EXPECT_EQ(help.status, 0);
+  for (const char* word : {"status", "plugins", "ping", "--socket"}) {
+    EXPECT_NE(help.out.find(word), std::string::npos) << word;
+  }
+  auto statusHelp = testsupport::runCommand({EKACI_CLI_BINARY, "status", "--help"}, environment());
+  EXPECT_EQ(statusHelp.status, 0);
+  EXPECT_NE(statusHelp.out.find("Usage: ekaci status"), std::string::npos);
+  EXPECT_EQ(testsupport::runCommand({EKACI_CLI_BINARY, "frobnicate"}, environment()).status, 2);
+  EXPECT_EQ(testsupport::runCommand({EKACI_CLI_BINARY}, environment()).status, 2);
+}
+
+}  // namespace ekaci::integration
