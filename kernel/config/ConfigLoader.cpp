@@ -208,6 +208,11 @@ sdk::Result<ServerConfig> ConfigLoader::build(sdk::Value root, std::filesystem::
   config.oauth.clientId = optionalString(oauth, "client_id");
   config.oauth.clientSecret = optionalSecret(oauth, "client_secret");
   config.oauth.redirectUrl = optionalString(oauth, "redirect_url");
+  if (!config.oauth.redirectUrl) {
+    // The manual's documented default, derived from [web].
+    config.oauth.redirectUrl =
+        "http://" + config.web.address + ":" + std::to_string(config.web.port) + "/github/auth/callback";
+  }
   config.oauth.jwtSecret = optionalSecret(oauth, "jwt_secret");
 
   const sdk::Value& security = sub(root, "security");

@@ -2,12 +2,34 @@
 
 #include <sys/stat.h>
 
+#include <fstream>
+
 #include "ekaci/sdk/Version.h"
 #include "kernel/config/ConfigLoader.h"
 #include "kernel/plugin_host/PluginRequirements.h"
 #include "kernel/storage/SqliteStorage.h"
 
 namespace ekaci::server {
+namespace {
+
+sdk::Result<std::string> randomHex(std::size_t bytes) {
+  std::ifstream urandom("/dev/urandom", std::ios::binary);
+  std::string raw(bytes, '\0');
+  if (!urandom.read(raw.data(), static_cast<std::streamsize>(bytes))) {
+    return sdk::Error(sdk::ErrorCode::IoError, "cannot read /dev/urandom");
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : raw) {
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 0xf]);
+  }
+  volatile char* p = raw.data();
+  for (std::size_t i = 0; i < raw.size(); ++i) p[i] = 0;
+  return out;
+}
+
+}  // namespace
 
 Server::Server(services::Logging& logging)
     : logging_(logging), logger_(logging.logger("server")), started_(std::chrono::steady_clock::now()) {}
@@ -60,6 +82,15 @@ sdk::Result<std::unique_ptr<Server>> Server::prepare(ServerOptions options, serv
   }
   if (!requirements.ok()) return requirements.toError();
 
+  if (!server->config_.oauth.jwtSecret) {
+    // Documented behaviour: without a configured secret, sessions are signed with a random
+    // 256-bit key that lives as long as this process.
+    auto key = randomHex(32);
+    if (!key) return std::move(key).error();
+    server->config_.oauth.jwtSecret = sdk::Secret(std::move(key).value());
+    server->logger_->info("no oauth.jwt_secret configured; generated an ephemeral one (sessions end at restart)",
+                          {{"event", "jwt_secret_generated_ephemeral"}});
+  }
   for (const auto& plugin : server->plugins_.loaded()) {
     server->logger_->info("plugin loaded",
                           {{"name", plugin.name}, {"version", plugin.version}, {"file", plugin.file.string()}});
@@ -73,6 +104,7 @@ void Server::buildRoutes() {
     return HttpReply::json(200, R"({"status":"ok","version":")" EKACI_SDK_VERSION R"("})");
   });
   router_.add("GET", "/metrics", [this](const HttpExchange&) {
+    refreshQueueGauges();
     HttpReply reply;
     reply.contentType = "text/plain; version=0.0.4; charset=utf-8";
     reply.body = services_->metrics().render();
@@ -80,6 +112,30 @@ void Server::buildRoutes() {
   });
   router_.add("GET", "/v1/status", [this](const HttpExchange&) { return HttpReply::json(200, status_->statusJson()); });
   router_.add("GET", "/v1/plugins", [this](const HttpExchange&) { return HttpReply::json(200, status_->pluginsJson()); });
+}
+
+void Server::refreshQueueGauges() {
+  auto counts = storage_->counts();
+  if (!counts) {
+    logger_->warn("cannot read queue depths for /metrics", {{"error", counts.error().describe()}});
+    return;
+  }
+  std::lock_guard lock(queueGaugesMutex_);
+  for (const auto& [system, depth] : counts->queuedBySystem) {
+    services_->metrics()
+        .gauge("build_queue_depth", "Pending builds per platform queue.", {{"platform", system}})
+        .set(static_cast<double>(depth));
+    queuePlatforms_.insert(system);
+  }
+  for (const auto& system : queuePlatforms_) {
+    bool present = false;
+    for (const auto& entry : counts->queuedBySystem) present = present || entry.first == system;
+    if (!present) {
+      services_->metrics()
+          .gauge("build_queue_depth", "Pending builds per platform queue.", {{"platform", system}})
+          .set(0);
+    }
+  }
 }
 
 sdk::Result<void> Server::run() {

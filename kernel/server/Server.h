@@ -3,7 +3,10 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <set>
+#include <string>
 
 #include "ekaci/sdk/Result.h"
 #include "kernel/config/Environment.h"
@@ -45,6 +48,8 @@ class Server {
  private:
   explicit Server(services::Logging& logging);
   void buildRoutes();
+  // Sets eka_ci_build_queue_depth{platform} from the database before each scrape.
+  void refreshQueueGauges();
 
   services::Logging& logging_;
   std::unique_ptr<sdk::Logger> logger_;
@@ -60,6 +65,8 @@ class Server {
   std::unique_ptr<HttpServer> http_;
   std::unique_ptr<sdk::Logger> socketLogger_;
   std::unique_ptr<UnixSocketServer> socket_;
+  std::mutex queueGaugesMutex_;
+  std::set<std::string> queuePlatforms_;
 };
 
 }  // namespace ekaci::server

@@ -9,6 +9,7 @@
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Net/SocketAddress.h>
 
+#include "kernel/storage/SqliteStorage.h"
 #include "tests/support/ServerProcess.h"
 #include "tests/support/TempDir.h"
 
@@ -66,6 +67,30 @@ TEST_F(ServerBinaryTest, ServesHealthMetricsAndStatusOnAnEphemeralPort) {
   EXPECT_NE(status.body.find("\"credential-source:file\""), std::string::npos) << status.body;
   EXPECT_EQ(testsupport::httpRequest(s->httpPort(), "GET", "/v1/nope").status, 404);
   EXPECT_EQ(testsupport::httpRequest(s->httpPort(), "DELETE", "/health").status, 405);
+  EXPECT_EQ(s->stop(SIGTERM), 0);
+}
+
+TEST_F(ServerBinaryTest, QueueDepthsComeFromTheDatabase) {
+  {
+    // A database left by an earlier run, with two derivations queued for one platform.
+    auto storage = storage::SqliteStorage::open(dir_.path() / "data" / "ekaci" / "sqlite.db");
+    ASSERT_TRUE(storage) << storage.error().describe();
+    std::vector<storage::DrvRecord> drvs(2);
+    for (int i = 0; i < 2; ++i) {
+      drvs[i].drvPath = "/nix/store/" + std::string(32, 'q') + "-queued" + std::to_string(i) + ".drv";
+      drvs[i].system = "aarch64-linux";
+    }
+    auto ids = (*storage)->upsertDrvs(drvs);
+    ASSERT_TRUE(ids);
+    for (auto id : *ids) ASSERT_TRUE((*storage)->recordBuildEvent(storage::BuildEventRecord{0, id, 0, "queued", "", 1}));
+  }
+  auto s = server(kPortZero);
+  ASSERT_TRUE(s->start()) << s->stderrText();
+  auto metrics = testsupport::httpRequest(s->httpPort(), "GET", "/metrics");
+  EXPECT_NE(metrics.body.find("eka_ci_build_queue_depth{platform=\"aarch64-linux\"} 2"), std::string::npos)
+      << metrics.body;
+  auto status = testsupport::runCommand({EKACI_CLI_BINARY, "status"}, environment());
+  EXPECT_NE(status.out.find("aarch64-linux: 2"), std::string::npos) << status.out;
   EXPECT_EQ(s->stop(SIGTERM), 0);
 }
 

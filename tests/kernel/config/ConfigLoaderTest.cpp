@@ -43,6 +43,7 @@ TEST(ConfigLoaderTest, EmptyFileGivesDocumentedDefaults) {
   EXPECT_FALSE(config->security.allowPrivateCacheHosts);
   EXPECT_EQ(config->rebuild.maxRebuildCount, 20000);
   EXPECT_TRUE(config->githubApps.empty());
+  EXPECT_EQ(config->oauth.redirectUrl, "http://127.0.0.1:3030/github/auth/callback");
 }
 
 TEST(ConfigLoaderTest, DataHomeFallsBackToHome) {
