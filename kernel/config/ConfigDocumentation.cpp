@@ -29,6 +29,8 @@ std::string typeName(const sdk::Setting& s) {
       return "table";
     case sdk::SettingType::TableList:
       return "array of tables";
+    case sdk::SettingType::TableMap:
+      return "table of named tables";
     case sdk::SettingType::Credentials:
       return "credentials block";
     case sdk::SettingType::Any:

@@ -221,6 +221,7 @@ sdk::Result<ServerConfig> ConfigLoader::build(sdk::Value root, std::filesystem::
   config.security.webhookSecret = optionalSecret(security, "webhook_secret");
   config.security.allowInsecureWebhooks = sub(security, "allow_insecure_webhooks").asBool();
   config.security.allowPrivateCacheHosts = sub(security, "allow_private_cache_hosts").asBool();
+  config.security.allowedHookCommands = sub(security, "allowed_hook_commands").asStringList();
 
   for (const auto& block : sub(root, "github_apps").items()) {
     GithubAppConfig app;

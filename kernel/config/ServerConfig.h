@@ -66,6 +66,7 @@ struct SecurityConfig {
   std::optional<sdk::Secret> webhookSecret;
   bool allowInsecureWebhooks = false;
   bool allowPrivateCacheHosts = false;
+  std::vector<std::string> allowedHookCommands;
 };
 
 struct RebuildConfig {

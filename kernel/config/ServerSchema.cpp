@@ -79,7 +79,10 @@ sdk::SettingsSchema ServerSchema::settings() {
                      "EKACI_ALLOW_INSECURE_WEBHOOKS"),
              withEnv(boolean("allow_private_cache_hosts", false,
                              "Allow cache destinations on private or loopback addresses."),
-                     "EKACI_ALLOW_PRIVATE_CACHE_HOSTS")},
+                     "EKACI_ALLOW_PRIVATE_CACHE_HOSTS"),
+             stringList("allowed_hook_commands",
+                        "Programs that repository post-build hooks may run (matched against the command's first "
+                        "word, which may not contain '/'); empty: repository hooks are refused.")},
             "Security-related settings."),
       tableList("github_apps",
                 {requiredString("id", "App identifier used in logs and permission lookups."),

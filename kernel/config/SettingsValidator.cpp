@@ -28,6 +28,8 @@ const char* expectedName(sdk::SettingType type) {
       return "a table";
     case sdk::SettingType::TableList:
       return "an array of tables ([[...]])";
+    case sdk::SettingType::TableMap:
+      return "a table of named tables";
     case sdk::SettingType::Credentials:
       return "a credentials block";
     case sdk::SettingType::Any:
@@ -70,6 +72,9 @@ bool SettingsValidator::checkType(const sdk::Setting& setting, const sdk::Value&
     case sdk::SettingType::TableList:
       ok = value.isArray() && std::all_of(value.items().begin(), value.items().end(),
                                           [](const sdk::Value& v) { return v.isTable(); });
+      break;
+    case sdk::SettingType::TableMap:
+      ok = value.isTable();
       break;
     case sdk::SettingType::Credentials:
       ok = value.isString() || value.isTable();
@@ -115,6 +120,18 @@ void SettingsValidator::validateValue(const sdk::Setting& setting, sdk::Value& v
     case sdk::SettingType::TableList:
       for (std::size_t i = 0; i < value.items().size(); ++i) {
         validateTable(setting.children, value.items()[i], path + "[" + std::to_string(i) + "]", setting.openTable);
+      }
+      break;
+    case sdk::SettingType::TableMap:
+      for (std::size_t i = 0; i < value.size(); ++i) {
+        sdk::Value& entry = value.items()[i];
+        const std::string entryPath = path + "." + value.keys()[i];
+        if (!entry.isTable()) {
+          diagnostics_.add(sdk::ErrorCode::ConfigWrongType, entry.location(), entryPath,
+                           std::string("expected a table, found ") + entry.kindName());
+          continue;
+        }
+        validateTable(setting.children, entry, entryPath, setting.openTable);
       }
       break;
     case sdk::SettingType::Credentials:

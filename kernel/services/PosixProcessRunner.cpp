@@ -10,6 +10,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <map>
 
 extern char** environ;
@@ -84,6 +85,16 @@ struct LineBuffer {
     pending.clear();
   }
 };
+
+// Resident set size of a process in bytes (0 when it cannot be read).
+std::size_t residentBytes(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return static_cast<std::size_t>(std::stoull(line.substr(6))) * 1024;
+  }
+  return 0;
+}
 
 }  // namespace
 
@@ -216,6 +227,10 @@ sdk::Result<sdk::ProcessResult> PosixProcessRunner::run(const sdk::ProcessSpec& 
     if (spec.timeout.count() > 0 && now - started > spec.timeout) startKill(sdk::ProcessEnd::TimedOut);
     if (spec.noOutputTimeout.count() > 0 && now - lastOutput > spec.noOutputTimeout) {
       startKill(sdk::ProcessEnd::NoOutputTimedOut);
+    }
+    if (spec.maxResidentBytes > 0 && !killing && residentBytes(pid) > spec.maxResidentBytes) {
+      startKill(sdk::ProcessEnd::MemoryExceeded);
+      killDeadline = now;  // no grace: memory is the problem
     }
     if (killing && now > killDeadline) {
       ::kill(-pid, SIGKILL);

@@ -115,6 +115,25 @@ TEST(PosixProcessRunnerTest, CancellationStopsTheRun) {
   EXPECT_LT(result->elapsed, std::chrono::seconds(10));
 }
 
+TEST(PosixProcessRunnerTest, MemoryLimitKillsAGreedyChild) {
+  PosixProcessRunner runner;
+  // python3 holds 400 MiB of real (touched) memory until killed.
+  sdk::ProcessSpec spec;
+  spec.argv = {"python3", "-c", "import time; b = bytearray(400 * 1024 * 1024); time.sleep(30)"};
+  spec.inheritEnvironment = true;
+  spec.maxResidentBytes = 100 * 1024 * 1024;
+  spec.timeout = std::chrono::seconds(20);
+  auto result = runner.run(spec);
+  ASSERT_TRUE(result) << result.error().describe();
+  EXPECT_EQ(result->end, sdk::ProcessEnd::MemoryExceeded);
+
+  auto modest = shell("echo small");
+  modest.maxResidentBytes = 100 * 1024 * 1024;
+  auto fine = runner.run(modest);
+  ASSERT_TRUE(fine);
+  EXPECT_EQ(fine->end, sdk::ProcessEnd::Exited);
+}
+
 TEST(PosixProcessRunnerTest, ReportsSignalsAndSpawnFailures) {
   PosixProcessRunner runner;
   auto signaled = runner.run(shell("kill -9 $$"));

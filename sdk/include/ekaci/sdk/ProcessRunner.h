@@ -24,12 +24,13 @@ struct ProcessSpec {
   std::chrono::milliseconds timeout{0};          // whole run; 0 = none
   std::chrono::milliseconds noOutputTimeout{0};  // silence on stdout and stderr; 0 = none
   const std::atomic<bool>* cancel = nullptr;     // polled; true kills the process group
+  std::size_t maxResidentBytes = 0;              // resident memory of the child; 0 = no limit
   bool captureOutput = true;  // keep stdout/stderr in ProcessResult (besides the callback)
 };
 
 enum class OutputStream { Stdout, Stderr };
 
-enum class ProcessEnd { Exited, Signaled, TimedOut, NoOutputTimedOut, Cancelled };
+enum class ProcessEnd { Exited, Signaled, TimedOut, NoOutputTimedOut, Cancelled, MemoryExceeded };
 
 struct ProcessResult {
   ProcessEnd end = ProcessEnd::Exited;
@@ -48,7 +49,8 @@ using ProcessLineCallback = std::function<void(OutputStream stream, std::string_
 
 // Runs child processes. Each child gets its own process group; on timeout, silence or
 // cancellation the whole group is killed (SIGTERM, then SIGKILL), so grandchildren do not
-// outlive the run.
+// outlive the run. A child whose resident memory exceeds maxResidentBytes is killed at once
+// (SIGKILL) and the run ends with MemoryExceeded.
 //
 // Threading: run() may be called from many threads at once; each call blocks its thread.
 // Errors: failing to start (no such program, fork failure) is an error (ProcessSpawn);

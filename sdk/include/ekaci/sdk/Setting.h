@@ -19,6 +19,7 @@ enum class SettingType {
   Enum,         // a string from `choices`
   Table,        // a table whose keys are `children`
   TableList,    // an array of tables ([[name]]), each with keys `children`
+  TableMap,     // a table of named tables ({"jobs": {"a": {...}, "b": {...}}}), each with keys `children`
   Credentials,  // a tagged credential block: "none" or { <source> = { ... } }
   Any,          // a value validated later, by whoever owns it
 };
@@ -114,6 +115,23 @@ inline Setting tableList(std::string name, std::vector<Setting> children, std::s
   s.type = SettingType::TableList;
   s.children = std::move(children);
   s.defaultValue = Value::array();
+  s.doc = std::move(doc);
+  return s;
+}
+inline Setting tableMap(std::string name, std::vector<Setting> children, std::string doc) {
+  Setting s;
+  s.name = std::move(name);
+  s.type = SettingType::TableMap;
+  s.children = std::move(children);
+  s.doc = std::move(doc);
+  return s;
+}
+inline Setting number(std::string name, std::optional<double> def, std::string doc) {
+  Setting s;
+  s.name = std::move(name);
+  s.type = SettingType::Float;
+  if (def) s.defaultValue = Value::floating(*def);
+  s.required = !def.has_value();
   s.doc = std::move(doc);
   return s;
 }

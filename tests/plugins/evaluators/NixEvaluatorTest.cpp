@@ -1,0 +1,215 @@
+// The Nix evaluators (plugins/evaluators/nix), loaded through the plugin host and run on
+// real Nix against package sets with every kind of evaluation failure.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <sstream>
+
+#include "ekaci/sdk/testing/EvaluatorConformance.h"
+#include "kernel/plugin_host/PluginHost.h"
+#include "kernel/services/ServiceHub.h"
+#include "tests/support/TempDir.h"
+
+namespace ekaci::plugins::evaluators {
+namespace {
+
+// Plugins, services and a state directory shared by the tests of this binary.
+struct Environment {
+  plugin_host::PluginHost plugins;
+  std::ostringstream logs;
+  services::Logging logging{services::LogFilter(), logs};
+  testsupport::TempDir state;
+  std::unique_ptr<services::ServiceHub> hub;
+  std::unique_ptr<services::KernelHostServices> host;
+
+  Environment() {
+    auto loaded = plugins.loadPath(EKACI_BUNDLED_PLUGIN_DIR, false);
+    if (!loaded) throw std::runtime_error(loaded.error().describe());
+    hub = std::make_unique<services::ServiceHub>(logging, plugins.registry(), state.path());
+    host = std::move(hub->hostFor(sdk::PluginKind::Evaluator, "legacy", "test")).value();
+  }
+};
+
+Environment& env() {
+  static Environment* e = new Environment;  // plugins are never unloaded
+  return *e;
+}
+
+std::unique_ptr<sdk::Evaluator> make(const std::string& type, sdk::Value config = sdk::Value::table()) {
+  auto made = env().plugins.registry().evaluator(type)->create(config, *env().host);
+  if (!made) throw std::runtime_error(made.error().describe());
+  return std::move(made).value();
+}
+
+sdk::EvalRequest errorsFixture() {
+  sdk::EvalRequest request;
+  request.checkoutDirectory = EKACI_SOURCE_DIR "/tests/data/nix/errors";
+  request.file = "default.nix";
+  request.workers = 2;
+  request.maxMemoryMiBPerWorker = 2048;
+  return request;
+}
+
+struct Collected {
+  std::map<std::string, sdk::EvalItem> items;
+  sdk::Result<sdk::EvalSummary> summary = sdk::Error(sdk::ErrorCode::Internal, "not run");
+};
+
+Collected evaluate(sdk::Evaluator& evaluator, const sdk::EvalRequest& request) {
+  Collected c;
+  c.summary = evaluator.evaluate(request, [&](sdk::EvalItem item) {
+    auto [it, inserted] = c.items.emplace(item.attrPath, item);
+    EXPECT_TRUE(inserted) << "reported twice: " << item.attrPath;
+  });
+  return c;
+}
+
+sdk::testing::EvaluatorSubject legacySubject() {
+  sdk::testing::EvaluatorSubject s;
+  s.name = "legacy";
+  s.expectedDerivations = {"hello", "tool", "sub.nested", "sub.deeper.leaf"};
+  s.expectedErrors = {"thrown",        "asserted",          "aborted", "missingAttribute",
+                      "infiniteRecursion", "stackOverflow", "sub.brokenNested"};
+  s.request = errorsFixture;
+  s.make = [](sdk::testing::FakeHostServices&) -> sdk::Result<std::unique_ptr<sdk::Evaluator>> {
+    return make("legacy");
+  };
+  return s;
+}
+
+}  // namespace
+
+EKACI_EVALUATOR_CONFORMANCE(Legacy, legacySubject());
+
+TEST(NixEvaluatorTest, ErrorsAreIsolatedPerAttributeWithTheirMessages) {
+  auto evaluator = make("legacy");
+  auto c = evaluate(*evaluator, errorsFixture());
+  ASSERT_TRUE(c.summary) << c.summary.error().describe();
+  EXPECT_EQ(c.items.size(), 11u);
+  auto error = [&](const std::string& attr) { return c.items.at(attr).error.value_or(""); };
+  EXPECT_NE(error("thrown").find("this package is marked broken"), std::string::npos) << error("thrown");
+  EXPECT_NE(error("asserted").find("assertion"), std::string::npos) << error("asserted");
+  EXPECT_NE(error("aborted").find("evaluation cannot continue"), std::string::npos) << error("aborted");
+  EXPECT_NE(error("missingAttribute").find("doesNotExist"), std::string::npos) << error("missingAttribute");
+  EXPECT_NE(error("infiniteRecursion").find("infinite recursion"), std::string::npos) << error("infiniteRecursion");
+  EXPECT_NE(error("stackOverflow").find("stack overflow"), std::string::npos) << error("stackOverflow");
+  EXPECT_EQ(c.items.count("notADerivation"), 0u);
+  EXPECT_EQ(c.items.count("plainSet.inner"), 0u) << "sets without recurseForDerivations are not entered";
+}
+
+TEST(NixEvaluatorTest, DerivationsCarryOutputsSystemAndMeta) {
+  auto evaluator = make("legacy");
+  auto c = evaluate(*evaluator, errorsFixture());
+  ASSERT_TRUE(c.summary);
+  const auto& hello = c.items.at("hello");
+  EXPECT_TRUE(hello.drvPath.ends_with("-hello-2.12.drv")) << hello.drvPath;
+  EXPECT_TRUE(std::filesystem::exists(hello.drvPath)) << "the .drv is written to the store";
+  ASSERT_EQ(hello.outputs.size(), 1u);
+  EXPECT_EQ(hello.outputs[0].first, "out");
+  EXPECT_TRUE(hello.outputs[0].second.ends_with("-hello-2.12"));
+  EXPECT_EQ(hello.meta.pname, "hello");
+  EXPECT_EQ(hello.meta.version, "2.12");
+  EXPECT_EQ(hello.meta.licenses, std::vector<std::string>{"GPL-3.0-or-later"});
+  EXPECT_EQ(hello.meta.maintainers, std::vector<std::string>{"alice"});
+  EXPECT_EQ(hello.meta.tests, std::vector<std::string>{"version"});
+  EXPECT_FALSE(hello.system.empty());
+  EXPECT_EQ(c.items.at("tool").meta.licenses, (std::vector<std::string>{"mit", "bsd3"}));
+}
+
+TEST(NixEvaluatorTest, SmallBatchesAndOneWorkerGiveTheSameAnswer) {
+  sdk::Value config = sdk::Value::table();
+  config.set("batch_size", sdk::Value::integer(1));
+  auto evaluator = make("legacy", config);
+  auto request = errorsFixture();
+  request.workers = 1;
+  auto small = evaluate(*evaluator, request);
+  auto large = evaluate(*make("legacy"), errorsFixture());
+  ASSERT_TRUE(small.summary && large.summary);
+  ASSERT_EQ(small.items.size(), large.items.size());
+  for (const auto& [attr, item] : large.items) {
+    EXPECT_EQ(small.items.at(attr).drvPath, item.drvPath) << attr;
+    EXPECT_EQ(small.items.at(attr).error.has_value(), item.error.has_value()) << attr;
+  }
+}
+
+TEST(NixEvaluatorTest, AttrPathSelectsASubset) {
+  auto request = errorsFixture();
+  request.attrPath = "sub";
+  auto c = evaluate(*make("legacy"), request);
+  ASSERT_TRUE(c.summary) << c.summary.error().describe();
+  EXPECT_EQ(c.items.size(), 3u);
+  EXPECT_EQ(c.items.count("nested"), 1u);
+  EXPECT_EQ(c.items.count("deeper.leaf"), 1u);
+}
+
+TEST(NixEvaluatorTest, AFileThatDoesNotEvaluateFailsAsAWhole) {
+  testsupport::TempDir dir;
+  dir.write("default.nix", "{ }: { a = ", 0644);
+  sdk::EvalRequest request;
+  request.checkoutDirectory = dir.path().string();
+  request.file = "default.nix";
+  request.maxMemoryMiBPerWorker = 1024;
+  auto c = evaluate(*make("legacy"), request);
+  ASSERT_FALSE(c.summary);
+  EXPECT_NE(c.summary.error().message().find("does not evaluate"), std::string::npos) << c.summary.error().message();
+  EXPECT_NE(c.summary.error().message().find("syntax error"), std::string::npos) << c.summary.error().message();
+}
+
+TEST(NixEvaluatorTest, EvaluationCannotReadOutsideTheCheckoutOrTheEnvironment) {
+  testsupport::TempDir dir;
+  dir.write("default.nix",
+            "{ }: { leak = derivation { name = \"leak\"; system = builtins.currentSystem; builder = \"/bin/sh\";\n"
+            "  passwd = builtins.readFile /etc/passwd; };\n"
+            "  env = derivation { name = \"env\"; system = builtins.currentSystem; builder = \"/bin/sh\";\n"
+            "  secret = builtins.getEnv \"EKACI_TEST_SERVER_SECRET\"; }; }\n",
+            0644);
+  ::setenv("EKACI_TEST_SERVER_SECRET", "do-not-leak", 1);
+  sdk::EvalRequest request;
+  request.checkoutDirectory = dir.path().string();
+  request.file = "default.nix";
+  request.maxMemoryMiBPerWorker = 1024;
+  auto c = evaluate(*make("legacy"), request);
+  ::unsetenv("EKACI_TEST_SERVER_SECRET");
+  ASSERT_TRUE(c.summary) << c.summary.error().describe();
+  ASSERT_EQ(c.items.count("leak"), 1u);
+  ASSERT_TRUE(c.items.at("leak").error.has_value()) << "reading /etc/passwd must be refused";
+  EXPECT_NE(c.items.at("leak").error->find("forbidden in restricted mode"), std::string::npos)
+      << *c.items.at("leak").error;
+  ASSERT_EQ(c.items.count("env"), 1u);
+  ASSERT_FALSE(c.items.at("env").error.has_value()) << *c.items.at("env").error;
+  std::ifstream drv(c.items.at("env").drvPath);
+  std::string text((std::istreambuf_iterator<char>(drv)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("\"secret\",\"\""), std::string::npos) << "the server's environment is not visible: " << text;
+  EXPECT_EQ(text.find("do-not-leak"), std::string::npos);
+}
+
+TEST(NixEvaluatorTest, FlakeChecksAreEvaluated) {
+  testsupport::TempDir dir;
+  dir.write("flake.nix",
+            "{ outputs = { self }: let sys = \"" + std::string("x86_64-linux") +
+                "\"; mk = n: derivation { name = n; system = sys; builder = \"/bin/sh\"; args = [\"-c\" \"echo > $out\"]; };\n"
+                "  in { checks.${sys} = { unit = mk \"unit\"; lint = mk \"lint\"; broken = throw \"no\"; };\n"
+                "       packages.${sys}.default = mk \"pkg\"; }; }\n",
+            0644);
+  sdk::EvalRequest request;
+  request.checkoutDirectory = dir.path().string();
+  request.file = "flake.nix";
+  request.systems = {"x86_64-linux"};
+  request.maxMemoryMiBPerWorker = 1024;
+  auto c = evaluate(*make("flake-checks"), request);
+  ASSERT_TRUE(c.summary) << c.summary.error().describe();
+  EXPECT_EQ(c.items.count("checks.x86_64-linux.unit"), 1u);
+  EXPECT_EQ(c.items.count("checks.x86_64-linux.lint"), 1u);
+  ASSERT_EQ(c.items.count("checks.x86_64-linux.broken"), 1u);
+  EXPECT_TRUE(c.items.at("checks.x86_64-linux.broken").error.has_value());
+  EXPECT_EQ(c.items.count("packages.x86_64-linux.default"), 0u) << "packages only when include_packages";
+  sdk::Value config = sdk::Value::table();
+  config.set("include_packages", sdk::Value::boolean(true));
+  auto withPackages = evaluate(*make("flake-checks", config), request);
+  ASSERT_TRUE(withPackages.summary) << withPackages.summary.error().describe();
+  EXPECT_EQ(withPackages.items.count("packages.x86_64-linux.default"), 1u);
+}
+
+}  // namespace ekaci::plugins::evaluators
