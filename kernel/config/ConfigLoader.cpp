@@ -269,6 +269,9 @@ sdk::Result<ServerConfig> ConfigLoader::build(sdk::Value root, std::filesystem::
     forge.location = block.location();
     config.forges.push_back(std::move(forge));
   }
+  config.evaluationWorkers = sub(root, "evaluation_workers").asInteger();
+  config.evaluationMaxMemoryMiB = sub(root, "evaluation_max_memory_mib").asInteger();
+  config.evaluators = sub(root, "evaluators");
   const sdk::Value& rebuild = sub(root, "rebuild");
   config.rebuild.maxRebuildCount = sub(rebuild, "max_rebuild_count").asInteger();
   config.rebuild.skipPaths = sub(rebuild, "skip_paths").asStringList();

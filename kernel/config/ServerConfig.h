@@ -98,6 +98,9 @@ struct ServerConfig {
   std::vector<ForgeDomainConfig> gitlabInstances;
   std::vector<ForgeInstanceConfig> forges;
   RebuildConfig rebuild;
+  std::int64_t evaluationWorkers = 2;
+  std::int64_t evaluationMaxMemoryMiB = 4096;
+  sdk::Value evaluators;  // table: evaluator type -> settings (validated by the plugin's schema)
   // Accepted but worth fixing (for example a top-level key written inside [web]); the
   // server logs them at start-up and --check-config prints them.
   std::vector<std::string> warnings;

@@ -62,6 +62,13 @@ sdk::SettingsSchema ServerSchema::settings() {
       boolean("merge_queue_require_approval", false, "Require approval before building merge-queue entries."),
       choice("default_merge_method", {"merge", "squash", "rebase"}, "squash",
              "Merge method of the @eka-ci merge comment command."),
+      integer("evaluation_workers", 2, 1, 256, "Evaluator worker processes per evaluation."),
+      integer("evaluation_max_memory_mib", 4096, 64, 1048576, "Resident memory limit of one evaluator worker."),
+      [] {
+        sdk::Setting s = table("evaluators", {}, "Settings per evaluator type, e.g. [evaluators.legacy] nix_path = [...].");
+        s.openTable = true;
+        return s;
+      }(),
       stringList("plugin_paths", "Extra plugin files or directories (*.so) to load; a failure stops start-up."),
       stringList("optional_plugin_paths", "Plugin files or directories whose load failures are logged and skipped."),
       table("oauth",

@@ -108,13 +108,17 @@ sdk::Result<std::unique_ptr<GitRepository>> GitRepository::mirror(const std::str
   }
   git_repository_free(repo);
   std::filesystem::rename(partial, mirrorDirectory, ec);
+  // A fresh mirror is fetched once more, which also records the source's HEAD.
   if (ec) {
     std::filesystem::remove_all(partial, ec);
     if (!std::filesystem::exists(mirrorDirectory / "HEAD")) {
       return sdk::Error(sdk::ErrorCode::IoError, "cannot place mirror at " + mirrorDirectory.string());
     }
   }
-  return open(mirrorDirectory);
+  auto opened = open(mirrorDirectory);
+  if (!opened) return opened;
+  if (auto fetched = (*opened)->fetch(); !fetched) return std::move(fetched).error();
+  return opened;
 }
 
 sdk::Result<void> GitRepository::fetch() {
@@ -126,6 +130,13 @@ sdk::Result<void> GitRepository::fetch() {
   options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL;
   if (git_remote_fetch(remote.ptr, nullptr, &options, "ekaci fetch") < 0) {
     return gitError("fetching " + std::string(git_remote_url(remote.ptr)));
+  }
+  const git_remote_head** heads = nullptr;
+  std::size_t count = 0;
+  if (git_remote_ls(&heads, &count, remote.ptr) == 0) {
+    for (std::size_t i = 0; i < count; ++i) {
+      if (std::string(heads[i]->name) == "HEAD") sourceHead_ = oidString(heads[i]->oid);
+    }
   }
   return sdk::success();
 }

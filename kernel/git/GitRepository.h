@@ -36,6 +36,9 @@ class GitRepository {
   sdk::Result<std::string> mergeBase(const std::string& a, const std::string& b);
   // The branch HEAD points to in the mirrored repository ("main").
   sdk::Result<std::string> defaultBranch();
+  // The commit the source repository's HEAD pointed to at the last fetch (for a local
+  // repository: what is checked out there now).
+  const std::string& sourceHead() const noexcept { return sourceHead_; }
 
   // Writes the tree of `commit` into `directory` (which must not exist yet).
   sdk::Result<void> checkout(const std::string& commit, const std::filesystem::path& directory);
@@ -51,6 +54,7 @@ class GitRepository {
   GitRepository(git_repository* repository, std::filesystem::path directory);
   git_repository* repository_;
   std::filesystem::path directory_;
+  std::string sourceHead_;
 };
 
 }  // namespace ekaci::git

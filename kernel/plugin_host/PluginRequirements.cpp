@@ -86,6 +86,25 @@ config::Diagnostics PluginRequirements::check(const config::ServerConfig& config
     requireForge("gitlab", "gitlab_instances", sdk::SourceLocation{config.sourceFile.string(), 0, 0},
                  "gitlab_instances", registry, out);
   }
+  for (std::size_t i = 0; i < config.evaluators.size(); ++i) {
+    const std::string& type = config.evaluators.keys()[i];
+    const sdk::Value& block = config.evaluators.items()[i];
+    const std::string key = "evaluators." + type;
+    const sdk::EvaluatorFactory* factory = registry.evaluator(type);
+    if (factory == nullptr) {
+      out.add(sdk::ErrorCode::ConfigUnknownPluginType, block.location(), key,
+              "unknown evaluator type '" + type + "'" +
+                  config::Suggestion::hint(type, registry.types(sdk::PluginKind::Evaluator)));
+      continue;
+    }
+    if (!block.isTable()) {
+      out.add(sdk::ErrorCode::ConfigWrongType, block.location(), key, "expected a table of evaluator settings");
+      continue;
+    }
+    sdk::Value settings = block;
+    config::Environment none;
+    config::SettingsValidator(none, out).validateTable(factory->settings(), settings, key);
+  }
   for (std::size_t i = 0; i < config.caches.size(); ++i) {
     const auto& cache = config.caches[i];
     const std::string key = "caches[" + std::to_string(i) + "]";

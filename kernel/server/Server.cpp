@@ -5,8 +5,8 @@
 #include <fstream>
 
 #include "ekaci/sdk/Version.h"
-#include "kernel/config/ConfigLoader.h"
-#include "kernel/plugin_host/PluginRequirements.h"
+#include "kernel/config/Diagnostics.h"
+#include "kernel/server/Bootstrap.h"
 #include "kernel/storage/SqliteStorage.h"
 
 namespace ekaci::server {
@@ -38,40 +38,12 @@ Server::~Server() { stop(); }
 
 sdk::Result<std::unique_ptr<Server>> Server::prepare(ServerOptions options, services::Logging& logging) {
   std::unique_ptr<Server> server(new Server(logging));
-  config::ConfigLoader loader(options.environment);
-  const std::filesystem::path configFile = options.configPath.value_or(loader.defaultPath());
+  auto prepared = Bootstrap::prepare(options.configPath, options.executable, options.environment, *server->logger_);
+  if (!prepared) return std::move(prepared).error();
+  server->plugins_ = std::move(prepared->plugins);
+  server->config_ = std::move(prepared->config);
 
-  // Plugins first: their settings and credential sources are part of what the
-  // configuration may say.
-  std::vector<std::string> pluginPaths, optionalPaths;
-  std::error_code ec;
-  if (options.configPath || std::filesystem::exists(configFile, ec)) {
-    auto peeked = config::ConfigLoader::peekPluginPaths(configFile);
-    if (!peeked) return std::move(peeked).error();
-    pluginPaths = peeked->first;
-    optionalPaths = peeked->second;
-  }
-  const auto bundled = plugin_host::PluginHost::bundledPluginDirectory(options.executable);
-  if (std::filesystem::is_directory(bundled, ec)) {
-    if (auto loaded = server->plugins_.loadPath(bundled, false); !loaded) return std::move(loaded).error();
-  } else {
-    server->logger_->warn("no bundled plugin directory", {{"path", bundled.string()}});
-  }
-  for (const auto& path : pluginPaths) {
-    if (auto loaded = server->plugins_.loadPath(path, false); !loaded) return std::move(loaded).error();
-  }
-  for (const auto& path : optionalPaths) (void)server->plugins_.loadPath(path, true);
-  for (const auto& skipped : server->plugins_.skipped()) {
-    server->logger_->warn("optional plugin skipped", {{"file", skipped.file.string()}, {"error", skipped.error.describe()}});
-  }
-
-  loader.allowCredentialSources(server->plugins_.registry().types(sdk::PluginKind::CredentialSource));
-  auto config = loader.load(options.configPath);
-  if (!config) return std::move(config).error();
-  server->config_ = std::move(config).value();
-  for (const auto& warning : server->config_.warnings) server->logger_->warn(warning);
-
-  config::Diagnostics requirements = plugin_host::PluginRequirements::check(server->config_, server->plugins_.registry());
+  config::Diagnostics requirements;
   const bool forgesConfigured = !server->config_.forges.empty() || !server->config_.githubApps.empty() ||
                                 !server->config_.giteaInstances.empty() || !server->config_.gitlabInstances.empty();
   if (forgesConfigured && !server->config_.security.webhookSecret && !server->config_.security.allowInsecureWebhooks) {
@@ -91,11 +63,12 @@ sdk::Result<std::unique_ptr<Server>> Server::prepare(ServerOptions options, serv
     server->logger_->info("no oauth.jwt_secret configured; generated an ephemeral one (sessions end at restart)",
                           {{"event", "jwt_secret_generated_ephemeral"}});
   }
-  for (const auto& plugin : server->plugins_.loaded()) {
+  for (const auto& plugin : server->plugins_->loaded()) {
     server->logger_->info("plugin loaded",
                           {{"name", plugin.name}, {"version", plugin.version}, {"file", plugin.file.string()}});
   }
-  server->services_ = std::make_unique<services::ServiceHub>(logging, server->plugins_.registry(), server->config_.stateDir);
+  server->services_ =
+      std::make_unique<services::ServiceHub>(logging, server->plugins_->registry(), server->config_.stateDir);
   return server;
 }
 
@@ -153,11 +126,11 @@ sdk::Result<void> Server::run() {
   auto& metrics = services_->metrics();
   metrics.gauge("build_info", "Build information; the value is always 1.", {{"version", EKACI_SDK_VERSION}}).set(1);
   metrics.gauge("plugins_loaded", "Plugins loaded at start-up.", {})
-      .set(static_cast<double>(plugins_.loaded().size()));
+      .set(static_cast<double>(plugins_->loaded().size()));
   metrics.gauge("graph_cache_capacity", "Configured capacity of the derivation graph, in nodes.", {})
       .set(static_cast<double>(config_.graphLruCapacity));
 
-  status_ = std::make_unique<StatusService>(config_, plugins_, *storage_, started_);
+  status_ = std::make_unique<StatusService>(config_, *plugins_, *storage_, started_);
   commands_ = std::make_unique<ClientCommands>(*status_, *logger_);
   buildRoutes();
 

@@ -42,7 +42,7 @@ class Server {
   void stop();
 
   const config::ServerConfig& config() const noexcept { return config_; }
-  const plugin_host::PluginHost& plugins() const noexcept { return plugins_; }
+  const plugin_host::PluginHost& plugins() const noexcept { return *plugins_; }
   std::uint16_t httpPort() const noexcept { return http_ ? http_->port() : 0; }
 
  private:
@@ -54,7 +54,8 @@ class Server {
   services::Logging& logging_;
   std::unique_ptr<sdk::Logger> logger_;
   std::chrono::steady_clock::time_point started_;
-  plugin_host::PluginHost plugins_;
+  // Declared before everything a plugin creates, so it is destroyed after all of it.
+  std::unique_ptr<plugin_host::PluginHost> plugins_;
   config::ServerConfig config_;
   std::unique_ptr<services::ServiceHub> services_;
   std::unique_ptr<storage::Storage> storage_;

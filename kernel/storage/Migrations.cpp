@@ -161,6 +161,16 @@ std::vector<Migration> makeSqliteMigrations() {
            "CREATE INDEX output_sizes_by_path ON output_sizes (store_path)",
            "CREATE INDEX output_sizes_by_repository ON output_sizes (repository_id, recorded_at DESC)",
        }},
+      {2,
+       "package metadata per job (the same derivation can carry different meta at two commits)",
+       {
+           "ALTER TABLE jobs ADD COLUMN pname TEXT",
+           "ALTER TABLE jobs ADD COLUMN version TEXT",
+           "ALTER TABLE jobs ADD COLUMN license_json TEXT",
+           "ALTER TABLE jobs ADD COLUMN maintainers_json TEXT",
+           "ALTER TABLE jobs ADD COLUMN tests_json TEXT",
+           "ALTER TABLE jobs ADD COLUMN system TEXT",
+       }},
   };
 }
 

@@ -8,6 +8,7 @@
 #include <Poco/Tuple.h>
 
 #include <algorithm>
+#include <map>
 
 #include "kernel/storage/Migrations.h"
 
@@ -286,6 +287,16 @@ sdk::Result<std::optional<JobsetRecord>> SqliteStorage::findJobset(std::int64_t 
   });
 }
 
+sdk::Result<void> SqliteStorage::resetJobset(std::int64_t jobsetId) {
+  std::lock_guard lock(mutex_);
+  return inTransaction<void>(*session_, "reset jobset", [&] {
+    *session_ << "DELETE FROM jobs WHERE jobset_id = ?", use(jobsetId), now;
+    *session_ << "UPDATE jobsets SET eval_state = 'running', eval_error = '', attributes = 0, eval_errors = 0, "
+                 "finished_at = NULL WHERE id = ?",
+        use(jobsetId), now;
+  });
+}
+
 sdk::Result<void> SqliteStorage::finishJobset(std::int64_t jobsetId, EvalState state, const std::string& error,
                                               std::int64_t attributes, std::int64_t evalErrors) {
   std::lock_guard lock(mutex_);
@@ -424,36 +435,80 @@ sdk::Result<void> SqliteStorage::insertJobs(std::int64_t jobsetId, const std::ve
     std::vector<std::int64_t> jobsetIds(jobs.size(), jobsetId);
     std::vector<std::string> attrs, kinds;
     std::vector<Poco::Nullable<std::int64_t>> drvIds;
-    std::vector<Poco::Nullable<std::string>> errors;
+    std::vector<Poco::Nullable<std::string>> errors, systems, pnames, versions, licenses, maintainers, tests;
     for (const auto& j : jobs) {
       attrs.push_back(j.attrPath);
       kinds.push_back(toString(j.diffKind));
       drvIds.push_back(j.drvId ? Poco::Nullable<std::int64_t>(*j.drvId) : Poco::Nullable<std::int64_t>());
       errors.push_back(nullable(j.evalError));
+      systems.push_back(nullable(j.system));
+      pnames.push_back(nullable(j.pname));
+      versions.push_back(nullable(j.version));
+      licenses.push_back(nullable(j.licenseJson));
+      maintainers.push_back(nullable(j.maintainersJson));
+      tests.push_back(nullable(j.testsJson));
     }
-    *session_ << "INSERT INTO jobs (jobset_id, attr_path, drv_id, diff_kind, eval_error) VALUES (?, ?, ?, ?, ?) "
+    *session_ << "INSERT INTO jobs (jobset_id, attr_path, drv_id, diff_kind, eval_error, system, pname, version, "
+                 "license_json, maintainers_json, tests_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                  "ON CONFLICT (jobset_id, attr_path) DO UPDATE SET drv_id = excluded.drv_id, "
-                 "diff_kind = excluded.diff_kind, eval_error = excluded.eval_error",
-        use(jobsetIds), use(attrs), use(drvIds), use(kinds), use(errors), now;
+                 "diff_kind = excluded.diff_kind, eval_error = excluded.eval_error, system = excluded.system, "
+                 "pname = excluded.pname, version = excluded.version, license_json = excluded.license_json, "
+                 "maintainers_json = excluded.maintainers_json, tests_json = excluded.tests_json",
+        use(jobsetIds), use(attrs), use(drvIds), use(kinds), use(errors), use(systems), use(pnames), use(versions),
+        use(licenses), use(maintainers), use(tests), now;
   });
 }
 
 sdk::Result<std::vector<JobRecord>> SqliteStorage::jobsOf(std::int64_t jobsetId) {
+  auto stored = loadJobset(jobsetId);
+  if (!stored) return std::move(stored).error();
+  std::vector<JobRecord> out;
+  out.reserve(stored->size());
+  for (auto& s : *stored) out.push_back(std::move(s.job));
+  return out;
+}
+
+sdk::Result<std::vector<StoredJob>> SqliteStorage::loadJobset(std::int64_t jobsetId) {
   std::lock_guard lock(mutex_);
-  return query<std::vector<JobRecord>>("jobs of jobset", [&] {
+  return query<std::vector<StoredJob>>("load jobset", [&] {
     std::vector<std::int64_t> ids;
     std::vector<std::string> attrs, kinds;
     std::vector<Poco::Nullable<std::int64_t>> drvIds;
-    std::vector<Poco::Nullable<std::string>> errors;
-    *session_ << "SELECT id, attr_path, drv_id, diff_kind, eval_error FROM jobs WHERE jobset_id = ? ORDER BY attr_path",
-        use(jobsetId), into(ids), into(attrs), into(drvIds), into(kinds), into(errors), now;
-    std::vector<JobRecord> out(ids.size());
+    std::vector<Poco::Nullable<std::string>> errors, systems, pnames, versions, licenses, maintainers, tests, paths;
+    *session_ << "SELECT j.id, j.attr_path, j.drv_id, j.diff_kind, j.eval_error, j.system, j.pname, j.version, "
+                 "j.license_json, j.maintainers_json, j.tests_json, d.drv_path FROM jobs j "
+                 "LEFT JOIN drvs d ON d.id = j.drv_id WHERE j.jobset_id = ? ORDER BY j.attr_path",
+        use(jobsetId), into(ids), into(attrs), into(drvIds), into(kinds), into(errors), into(systems), into(pnames),
+        into(versions), into(licenses), into(maintainers), into(tests), into(paths), now;
+    std::vector<StoredJob> out(ids.size());
+    std::multimap<std::int64_t, std::size_t> byDrv;
     for (std::size_t i = 0; i < ids.size(); ++i) {
-      out[i].id = ids[i];
-      out[i].attrPath = attrs[i];
-      if (!drvIds[i].isNull()) out[i].drvId = drvIds[i].value();
-      out[i].diffKind = diffKindFrom(kinds[i]).value_or(DiffKind::Unchanged);
-      out[i].evalError = optionalOf(errors[i]);
+      JobRecord& j = out[i].job;
+      j.id = ids[i];
+      j.attrPath = attrs[i];
+      if (!drvIds[i].isNull()) {
+        j.drvId = drvIds[i].value();
+        byDrv.emplace(*j.drvId, i);
+      }
+      j.diffKind = diffKindFrom(kinds[i]).value_or(DiffKind::Unchanged);
+      j.evalError = optionalOf(errors[i]);
+      j.system = optionalOf(systems[i]);
+      j.pname = optionalOf(pnames[i]);
+      j.version = optionalOf(versions[i]);
+      j.licenseJson = optionalOf(licenses[i]);
+      j.maintainersJson = optionalOf(maintainers[i]);
+      j.testsJson = optionalOf(tests[i]);
+      out[i].drvPath = optionalOf(paths[i]).value_or("");
+    }
+    std::vector<std::int64_t> outputDrvs;
+    std::vector<std::string> names, storePaths;
+    *session_ << "SELECT o.drv_id, o.name, o.path FROM drv_outputs o "
+                 "WHERE o.drv_id IN (SELECT drv_id FROM jobs WHERE jobset_id = ?) ORDER BY o.drv_id, o.name",
+        use(jobsetId), into(outputDrvs), into(names), into(storePaths), now;
+    for (std::size_t i = 0; i < outputDrvs.size(); ++i) {
+      // Several attributes may share one derivation; each of them gets the outputs.
+      auto [first, last] = byDrv.equal_range(outputDrvs[i]);
+      for (auto it = first; it != last; ++it) out[it->second].outputs.emplace_back(names[i], storePaths[i]);
     }
     return out;
   });

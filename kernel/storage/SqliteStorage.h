@@ -32,6 +32,7 @@ class SqliteStorage : public Storage {
   sdk::Result<std::optional<PullRequestRecord>> findPullRequest(std::int64_t repositoryId, std::int64_t number) override;
   sdk::Result<std::int64_t> createJobset(const JobsetRecord& jobset) override;
   sdk::Result<std::optional<JobsetRecord>> findJobset(std::int64_t commitId, const std::string& jobName) override;
+  sdk::Result<void> resetJobset(std::int64_t jobsetId) override;
   sdk::Result<void> finishJobset(std::int64_t jobsetId, EvalState state, const std::string& error,
                                  std::int64_t attributes, std::int64_t evalErrors) override;
   sdk::Result<std::vector<std::int64_t>> upsertDrvs(const std::vector<DrvRecord>& drvs) override;
@@ -41,6 +42,7 @@ class SqliteStorage : public Storage {
   sdk::Result<std::vector<std::int64_t>> referrersOf(std::int64_t drvId) override;
   sdk::Result<void> insertJobs(std::int64_t jobsetId, const std::vector<JobRecord>& jobs) override;
   sdk::Result<std::vector<JobRecord>> jobsOf(std::int64_t jobsetId) override;
+  sdk::Result<std::vector<StoredJob>> loadJobset(std::int64_t jobsetId) override;
   sdk::Result<std::int64_t> recordBuildEvent(const BuildEventRecord& event) override;
   sdk::Result<std::vector<BuildEventRecord>> buildEvents(std::int64_t drvId) override;
   sdk::Result<std::int64_t> enqueueOutbox(const OutboxMessage& message) override;

@@ -31,6 +31,8 @@ class Storage {
 
   virtual sdk::Result<std::int64_t> createJobset(const JobsetRecord& jobset) = 0;
   virtual sdk::Result<std::optional<JobsetRecord>> findJobset(std::int64_t commitId, const std::string& jobName) = 0;
+  // Forgets the jobs of a jobset that is evaluated again, and marks it running.
+  virtual sdk::Result<void> resetJobset(std::int64_t jobsetId) = 0;
   virtual sdk::Result<void> finishJobset(std::int64_t jobsetId, EvalState state, const std::string& error,
                                          std::int64_t attributes, std::int64_t evalErrors) = 0;
 
@@ -45,6 +47,8 @@ class Storage {
 
   virtual sdk::Result<void> insertJobs(std::int64_t jobsetId, const std::vector<JobRecord>& jobs) = 0;
   virtual sdk::Result<std::vector<JobRecord>> jobsOf(std::int64_t jobsetId) = 0;
+  // Jobs with their derivation paths and outputs, ordered by attribute path.
+  virtual sdk::Result<std::vector<StoredJob>> loadJobset(std::int64_t jobsetId) = 0;
 
   // Appends a state event and sets the derivation's current state, atomically.
   virtual sdk::Result<std::int64_t> recordBuildEvent(const BuildEventRecord& event) = 0;

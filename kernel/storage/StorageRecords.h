@@ -70,6 +70,20 @@ struct JobRecord {
   std::optional<std::int64_t> drvId;  // empty for an evaluation error
   DiffKind diffKind = DiffKind::Unchanged;
   std::optional<std::string> evalError;
+  std::optional<std::string> system;
+  std::optional<std::string> pname;
+  std::optional<std::string> version;
+  std::optional<std::string> licenseJson;      // JSON array of strings
+  std::optional<std::string> maintainersJson;  // JSON array of strings
+  std::optional<std::string> testsJson;        // JSON array of strings
+};
+
+// A job joined with its derivation and outputs: what an evaluation produced for one
+// attribute, as stored.
+struct StoredJob {
+  JobRecord job;
+  std::string drvPath;
+  std::vector<std::pair<std::string, std::string>> outputs;
 };
 
 struct BuildEventRecord {

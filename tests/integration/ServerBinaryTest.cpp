@@ -9,6 +9,7 @@
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Net/SocketAddress.h>
 
+#include "kernel/storage/Migrations.h"
 #include "kernel/storage/SqliteStorage.h"
 #include "tests/support/ServerProcess.h"
 #include "tests/support/TempDir.h"
@@ -102,7 +103,8 @@ TEST_F(ServerBinaryTest, CliStatusTalksOverTheSocket) {
   EXPECT_NE(status.out.find("eka-ci " EKACI_VERSION ", up "), std::string::npos) << status.out;
   EXPECT_NE(status.out.find("credentials-env " EKACI_VERSION " (credential-source:env)"), std::string::npos)
       << status.out;
-  EXPECT_NE(status.out.find("(schema v1)"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("(schema v" + std::to_string(storage::Migrations::latestVersion()) + ")"), std::string::npos)
+      << status.out;
   EXPECT_NE(status.out.find("http:      127.0.0.1:" + std::to_string(s->httpPort())), std::string::npos) << status.out;
   auto json = testsupport::runCommand({EKACI_CLI_BINARY, "--socket", s->socketPath(), "status", "--json"}, environment());
   EXPECT_EQ(json.status, 0);

@@ -4,6 +4,7 @@
 
 #include "ekaci/sdk/testing/CapturingLogger.h"
 #include "kernel/config/ConfigLoader.h"
+#include "kernel/storage/Migrations.h"
 #include "kernel/storage/SqliteStorage.h"
 #include "tests/support/TempDir.h"
 
@@ -35,7 +36,8 @@ TEST_F(ClientCommandsTest, StatusAndPing) {
   EXPECT_EQ(commands_->handle(R"({"command":"ping"})"), R"({"ok":true,"result":{"pong":true}})");
   const std::string status = commands_->handle(R"({"command":"status"})");
   EXPECT_NE(status.find("\"ok\":true"), std::string::npos) << status;
-  EXPECT_NE(status.find("\"schema_version\":1"), std::string::npos) << status;
+  EXPECT_NE(status.find("\"schema_version\":" + std::to_string(storage::Migrations::latestVersion())), std::string::npos)
+      << status;
   EXPECT_NE(status.find("\"queue_depths\":{}"), std::string::npos) << status;
 }
 

@@ -147,7 +147,7 @@ TEST(CredentialPluginsTest, DeclareTheManualsSettings) {
   EXPECT_EQ(factory("env").settings().front().name, "vars");
   EXPECT_TRUE(factory("env").settings().front().required);
   EXPECT_EQ(factory("file").settings().front().name, "path");
-  EXPECT_EQ(bundled().loaded().size(), 2u);
+  EXPECT_EQ(bundled().registry().types(sdk::PluginKind::CredentialSource), (std::vector<std::string>{"env", "file"}));
 }
 
 }  // namespace ekaci::plugins::credentials

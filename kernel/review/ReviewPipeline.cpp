@@ -1,0 +1,406 @@
+#include "kernel/review/ReviewPipeline.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/SHA1Engine.h>
+
+#include <chrono>
+#include <future>
+#include <set>
+#include <sstream>
+
+#include "kernel/config/Glob.h"
+#include "kernel/git/CheckoutArea.h"
+#include "kernel/git/GitRepository.h"
+#include "kernel/graph/ClosureWalker.h"
+#include "kernel/review/JobsetDiff.h"
+#include "kernel/review/RebuildImpact.h"
+
+namespace ekaci::review {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::int64_t millisSince(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+}
+
+std::string sha1(const std::string& text) {
+  Poco::SHA1Engine engine;
+  engine.update(text);
+  return Poco::DigestEngine::digestToHex(engine.digest());
+}
+
+std::string jsonArray(const std::vector<std::string>& items) {
+  Poco::JSON::Array array;
+  for (const auto& item : items) array.add(item);
+  std::ostringstream out;
+  array.stringify(out);
+  return out.str();
+}
+
+std::vector<std::string> parseArray(const std::optional<std::string>& json) {
+  std::vector<std::string> out;
+  if (!json || json->empty()) return out;
+  try {
+    Poco::JSON::Parser parser;
+    auto array = parser.parse(*json).extract<Poco::JSON::Array::Ptr>();
+    for (std::size_t i = 0; i < array->size(); ++i) out.push_back(array->getElement<std::string>(static_cast<unsigned>(i)));
+  } catch (const std::exception&) {
+    // Stored by us; a malformed value reads as empty rather than failing the review.
+  }
+  return out;
+}
+
+// A local repository is identified by its absolute path, anything else by its URL.
+std::string normaliseRepository(const std::string& repository) {
+  std::error_code ec;
+  if (repository.find("://") == std::string::npos && std::filesystem::exists(repository, ec)) {
+    return std::filesystem::canonical(repository, ec).string();
+  }
+  return repository;
+}
+
+// What the change sets say about a diff: the kind of change when every file is covered by
+// a rule that needs no evaluation, otherwise nothing.
+std::optional<std::string> changeSetVerdict(const std::vector<std::string>& files,
+                                            const std::vector<config::ChangeSetRule>& rules) {
+  if (files.empty() || rules.empty()) return std::nullopt;
+  std::set<std::string> kinds;
+  for (const auto& file : files) {
+    const config::ChangeSetRule* match = nullptr;
+    for (const auto& rule : rules) {
+      for (const auto& pattern : rule.paths) {
+        if (config::Glob::match(pattern, file)) {
+          match = &rule;
+          break;
+        }
+      }
+      if (match != nullptr) break;
+    }
+    if (match == nullptr) return std::nullopt;
+    if (match->kind != config::ChangeKind::DocsOnly && match->kind != config::ChangeKind::NoOp) return std::nullopt;
+    kinds.insert(match->kind == config::ChangeKind::DocsOnly ? "docs-only" : "no-op");
+  }
+  std::string list;
+  for (const auto& k : kinds) list += (list.empty() ? "" : ", ") + k;
+  return "all " + std::to_string(files.size()) + " changed files match change sets (" + list +
+         "); no rebuilds expected";
+}
+
+}  // namespace
+
+ReviewPipeline::ReviewPipeline(Services services) : services_(std::move(services)) {}
+ReviewPipeline::~ReviewPipeline() = default;
+
+std::filesystem::path ReviewPipeline::mirrorDirectory(const std::string& repository) const {
+  return services_.stateDirectory / "git" / (sha1(normaliseRepository(repository)).substr(0, 16) + ".git");
+}
+
+sdk::Result<ReviewPipeline::Evaluation> ReviewPipeline::evaluate(std::int64_t repositoryId, const std::string& sha,
+                                                                 const std::filesystem::path& checkout,
+                                                                 const config::JobConfig& job,
+                                                                 const ReviewRequest& request, const std::string& label,
+                                                                 const ReviewProgress& progress) {
+  const auto started = Clock::now();
+  Evaluation evaluation;
+  auto commitId = services_.storage.upsertCommit(repositoryId, sha);
+  if (!commitId) return std::move(commitId).error();
+  // The stored evaluation is reused only for the same commit and the same job definition.
+  const std::string definition = job.evaluator + "\n" + job.file + "\n" + job.attrPath + "\n" + jsonArray(request.systems);
+  const std::string key = job.name + "@" + sha1(definition).substr(0, 12);
+  auto existing = services_.storage.findJobset(*commitId, key);
+  if (!existing) return std::move(existing).error();
+  if (request.reuseEvaluations && existing->has_value() && (*existing)->evalState == storage::EvalState::Succeeded) {
+    auto stored = services_.storage.loadJobset((*existing)->id);
+    if (!stored) return std::move(stored).error();
+    for (const auto& s : *stored) {
+      sdk::EvalItem item;
+      item.attrPath = s.job.attrPath;
+      item.error = s.job.evalError;
+      item.drvPath = s.drvPath;
+      item.outputs = s.outputs;
+      item.system = s.job.system.value_or("");
+      item.meta.pname = s.job.pname.value_or("");
+      item.meta.version = s.job.version.value_or("");
+      item.meta.licenses = parseArray(s.job.licenseJson);
+      item.meta.maintainers = parseArray(s.job.maintainersJson);
+      item.meta.tests = parseArray(s.job.testsJson);
+      evaluation.items.push_back(std::move(item));
+    }
+    evaluation.fromCache = true;
+    evaluation.millis = millisSince(started);
+    if (progress) progress(label + ": " + std::to_string(evaluation.items.size()) + " attributes (stored evaluation)");
+    return evaluation;
+  }
+  std::int64_t jobsetId = 0;
+  if (existing->has_value()) {
+    jobsetId = (*existing)->id;
+    if (auto reset = services_.storage.resetJobset(jobsetId); !reset) return std::move(reset).error();
+  } else {
+    storage::JobsetRecord record;
+    record.repositoryId = repositoryId;
+    record.commitId = *commitId;
+    record.jobName = key;
+    record.evalState = storage::EvalState::Running;
+    auto created = services_.storage.createJobset(record);
+    if (!created) return std::move(created).error();
+    jobsetId = *created;
+  }
+
+  const sdk::EvaluatorFactory* factory = services_.plugins.evaluator(job.evaluator);
+  if (factory == nullptr) {
+    return sdk::Error(sdk::ErrorCode::ConfigPluginUnavailable,
+                      "job " + job.name + " needs the '" + job.evaluator + "' evaluator, which no loaded plugin provides");
+  }
+  auto& host = evaluatorHosts_[job.evaluator];
+  if (!host) {
+    auto made = services_.hub.hostFor(sdk::PluginKind::Evaluator, job.evaluator, "review");
+    if (!made) return std::move(made).error();
+    host = std::move(made).value();
+  }
+  const sdk::Value* settings = services_.evaluatorSettings.find(job.evaluator);
+  auto evaluator = factory->create(settings != nullptr ? *settings : sdk::Value::table(), *host);
+  if (!evaluator) return std::move(evaluator).error();
+
+  sdk::EvalRequest evalRequest;
+  evalRequest.checkoutDirectory = checkout.string();
+  evalRequest.file = job.file;
+  evalRequest.attrPath = job.attrPath;
+  evalRequest.systems = request.systems;
+  evalRequest.workers = request.workers;
+  evalRequest.maxMemoryMiBPerWorker = request.maxMemoryMiB;
+  evalRequest.cancel = request.cancel;
+  std::size_t errors = 0;
+  auto lastReport = Clock::now();
+  auto summary = (*evaluator)->evaluate(evalRequest, [&](sdk::EvalItem item) {
+    if (item.error) ++errors;
+    evaluation.items.push_back(std::move(item));
+    if (progress && Clock::now() - lastReport > std::chrono::milliseconds(500)) {
+      lastReport = Clock::now();
+      progress(label + ": " + std::to_string(evaluation.items.size()) + " attributes, " + std::to_string(errors) +
+               " errors so far");
+    }
+  });
+  evaluation.millis = millisSince(started);
+  if (!summary) {
+    if (summary.error().code() == sdk::ErrorCode::Cancelled) return std::move(summary).error();
+    evaluation.failure = summary.error().message();
+    (void)services_.storage.finishJobset(jobsetId, storage::EvalState::Failed, *evaluation.failure, 0, 0);
+    if (progress) progress(label + ": does not evaluate");
+    return evaluation;
+  }
+
+  // Store the evaluation: derivations with their outputs, then one job per attribute.
+  std::vector<storage::DrvRecord> drvs;
+  std::vector<std::size_t> drvItem;
+  for (std::size_t i = 0; i < evaluation.items.size(); ++i) {
+    const auto& item = evaluation.items[i];
+    if (item.error) continue;
+    storage::DrvRecord d;
+    d.drvPath = item.drvPath;
+    d.system = item.system;
+    d.outputs = item.outputs;
+    drvs.push_back(std::move(d));
+    drvItem.push_back(i);
+  }
+  auto ids = services_.storage.upsertDrvs(drvs);
+  if (!ids) return std::move(ids).error();
+  std::vector<std::optional<std::int64_t>> drvIdOf(evaluation.items.size());
+  for (std::size_t k = 0; k < drvItem.size(); ++k) drvIdOf[drvItem[k]] = (*ids)[k];
+  std::vector<storage::JobRecord> jobs;
+  jobs.reserve(evaluation.items.size());
+  for (std::size_t i = 0; i < evaluation.items.size(); ++i) {
+    const auto& item = evaluation.items[i];
+    storage::JobRecord record;
+    record.attrPath = item.attrPath;
+    record.drvId = drvIdOf[i];
+    record.evalError = item.error;
+    if (!item.error) {
+      record.system = item.system;
+      record.pname = item.meta.pname;
+      record.version = item.meta.version;
+      record.licenseJson = jsonArray(item.meta.licenses);
+      record.maintainersJson = jsonArray(item.meta.maintainers);
+      record.testsJson = jsonArray(item.meta.tests);
+    }
+    jobs.push_back(std::move(record));
+  }
+  if (auto stored = services_.storage.insertJobs(jobsetId, jobs); !stored) return std::move(stored).error();
+  if (auto finished = services_.storage.finishJobset(jobsetId, storage::EvalState::Succeeded, "",
+                                                     static_cast<std::int64_t>(summary->attributes),
+                                                     static_cast<std::int64_t>(summary->errors));
+      !finished) {
+    return std::move(finished).error();
+  }
+  if (progress) {
+    progress(label + ": " + std::to_string(summary->attributes) + " attributes, " + std::to_string(summary->errors) +
+             " errors (" + std::to_string(evaluation.millis) + " ms)");
+  }
+  return evaluation;
+}
+
+sdk::Result<ReviewReport> ReviewPipeline::run(const ReviewRequest& request, const ReviewProgress& progress) {
+  const auto started = Clock::now();
+  auto say = [&](const std::string& line) {
+    if (progress) progress(line);
+  };
+  ReviewReport report;
+  report.repository = normaliseRepository(request.repository);
+  report.baseRevision = request.base;
+  report.headRevision = request.head;
+
+  say("fetching " + report.repository);
+  auto repository = git::GitRepository::mirror(report.repository, mirrorDirectory(request.repository));
+  if (!repository) return std::move(repository).error();
+  git::GitRepository& repo = **repository;
+
+  std::string headRevision = request.head;
+  if (headRevision.empty()) {
+    if (repo.sourceHead().empty()) return sdk::Error(sdk::ErrorCode::NotFound, "the repository has no HEAD; pass --head");
+    headRevision = repo.sourceHead();
+  }
+  auto head = repo.resolve(headRevision);
+  if (!head) {
+    return sdk::Error(head.error().code(), head.error().message() +
+                                               (request.head.empty() ? " (HEAD of the source is not on any branch; "
+                                                                       "pass --head)"
+                                                                     : ""));
+  }
+  std::string baseRevision = request.base;
+  if (baseRevision.empty()) {
+    auto branch = repo.defaultBranch();
+    if (!branch) return std::move(branch).error();
+    auto mergeBase = repo.mergeBase(*head, "refs/heads/" + *branch);
+    if (!mergeBase) return std::move(mergeBase).error();
+    baseRevision = *mergeBase;
+    if (baseRevision == *head) baseRevision = *head + "~1";  // reviewing a commit on the default branch
+  }
+  auto base = repo.resolve(baseRevision);
+  if (!base) return std::move(base).error();
+  report.baseSha = *base;
+  report.headSha = *head;
+  report.baseSubject = repo.subject(*base).valueOr("");
+  report.headSubject = repo.subject(*head).valueOr("");
+  auto changed = repo.changedFiles(*base, *head);
+  if (!changed) return std::move(changed).error();
+  report.changedFiles = *changed;
+  say("reviewing " + report.baseSha.substr(0, 12) + ".." + report.headSha.substr(0, 12) + " (" +
+      std::to_string(report.changedFiles.size()) + " files changed)");
+
+  // Check out both sides in parallel; each checkout is removed when the review ends.
+  git::CheckoutArea area(services_.stateDirectory / "checkouts");
+  area.prune();
+  auto baseCheckoutFuture = std::async(std::launch::async, [&] {
+    auto r = git::GitRepository::open(repo.directory());
+    if (!r) return sdk::Result<std::unique_ptr<git::CheckoutArea::Checkout>>(std::move(r).error());
+    return area.checkout(**r, report.baseSha);
+  });
+  auto headCheckout = area.checkout(repo, report.headSha);
+  auto baseCheckout = baseCheckoutFuture.get();
+  if (!headCheckout) return std::move(headCheckout).error();
+  if (!baseCheckout) return std::move(baseCheckout).error();
+
+  config::RepoConfigReader reader(services_.policy);
+  auto repoConfig = reader.read((*headCheckout)->directory());
+  if (!repoConfig) return std::move(repoConfig).error().withContext("repository configuration at head");
+  for (const auto& warning : repoConfig->warnings) report.warnings.push_back(warning);
+  report.presentation.packageChanges = repoConfig->packageChangeSummary.enabled;
+  report.presentation.maxPackagesListed = static_cast<std::size_t>(repoConfig->packageChangeSummary.maxPackagesListed);
+  report.presentation.includeRebuildOnly = repoConfig->packageChangeSummary.includeRebuildOnly;
+  report.presentation.rebuildImpact = repoConfig->rebuildImpact.enabled;
+
+  if (auto verdict = changeSetVerdict(report.changedFiles, repoConfig->changeSets)) {
+    report.skippedBecause = *verdict;
+    report.totalMillis = millisSince(started);
+    say(*verdict);
+    return report;
+  }
+
+  storage::RepositoryRecord record;
+  record.forgeId = "local";
+  record.name = report.repository;
+  record.cloneUrl = report.repository;
+  auto repositoryId = services_.storage.upsertRepository(record);
+  if (!repositoryId) return std::move(repositoryId).error();
+
+  for (const auto& job : repoConfig->jobs) {
+    if (!request.jobs.empty() && std::find(request.jobs.begin(), request.jobs.end(), job.name) == request.jobs.end()) {
+      continue;
+    }
+    JobReview review;
+    review.job = job.name;
+    review.evaluator = job.evaluator;
+    review.allowEvalFailures = job.allowEvalFailures;
+    auto baseEval = evaluate(*repositoryId, report.baseSha, (*baseCheckout)->directory(), job, request,
+                             "job " + job.name + " at base " + report.baseSha.substr(0, 12), progress);
+    if (!baseEval) return std::move(baseEval).error();
+    auto headEval = evaluate(*repositoryId, report.headSha, (*headCheckout)->directory(), job, request,
+                             "job " + job.name + " at head " + report.headSha.substr(0, 12), progress);
+    if (!headEval) return std::move(headEval).error();
+    review.baseFailure = baseEval->failure;
+    review.headFailure = headEval->failure;
+    review.baseFromCache = baseEval->fromCache;
+    review.headFromCache = headEval->fromCache;
+    review.baseEvalMillis = baseEval->millis;
+    review.headEvalMillis = headEval->millis;
+    review.baseAttributes = baseEval->items.size();
+    review.headAttributes = headEval->items.size();
+    if (!review.headFailure) {
+      JobsetDiff::compute(baseEval->items, headEval->items, review);
+
+      const auto impactStarted = Clock::now();
+      std::vector<std::string> roots;
+      for (const auto& item : headEval->items) {
+        if (!item.error) roots.push_back(item.drvPath);
+      }
+      say("job " + job.name + ": walking the closure of " + std::to_string(roots.size()) + " derivations");
+      graph::ClosureWalker::Options walkOptions;
+      walkOptions.threads = 2;
+      walkOptions.capacity = services_.graphCapacity;
+      walkOptions.cancel = request.cancel;
+      graph::ClosureWalk walk = graph::ClosureWalker::walk(roots, walkOptions);
+      review.unreadableDerivations = walk.unreadable;
+      if (walk.graph.truncated()) {
+        review.notes.push_back("the dependency graph was cut at graph_lru_capacity = " +
+                               std::to_string(services_.graphCapacity) + " derivations; blast radii are lower bounds");
+      }
+      for (const auto& [path, why] : walk.unreadable) {
+        review.notes.push_back("derivation " + path + " could not be read: " + why);
+      }
+      // Store the closure: derivations (batched) and their references.
+      std::vector<storage::DrvRecord> nodes(walk.graph.size());
+      for (graph::NodeId id = 0; id < walk.graph.size(); ++id) {
+        nodes[id].drvPath = walk.graph.path(id);
+        nodes[id].system = walk.facts[id].system.empty() ? "unknown" : walk.facts[id].system;
+        nodes[id].isFixedOutput = walk.facts[id].fixedOutput;
+        nodes[id].preferLocalBuild = walk.facts[id].preferLocalBuild;
+        nodes[id].requiredFeatures = walk.facts[id].requiredSystemFeatures;
+        nodes[id].outputs = walk.facts[id].outputs;
+      }
+      auto ids = services_.storage.upsertDrvs(nodes);
+      if (!ids) return std::move(ids).error();
+      std::vector<std::pair<std::int64_t, std::int64_t>> edges;
+      edges.reserve(walk.graph.edgeCount());
+      for (graph::NodeId id = 0; id < walk.graph.size(); ++id) {
+        auto [begin, end] = walk.graph.references(id);
+        for (const graph::NodeId* it = begin; it != end; ++it) edges.emplace_back((*ids)[id], (*ids)[*it]);
+      }
+      if (auto stored = services_.storage.insertDrvReferences(edges); !stored) return std::move(stored).error();
+
+      RebuildImpact::Options impact;
+      impact.top = static_cast<std::size_t>(repoConfig->rebuildImpact.maxTopBlastRadius);
+      impact.full = repoConfig->rebuildImpact.computeFullBlastRadius;
+      RebuildImpact::compute(walk.graph, headEval->items, review, impact);
+      review.impactMillis = millisSince(impactStarted);
+    }
+    report.jobs.push_back(std::move(review));
+  }
+  if (!request.jobs.empty() && report.jobs.empty()) {
+    return sdk::Error(sdk::ErrorCode::NotFound, "no job named " + request.jobs.front() + " in the repository configuration");
+  }
+  report.totalMillis = millisSince(started);
+  return report;
+}
+
+}  // namespace ekaci::review

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ekaci/sdk/Evaluator.h"
+#include "ekaci/sdk/Result.h"
+#include "kernel/config/RepoConfigReader.h"
+#include "kernel/plugin_host/PluginRegistry.h"
+#include "kernel/review/ReviewReport.h"
+#include "kernel/services/ServiceHub.h"
+#include "kernel/storage/Storage.h"
+
+namespace ekaci::git {
+class GitRepository;
+}
+
+namespace ekaci::review {
+
+struct ReviewRequest {
+  std::string repository;  // local path or URL
+  std::string base;        // empty: merge base of head with the default branch (head's parent if equal)
+  std::string head;        // empty: the source repository's HEAD
+  std::vector<std::string> jobs;     // empty: every job of the repository's configuration
+  std::vector<std::string> systems;  // for flake checks; empty: this machine's system
+  std::size_t workers = 2;
+  std::size_t maxMemoryMiB = 4096;
+  bool reuseEvaluations = true;
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+// One line of progress for a person watching ("evaluating head 1a2b3c: 120 attributes").
+using ReviewProgress = std::function<void(const std::string& line)>;
+
+// The review of one change: mirror and fetch the repository, check out base and head in
+// parallel, read the (untrusted) repository configuration, evaluate every job at both
+// revisions through the evaluator plugins (reusing stored evaluations of the same commit and
+// job), diff and classify, walk the head closure for the rebuild impact. The CLI's
+// `ekaci review` and the server run this same code.
+class ReviewPipeline {
+ public:
+  struct Services {
+    storage::Storage& storage;
+    const plugin_host::PluginRegistry& plugins;
+    services::ServiceHub& hub;
+    std::filesystem::path stateDirectory;
+    config::RepoConfigReader::ServerPolicy policy;
+    std::size_t graphCapacity = 100000;
+    sdk::Value evaluatorSettings = sdk::Value::table();  // type -> settings
+  };
+
+  explicit ReviewPipeline(Services services);
+  ~ReviewPipeline();
+
+  sdk::Result<ReviewReport> run(const ReviewRequest& request, const ReviewProgress& progress);
+
+  // Where the bare mirror of a repository lives under the state directory.
+  std::filesystem::path mirrorDirectory(const std::string& repository) const;
+
+ private:
+  struct Evaluation {
+    std::vector<sdk::EvalItem> items;
+    std::optional<std::string> failure;
+    bool fromCache = false;
+    std::int64_t millis = 0;
+  };
+  sdk::Result<Evaluation> evaluate(std::int64_t repositoryId, const std::string& sha,
+                                   const std::filesystem::path& checkout, const config::JobConfig& job,
+                                   const ReviewRequest& request, const std::string& label,
+                                   const ReviewProgress& progress);
+
+  Services services_;
+  std::map<std::string, std::unique_ptr<services::KernelHostServices>> evaluatorHosts_;
+};
+
+}  // namespace ekaci::review
