@@ -9,6 +9,7 @@
 #include <sstream>
 #include <algorithm>
 
+#include "cli/ReviewCommand.h"
 #include "cli/SocketClient.h"
 #include "ekaci/sdk/Version.h"
 #include "kernel/config/ConfigLoader.h"
@@ -21,6 +22,7 @@ constexpr const char* kUsage = R"(Usage: ekaci [global options] <command> [comma
 Talks to a running eka-ci-server over its Unix socket.
 
 Commands:
+  review     Review a change of a Nix repository locally (no server needed)
   status     Version, uptime, plugins, database and queue depths of the server
   plugins    Plugins the server loaded and the types they provide
   ping       Check that the server answers
@@ -207,11 +209,15 @@ int CliApp::run(const std::vector<std::string>& args) {
   };
   if (command == "help") {
     const std::string topic = rest.empty() ? "" : rest.front();
-    if (topic == "status") out_ << kStatusUsage;
+    if (topic == "review") out_ << ReviewCommand::usage();
+    else if (topic == "status") out_ << kStatusUsage;
     else if (topic == "plugins") out_ << kPluginsUsage;
     else if (topic == "ping") out_ << kPingUsage;
     else out_ << kUsage;
     return 0;
+  }
+  if (command == "review") {
+    return ReviewCommand(environment_, out_, err_).run(rest, configFile_);
   }
   if (command == "version") {
     out_ << "ekaci " << EKACI_SDK_VERSION << "\n";

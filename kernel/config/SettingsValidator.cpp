@@ -266,8 +266,11 @@ void SettingsValidator::validateTable(const sdk::SettingsSchema& schema, sdk::Va
                          "required key '" + setting.name + "' is missing " + where);
         continue;
       }
-      if (setting.type == sdk::SettingType::Table) {
-        // Absent sub-tables get their own defaults, so later code can read every key.
+      const bool hasRequiredChild = std::any_of(setting.children.begin(), setting.children.end(),
+                                                [](const sdk::Setting& c) { return c.required; });
+      if (setting.type == sdk::SettingType::Table && !hasRequiredChild) {
+        // Absent sub-tables get their own defaults, so later code can read every key. (A
+        // table with required keys is optional as a whole: absent means not configured.)
         sdk::Value empty = sdk::Value::table();
         empty.setLocation(table.location());
         validateTable(setting.children, table.set(setting.name, std::move(empty)), childPath, setting.openTable);

@@ -131,6 +131,11 @@ sdk::Result<void> GitRepository::fetch() {
   if (git_remote_fetch(remote.ptr, nullptr, &options, "ekaci fetch") < 0) {
     return gitError("fetching " + std::string(git_remote_url(remote.ptr)));
   }
+  git_buf branch = GIT_BUF_INIT;
+  if (git_remote_default_branch(&branch, remote.ptr) == 0 && branch.ptr != nullptr) {
+    sourceDefaultBranch_ = branch.ptr;
+    git_buf_dispose(&branch);
+  }
   const git_remote_head** heads = nullptr;
   std::size_t count = 0;
   if (git_remote_ls(&heads, &count, remote.ptr) == 0) {
@@ -171,11 +176,12 @@ sdk::Result<std::string> GitRepository::mergeBase(const std::string& a, const st
 }
 
 sdk::Result<std::string> GitRepository::defaultBranch() {
+  const std::string prefix = "refs/heads/";
+  if (sourceDefaultBranch_.rfind(prefix, 0) == 0) return sourceDefaultBranch_.substr(prefix.size());
   Reference head;
   if (git_reference_lookup(&head.ptr, repository_, "HEAD") < 0) return gitError("no HEAD");
   if (git_reference_type(head.ptr) == GIT_REFERENCE_SYMBOLIC) {
     std::string target = git_reference_symbolic_target(head.ptr);
-    const std::string prefix = "refs/heads/";
     if (target.rfind(prefix, 0) == 0) return target.substr(prefix.size());
     return target;
   }

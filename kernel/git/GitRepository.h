@@ -34,7 +34,7 @@ class GitRepository {
   // A full commit SHA for a revision: SHA, abbreviated SHA, branch, tag, "HEAD~2", ...
   sdk::Result<std::string> resolve(const std::string& revision);
   sdk::Result<std::string> mergeBase(const std::string& a, const std::string& b);
-  // The branch HEAD points to in the mirrored repository ("main").
+  // The source repository's default branch ("main"), as its HEAD named it at the last fetch.
   sdk::Result<std::string> defaultBranch();
   // The commit the source repository's HEAD pointed to at the last fetch (for a local
   // repository: what is checked out there now).
@@ -55,6 +55,7 @@ class GitRepository {
   git_repository* repository_;
   std::filesystem::path directory_;
   std::string sourceHead_;
+  std::string sourceDefaultBranch_;  // "refs/heads/main", from the source's HEAD at the last fetch
 };
 
 }  // namespace ekaci::git

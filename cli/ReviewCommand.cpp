@@ -1,0 +1,205 @@
+#include "cli/ReviewCommand.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <thread>
+
+#include "kernel/review/JsonRenderer.h"
+#include "kernel/review/MarkdownRenderer.h"
+#include "kernel/review/ReviewPipeline.h"
+#include "kernel/server/Bootstrap.h"
+#include "kernel/services/Logging.h"
+#include "kernel/storage/SqliteStorage.h"
+
+namespace ekaci::cli {
+namespace {
+
+constexpr const char* kUsage = R"(Usage: ekaci review [options]
+
+Reviews a change of a Nix repository the way eka-ci reviews a pull request: evaluates
+every job at base and head, and reports which packages were added, removed, bumped,
+renamed or rebuilt, which evaluation errors are new, fixed or still there, how many
+derivations rebuild per system and which changes have the largest blast radius.
+No server and no forge are needed.
+
+Options:
+  --repo PATH|URL   Repository to review (default: the current directory)
+  --head REV        Revision under review (default: the repository's HEAD)
+  --base REV        Revision to compare with (default: the merge base of head with the
+                    default branch; head's parent when head is on the default branch)
+  --job NAME        Review only this job (repeatable)
+  --system SYSTEM   System for flake checks (repeatable; default: this machine's)
+  --json FILE       Write the full report as JSON ("-" for stdout)
+  --markdown FILE   Write the Markdown summary to FILE instead of stdout
+  --workers N       Evaluator worker processes (default: evaluation_workers, 2)
+  --no-cache        Evaluate again even when a stored evaluation exists
+  --quiet           No progress on stderr
+  -h, --help        Show this help
+
+Exit status: 0 evaluation is clean, 1 the change breaks evaluation, 2 usage or
+configuration error, 3 the review could not be carried out.
+)";
+
+std::filesystem::path selfExecutable() {
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::filesystem::path("/usr/local/bin/ekaci") : self;
+}
+
+bool writeFile(const std::string& path, const std::string& text, std::ostream& out, std::ostream& err) {
+  if (path == "-") {
+    out << text;
+    return true;
+  }
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  file << text;
+  if (!file) {
+    err << "ekaci review: cannot write " << path << "\n";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+const char* ReviewCommand::usage() { return kUsage; }
+
+int ReviewCommand::run(const std::vector<std::string>& args, const std::string& configFile) {
+  review::ReviewRequest request;
+  request.repository = ".";
+  std::string jsonFile, markdownFile;
+  std::optional<std::size_t> workers;
+  bool quiet = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&]() -> std::optional<std::string> {
+      if (i + 1 >= args.size()) {
+        err_ << "ekaci review: " << a << " needs a value\n";
+        return std::nullopt;
+      }
+      return args[++i];
+    };
+    if (a == "-h" || a == "--help") {
+      out_ << kUsage;
+      return 0;
+    }
+    std::optional<std::string> v;
+    if (a == "--repo" || a == "--head" || a == "--base" || a == "--job" || a == "--system" || a == "--json" ||
+        a == "--markdown" || a == "--workers") {
+      v = value();
+      if (!v) return 2;
+    }
+    if (a == "--repo") request.repository = *v;
+    else if (a == "--head") request.head = *v;
+    else if (a == "--base") request.base = *v;
+    else if (a == "--job") request.jobs.push_back(*v);
+    else if (a == "--system") request.systems.push_back(*v);
+    else if (a == "--json") jsonFile = *v;
+    else if (a == "--markdown") markdownFile = *v;
+    else if (a == "--workers") {
+      try {
+        workers = static_cast<std::size_t>(std::stoul(*v));
+      } catch (const std::exception&) {
+        err_ << "ekaci review: --workers takes a number\n";
+        return 2;
+      }
+    } else if (a == "--no-cache") request.reuseEvaluations = false;
+    else if (a == "--quiet") quiet = true;
+    else {
+      err_ << "ekaci review: unknown option '" << a << "'\n\n" << kUsage;
+      return 2;
+    }
+  }
+
+  // Logs go to stderr, quietly unless asked for.
+  const std::string spec = environment_.nonEmpty("EKACI_LOG").value_or("warn");
+  auto filter = services::LogFilter::parse(spec);
+  if (!filter) {
+    err_ << "ekaci review: EKACI_LOG: " << filter.error().message() << "\n";
+    return 2;
+  }
+  services::Logging logging(*filter);
+  auto logger = logging.logger("review");
+  std::optional<std::filesystem::path> configPath;
+  if (!configFile.empty()) configPath = configFile;
+  auto prepared = server::Bootstrap::prepare(configPath, selfExecutable(), environment_, *logger);
+  if (!prepared) {
+    err_ << "ekaci review: configuration rejected:\n" << prepared.error().message() << "\n";
+    return 2;
+  }
+  const auto& config = prepared->config;
+  request.workers = workers.value_or(static_cast<std::size_t>(config.evaluationWorkers));
+  request.maxMemoryMiB = static_cast<std::size_t>(config.evaluationMaxMemoryMiB);
+
+  auto storage = storage::SqliteStorage::open(config.dbPath);
+  if (!storage) {
+    err_ << "ekaci review: " << storage.error().describe() << "\n";
+    return 3;
+  }
+  services::ServiceHub hub(logging, prepared->plugins->registry(), config.stateDir);
+  config::RepoConfigReader::ServerPolicy policy;
+  for (const auto& cache : config.caches) policy.cacheIds.push_back(cache.id);
+  policy.allowedHookCommands = config.security.allowedHookCommands;
+  review::ReviewPipeline pipeline(review::ReviewPipeline::Services{
+      **storage, prepared->plugins->registry(), hub, config.stateDir, policy,
+      static_cast<std::size_t>(config.graphLruCapacity), config.evaluators});
+
+  // Ctrl-C cancels the review cleanly (worker processes are killed, checkouts removed).
+  std::atomic<bool> cancel{false};
+  request.cancel = &cancel;
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::atomic<bool> finished{false};
+  std::thread watcher([&] {
+    while (!finished) {
+      timespec wait{0, 200'000'000};
+      siginfo_t info;
+      if (sigtimedwait(&signals, &info, &wait) > 0) cancel = true;
+    }
+  });
+
+  const bool terminal = ::isatty(STDERR_FILENO) == 1;
+  bool pendingLine = false;
+  auto progress = [&](const std::string& line) {
+    if (quiet) return;
+    if (terminal) {
+      err_ << "\r\033[K" << line << std::flush;
+      pendingLine = true;
+    } else {
+      err_ << line << "\n";
+    }
+  };
+  auto result = pipeline.run(request, progress);
+  finished = true;
+  watcher.join();
+  pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
+  if (pendingLine) err_ << "\n";
+
+  if (!result) {
+    if (result.error().code() == sdk::ErrorCode::Cancelled || cancel) {
+      err_ << "ekaci review: cancelled\n";
+      return 3;
+    }
+    const int code = static_cast<int>(result.error().code());
+    err_ << "ekaci review: " << result.error().describe() << "\n";
+    return code >= 2000 && code < 3000 ? 2 : 3;
+  }
+  const auto markdown = review::MarkdownRenderer::render(*result, review::MarkdownRenderer::optionsFor(*result));
+  if (!jsonFile.empty() && !writeFile(jsonFile, review::JsonRenderer::render(*result), out_, err_)) return 3;
+  if (!markdownFile.empty()) {
+    if (!writeFile(markdownFile, markdown.markdown, out_, err_)) return 3;
+  } else if (jsonFile != "-") {
+    out_ << markdown.markdown;
+  }
+  return result->clean() ? 0 : 1;
+}
+
+}  // namespace ekaci::cli

@@ -1,0 +1,34 @@
+# Helpers for the demo package set. Every builder is /bin/sh, so everything builds offline.
+{ system ? builtins.currentSystem }:
+rec {
+  # A package: its build writes its name, version and the outputs it depends on.
+  mkPackage = { pname, version, deps ? [ ], script ? "", license ? null, maintainers ? [ ], tests ? { } }:
+    let
+      drv = derivation {
+        name = "${pname}-${version}";
+        inherit system deps;
+        builder = "/bin/sh";
+        args = [ "-c" ''
+          echo "${pname} ${version}" > $out
+          for d in $deps; do cat $d >> $out; done
+          ${script}
+        '' ];
+      };
+    in
+    drv // {
+      inherit pname version;
+      meta = { inherit license maintainers; };
+      passthru = { inherit tests; };
+    };
+
+  # A fixed-output "download": its output is known in advance, whatever mirror it uses.
+  fetchSource = { name, url }:
+    derivation {
+      inherit name system url;
+      builder = "/bin/sh";
+      args = [ "-c" "printf source > $out" ];
+      outputHashMode = "flat";
+      outputHashAlgo = "sha256";
+      outputHash = "41cf6794ba4200b839c53531555f0f3998df4cbb01a4d5cb0b94e3ca5e23947d";
+    };
+}
