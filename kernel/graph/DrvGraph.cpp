@@ -43,7 +43,11 @@ std::optional<NodeId> DrvGraph::find(std::string_view drvPath) const {
   return it->second;
 }
 
-std::string DrvGraph::path(NodeId id) const { return std::string(kStorePrefix) + names_.at(id); }
+std::string DrvGraph::path(NodeId id) const {
+  const std::string& name = names_.at(id);
+  // Store paths are kept without their prefix; anything else (a .drv outside the store) as is.
+  return name.empty() || name.front() == '/' ? name : std::string(kStorePrefix) + name;
+}
 
 void DrvGraph::addEdge(NodeId referrer, NodeId reference) {
   if (frozen_) throw std::logic_error("DrvGraph::addEdge after freeze");

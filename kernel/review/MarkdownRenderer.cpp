@@ -153,7 +153,9 @@ void renderJob(const JobReview& job, const MarkdownRenderer::Options& options, i
       out += "| largest blast radius | dependent jobs |";
       out += job.fullBlastRadius ? " dependent derivations |\n|---|---|---|\n" : "\n|---|---|\n";
       for (const auto& attr : job.topBlastRadius) {
-        const auto* c = byAttr.at(attr);
+        auto found = byAttr.find(attr);
+        if (found == byAttr.end()) continue;
+        const auto* c = found->second;
         out += "| " + MarkdownRenderer::code(attr) + " | " + std::to_string(c->dependentJobs) + " |";
         if (job.fullBlastRadius) out += " " + std::to_string(c->dependentDerivations) + " |";
         out += "\n";

@@ -11,20 +11,14 @@
 #include "ekaci/sdk/ErrorCode.h"
 #include "kernel/config/ConfigLoader.h"
 #include "kernel/config/ServerSchema.h"
+#include "tests/support/Golden.h"
 
 namespace ekaci::config {
 namespace {
 
 void compareWithGolden(const std::string& relative, const std::string& actual) {
-  const std::string path = std::string(EKACI_SOURCE_DIR) + "/" + relative;
-  if (std::getenv("EKACI_UPDATE_GOLDEN") != nullptr) {
-    std::ofstream(path) << actual;
-    GTEST_SKIP() << "updated " << path;
-  }
-  std::ifstream in(path);
-  std::ostringstream expected;
-  expected << in.rdbuf();
-  EXPECT_TRUE(expected.str() == actual) << relative << " is out of date; run the tests with EKACI_UPDATE_GOLDEN=1";
+  const std::string problem = testsupport::compareWithGolden(relative, actual);
+  EXPECT_TRUE(problem.empty()) << problem.substr(0, 300);
 }
 
 std::string generatedBlock(const std::string& body) {

@@ -1,0 +1,155 @@
+#include "kernel/config/RepoConfigReader.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/TempDir.h"
+
+namespace ekaci::config {
+namespace {
+
+class RepoConfigReaderTest : public ::testing::Test {
+ protected:
+  RepoConfigReaderTest() : reader_({{"production-s3", "public-cachix"}, {"nix", "cachix"}}) {
+    dir_.write("default.nix", "{ }: { }", 0644);
+    dir_.write("pkgs/all.nix", "{ }: { }", 0644);
+  }
+  sdk::Result<RepoConfig> parse(const std::string& json) {
+    return reader_.parse(json, ".ekaci/config.json", dir_.path());
+  }
+  std::string errorOf(const std::string& json) {
+    auto result = parse(json);
+    EXPECT_FALSE(result) << json;
+    return result ? "" : result.error().message();
+  }
+  testsupport::TempDir dir_;
+  RepoConfigReader reader_;
+};
+
+}  // namespace
+
+TEST_F(RepoConfigReaderTest, ReadsTheManualsSchema) {
+  auto config = parse(R"({
+    "jobs": {
+      "packages": { "file": "pkgs/all.nix", "attr_path": "pkgs", "allow_eval_failures": true,
+                    "caches": ["production-s3"], "size_check": { "max_increase_percent": 10.0 },
+                    "post_build_hooks": [ { "name": "push", "command": ["nix", "copy", "--to", "s3://x"],
+                                            "env": { "AWS_PROFILE": "prod" } } ] }
+    },
+    "checks": { "fmt": { "shell": "devShell", "command": "treefmt --check", "ro_bind": ["pkgs"] } },
+    "package_change_summary": { "max_packages_listed": 20 },
+    "rebuild_impact": { "compute_full_blast_radius": true },
+    "change_sets": [ { "paths": ["doc/**"], "kind": "docs-only" } ]
+  })");
+  ASSERT_TRUE(config) << config.error().message();
+  ASSERT_EQ(config->jobs.size(), 1u);
+  const auto& job = config->jobs[0];
+  EXPECT_EQ(job.file, "pkgs/all.nix");
+  EXPECT_EQ(job.attrPath, "pkgs");
+  EXPECT_EQ(job.evaluator, "legacy");
+  EXPECT_TRUE(job.allowEvalFailures);
+  EXPECT_EQ(job.caches, std::vector<std::string>{"production-s3"});
+  ASSERT_TRUE(job.sizeCheck.has_value());
+  EXPECT_DOUBLE_EQ(job.sizeCheck->maxIncreasePercent, 10.0);
+  EXPECT_EQ(job.sizeCheck->baseBranch, "main");
+  ASSERT_EQ(job.postBuildHooks.size(), 1u);
+  EXPECT_EQ(job.postBuildHooks[0].command.front(), "nix");
+  EXPECT_EQ(job.postBuildHooks[0].env[0].second, "prod");
+  ASSERT_EQ(config->checks.size(), 1u);
+  EXPECT_EQ(config->checks[0].roBind, std::vector<std::string>{"pkgs"});
+  EXPECT_EQ(config->packageChangeSummary.maxPackagesListed, 20);
+  EXPECT_TRUE(config->packageChangeSummary.enabled);
+  EXPECT_TRUE(config->rebuildImpact.computeFullBlastRadius);
+  EXPECT_EQ(config->rebuildImpact.maxTopBlastRadius, 5);
+  ASSERT_EQ(config->changeSets.size(), 1u);
+  EXPECT_EQ(config->changeSets[0].kind, ChangeKind::DocsOnly);
+}
+
+TEST_F(RepoConfigReaderTest, PathsCannotLeaveTheCheckout) {
+  EXPECT_NE(errorOf(R"({"jobs": {"a": {"file": "/etc/passwd"}}})").find("is absolute"), std::string::npos);
+  EXPECT_NE(errorOf(R"({"jobs": {"a": {"file": "../outside.nix"}}})").find("contains '..'"), std::string::npos);
+  EXPECT_NE(errorOf(R"({"jobs": {"a": {"file": "pkgs/../../x.nix"}}})").find("contains '..'"), std::string::npos);
+  std::filesystem::create_symlink("/etc", dir_.path() / "escape");
+  std::string error = errorOf(R"({"jobs": {"a": {"file": "escape/passwd"}}})");
+  EXPECT_NE(error.find("leads outside the repository"), std::string::npos) << error;
+  EXPECT_NE(error.find("[jobs.a.file]"), std::string::npos) << error;
+  EXPECT_NE(errorOf(R"({"jobs": {"a": {"file": "missing.nix"}}})").find("not a file"), std::string::npos);
+  EXPECT_NE(errorOf(R"({"jobs": {"a": {"file": "default.nix"}}, "checks": {"c": {"command": "x", "ro_bind": ["/home"]}}})")
+                .find("is absolute"),
+            std::string::npos);
+}
+
+TEST_F(RepoConfigReaderTest, RefusesWhatTheServerDoesNotAllow) {
+  std::string cache = errorOf(R"({"jobs": {"a": {"file": "default.nix", "caches": ["someone-elses-cache"]}}})");
+  EXPECT_NE(cache.find("unknown cache id 'someone-elses-cache'"), std::string::npos) << cache;
+  std::string hook = errorOf(
+      R"({"jobs": {"a": {"file": "default.nix", "post_build_hooks": [{"name": "x", "command": ["curl", "evil"]}]}}})");
+  EXPECT_NE(hook.find("command 'curl' is not allowed by the server"), std::string::npos) << hook;
+  std::string path = errorOf(
+      R"({"jobs": {"a": {"file": "default.nix", "fod_post_build_hooks": [{"name": "x", "command": ["/usr/bin/nix"]}]}}})");
+  EXPECT_NE(path.find("not allowed"), std::string::npos) << path;
+  std::string attr = errorOf(R"({"jobs": {"a": {"file": "default.nix", "attr_path": "x; rm -rf /"}}})");
+  EXPECT_NE(attr.find("is not an attribute path"), std::string::npos) << attr;
+}
+
+TEST_F(RepoConfigReaderTest, TypesAndShapesAreChecked) {
+  std::string wrong = errorOf(R"({"jobs": {"a": {"file": 7}}})");
+  EXPECT_NE(wrong.find("[jobs.a.file]: expected a string, found integer 7"), std::string::npos) << wrong;
+  EXPECT_NE(errorOf(R"({"jobs": {"a": "default.nix"}})").find("expected a table"), std::string::npos);
+  EXPECT_NE(errorOf(R"({"jobs": {}})").find("defines no jobs"), std::string::npos);
+  EXPECT_NE(errorOf(R"([1, 2])").find("must be a JSON object"), std::string::npos);
+  EXPECT_NE(errorOf(R"({"jobs": )").find("not valid JSON"), std::string::npos);
+  EXPECT_NE(errorOf(R"({"jobs": {"a": {"file": "default.nix", "evaluator": "bash"}}})").find("is not one of"),
+            std::string::npos);
+}
+
+TEST_F(RepoConfigReaderTest, UnknownKeysAreWarningsWithSuggestions) {
+  auto config = parse(R"({"jobs": {"a": {"file": "default.nix", "allow_eval_failure": true}}, "cheks": {}})");
+  ASSERT_TRUE(config) << config.error().message();
+  ASSERT_EQ(config->warnings.size(), 2u);
+  const std::string all = config->warnings[0] + "\n" + config->warnings[1];
+  EXPECT_NE(all.find("unknown key 'allow_eval_failure' in [jobs.a] (did you mean 'allow_eval_failures'?)"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("unknown key 'cheks' at the top level (did you mean 'checks'?)"), std::string::npos) << all;
+}
+
+TEST_F(RepoConfigReaderTest, HugeAndDeepFilesAreRefusedBeforeParsing) {
+  std::string deep(1000, '[');
+  EXPECT_NE(errorOf(deep).find("nests deeper than 32"), std::string::npos);
+  std::string huge = "{\"jobs\": {\"a\": {\"file\": \"default.nix\"}}, \"pad\": \"" + std::string(1100000, 'x') + "\"}";
+  EXPECT_NE(errorOf(huge).find("over the 1 MiB limit"), std::string::npos);
+  // Brackets inside strings do not count as nesting.
+  auto config = parse(R"({"jobs": {"a": {"file": "default.nix", "attr_path": "a"}}, "x": ")" + deep + R"("})");
+  EXPECT_TRUE(config) << config.error().message();
+}
+
+TEST_F(RepoConfigReaderTest, FindsEitherSpellingAndRefusesASymlinkedConfig) {
+  dir_.write(".eka-ci/config.json", R"({"jobs": {"second": {"file": "default.nix"}}})", 0644);
+  auto fromDash = reader_.read(dir_.path());
+  ASSERT_TRUE(fromDash) << fromDash.error().message();
+  EXPECT_EQ(fromDash->jobs[0].name, "second");
+  dir_.write(".ekaci/config.json", R"({"jobs": {"first": {"file": "default.nix"}}})", 0644);
+  EXPECT_EQ(reader_.read(dir_.path())->jobs[0].name, "first") << ".ekaci wins over .eka-ci";
+  std::filesystem::remove(dir_.path() / ".ekaci" / "config.json");
+  std::filesystem::create_symlink("/etc/hostname", dir_.path() / ".ekaci" / "config.json");
+  auto escaped = reader_.read(dir_.path());
+  ASSERT_FALSE(escaped);
+  EXPECT_NE(escaped.error().message().find("outside the repository"), std::string::npos);
+}
+
+TEST_F(RepoConfigReaderTest, DefaultJobWithoutConfiguration) {
+  auto config = reader_.read(dir_.path());
+  ASSERT_TRUE(config) << config.error().message();
+  ASSERT_EQ(config->jobs.size(), 1u);
+  EXPECT_EQ(config->jobs[0].file, "default.nix");
+  EXPECT_EQ(config->jobs[0].evaluator, "legacy");
+  testsupport::TempDir flake;
+  flake.write("flake.nix", "{ outputs = _: { }; }", 0644);
+  auto flakeConfig = reader_.read(flake.path());
+  ASSERT_TRUE(flakeConfig);
+  EXPECT_EQ(flakeConfig->jobs[0].evaluator, "flake-checks");
+  testsupport::TempDir empty;
+  EXPECT_FALSE(reader_.read(empty.path()));
+}
+
+}  // namespace ekaci::config

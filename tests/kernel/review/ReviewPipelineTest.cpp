@@ -1,0 +1,177 @@
+// The whole review pipeline on the demo repository (examples/demo), with real git and real
+// Nix: every commit of its history is one kind of change, and each must be explained right.
+#include "kernel/review/ReviewPipeline.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "kernel/plugin_host/PluginHost.h"
+#include "kernel/review/JsonRenderer.h"
+#include "kernel/review/MarkdownRenderer.h"
+#include "kernel/storage/SqliteStorage.h"
+#include "tests/support/ServerProcess.h"
+#include "tests/support/TempDir.h"
+
+namespace ekaci::review {
+namespace {
+
+struct Fixture {
+  testsupport::TempDir dir;
+  std::filesystem::path repo;
+  plugin_host::PluginHost plugins;
+  std::ostringstream logs;
+  services::Logging logging{services::LogFilter(), logs};
+  std::unique_ptr<storage::SqliteStorage> storage;
+  std::unique_ptr<services::ServiceHub> hub;
+  std::unique_ptr<ReviewPipeline> pipeline;
+
+  Fixture() {
+    repo = dir.path() / "demo";
+    auto made = testsupport::runCommand({"bash", EKACI_SOURCE_DIR "/examples/demo/make-demo-repo.sh", repo.string()},
+                                        {{"PATH", "/usr/bin:/bin"}, {"HOME", dir.path().string()}});
+    if (made.status != 0) throw std::runtime_error("make-demo-repo.sh failed: " + made.err);
+    if (auto loaded = plugins.loadPath(EKACI_BUNDLED_PLUGIN_DIR, false); !loaded) {
+      throw std::runtime_error(loaded.error().describe());
+    }
+    storage = std::move(storage::SqliteStorage::open(dir.path() / "state" / "db.sqlite")).value();
+    hub = std::make_unique<services::ServiceHub>(logging, plugins.registry(), dir.path() / "state");
+    pipeline = std::make_unique<ReviewPipeline>(
+        ReviewPipeline::Services{*storage, plugins.registry(), *hub, dir.path() / "state", {}, 100000});
+  }
+
+  ReviewReport review(const std::string& head, bool reuse = true) {
+    ReviewRequest request;
+    request.repository = repo.string();
+    request.head = head;
+    request.maxMemoryMiB = 2048;
+    request.reuseEvaluations = reuse;
+    auto report = pipeline->run(request, {});
+    if (!report) throw std::runtime_error(report.error().describe());
+    return std::move(report).value();
+  }
+};
+
+Fixture& fixture() {
+  static Fixture* f = new Fixture;  // one demo repository and one database for the binary
+  return *f;
+}
+
+const PackageChange* change(const JobReview& job, const std::string& attr) {
+  for (const auto& c : job.changes) {
+    if (c.attr == attr) return &c;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST(ReviewPipelineTest, VersionBump) {
+  auto report = fixture().review("bump");
+  ASSERT_EQ(report.jobs.size(), 1u);
+  const auto& job = report.jobs[0];
+  EXPECT_TRUE(report.clean());
+  EXPECT_EQ(report.headSubject, "hello: 2.12 -> 2.13");
+  ASSERT_NE(change(job, "hello"), nullptr);
+  EXPECT_EQ(change(job, "hello")->change, ChangeClass::VersionBump);
+  EXPECT_EQ(change(job, "hello")->newVersion, "2.13");
+  EXPECT_EQ(job.counts.rebuildOnly, 2u) << "app-b and app-d depend on hello";
+  EXPECT_EQ(job.rebuilds[0].count, 3u);
+  EXPECT_EQ(change(job, "hello")->dependentJobs, 2u);
+}
+
+TEST(ReviewPipelineTest, AddedAndRemoved) {
+  auto job = fixture().review("add-remove").jobs.at(0);
+  EXPECT_EQ(change(job, "newtool")->change, ChangeClass::Added);
+  EXPECT_EQ(change(job, "oldtool")->change, ChangeClass::Removed);
+  EXPECT_EQ(job.counts.added, 1u);
+  EXPECT_EQ(job.counts.removed, 1u);
+}
+
+TEST(ReviewPipelineTest, DeepChangeHasTheLargestBlastRadius) {
+  auto job = fixture().review("deep").jobs.at(0);
+  EXPECT_EQ(job.counts.rebuildOnly, 9u);
+  ASSERT_FALSE(job.topBlastRadius.empty());
+  EXPECT_EQ(job.topBlastRadius.front(), "libcore");
+  EXPECT_EQ(change(job, "libcore")->dependentJobs, 8u);
+  EXPECT_EQ(change(job, "standalone"), nullptr) << "packages outside the closure do not rebuild";
+  EXPECT_GT(job.graphNodes, 9u);
+}
+
+TEST(ReviewPipelineTest, FixedOutputOnlyChangeIsNotARebuild) {
+  auto job = fixture().review("fod-only").jobs.at(0);
+  EXPECT_TRUE(job.changes.empty());
+  EXPECT_EQ(job.rebuilds.at(0).count, 0u);
+}
+
+TEST(ReviewPipelineTest, LicenseChange) {
+  auto job = fixture().review("license").jobs.at(0);
+  ASSERT_EQ(job.changes.size(), 1u);
+  EXPECT_TRUE(job.changes[0].licenseChanged);
+  EXPECT_EQ(job.changes[0].newLicenses, std::vector<std::string>{"Apache-2.0"});
+}
+
+TEST(ReviewPipelineTest, EvaluationErrorMakesTheReviewUnclean) {
+  auto report = fixture().review("eval-error");
+  EXPECT_FALSE(report.clean());
+  const auto& job = report.jobs.at(0);
+  ASSERT_EQ(job.evalErrors.size(), 1u);
+  EXPECT_EQ(job.evalErrors[0].attr, "broken");
+  EXPECT_EQ(job.evalErrors[0].change, EvalErrorChange::New);
+  EXPECT_NE(job.evalErrors[0].message.find("doesNotExist"), std::string::npos);
+}
+
+TEST(ReviewPipelineTest, DocsOnlyChangeSkipsEvaluation) {
+  auto report = fixture().review("docs");
+  EXPECT_TRUE(report.jobs.empty());
+  EXPECT_NE(report.skippedBecause.find("docs-only"), std::string::npos);
+  EXPECT_EQ(report.changedFiles, std::vector<std::string>{"README.md"});
+}
+
+TEST(ReviewPipelineTest, StoredEvaluationsAreReused) {
+  auto first = fixture().review("license");
+  auto second = fixture().review("license");
+  EXPECT_TRUE(second.jobs.at(0).baseFromCache);
+  EXPECT_TRUE(second.jobs.at(0).headFromCache);
+  ASSERT_EQ(first.jobs.at(0).changes.size(), second.jobs.at(0).changes.size());
+  EXPECT_EQ(second.jobs.at(0).changes.at(0).attr, "licensed");
+  EXPECT_EQ(second.jobs.at(0).changes.at(0).newLicenses, first.jobs.at(0).changes.at(0).newLicenses);
+  EXPECT_EQ(second.jobs.at(0).headAttributes, first.jobs.at(0).headAttributes);
+  auto fresh = fixture().review("license", false);
+  EXPECT_FALSE(fresh.jobs.at(0).headFromCache);
+  EXPECT_EQ(fresh.jobs.at(0).changes.size(), 1u);
+}
+
+TEST(ReviewPipelineTest, ExplicitBaseAndJsonReport) {
+  ReviewRequest request;
+  request.repository = fixture().repo.string();
+  request.base = "v1";
+  request.head = "license";
+  request.maxMemoryMiB = 2048;
+  auto report = fixture().pipeline->run(request, {});
+  ASSERT_TRUE(report) << report.error().describe();
+  const auto& job = report->jobs.at(0);
+  EXPECT_EQ(change(job, "hello")->change, ChangeClass::VersionBump);
+  EXPECT_EQ(change(job, "newtool")->change, ChangeClass::Added);
+  EXPECT_TRUE(change(job, "licensed")->licenseChanged);
+  const std::string json = JsonRenderer::render(*report);
+  EXPECT_NE(json.find("\"schema\": \"ekaci.review/1\""), std::string::npos) << json.substr(0, 300);
+  EXPECT_NE(json.find("\"change\": \"version-bump\""), std::string::npos);
+  EXPECT_NE(json.find("\"label\": \"1-10\""), std::string::npos);
+}
+
+TEST(ReviewPipelineTest, UnknownRevisionsAndJobsAreClearErrors) {
+  ReviewRequest request;
+  request.repository = fixture().repo.string();
+  request.head = "no-such-tag";
+  auto missing = fixture().pipeline->run(request, {});
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message().find("unknown revision 'no-such-tag'"), std::string::npos);
+  request.head = "bump";
+  request.jobs = {"nope"};
+  auto noJob = fixture().pipeline->run(request, {});
+  ASSERT_FALSE(noJob);
+  EXPECT_NE(noJob.error().message().find("no job named nope"), std::string::npos);
+}
+
+}  // namespace ekaci::review
