@@ -1,0 +1,110 @@
+// `ekaci review` as a user runs it: the real binary on the demo repository.
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "tests/support/ServerProcess.h"
+#include "tests/support/TempDir.h"
+
+namespace ekaci::integration {
+namespace {
+
+class ReviewCommandTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testsupport::TempDir;
+    auto made = testsupport::runCommand(
+        {"bash", EKACI_SOURCE_DIR "/examples/demo/make-demo-repo.sh", (dir_->path() / "repo").string()},
+        {{"PATH", "/usr/bin:/bin"}, {"HOME", dir_->path().string()}});
+    ASSERT_EQ(made.status, 0) << made.err;
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+  std::map<std::string, std::string> environment() const {
+    return {{"PATH", "/usr/bin:/bin"},
+            {"HOME", dir_->path().string()},
+            {"XDG_DATA_HOME", (dir_->path() / "data").string()},
+            {"XDG_CONFIG_HOME", (dir_->path() / "config").string()}};
+  }
+  testsupport::CommandResult review(std::vector<std::string> args) {
+    args.insert(args.begin(), {EKACI_CLI_BINARY, "review", "--repo", (dir_->path() / "repo").string()});
+    return testsupport::runCommand(args, environment(), std::chrono::seconds(120));
+  }
+  static testsupport::TempDir* dir_;
+};
+testsupport::TempDir* ReviewCommandTest::dir_ = nullptr;
+
+}  // namespace
+
+TEST_F(ReviewCommandTest, CleanChangePrintsTheSummaryAndExitsZero) {
+  auto result = review({"--head", "bump"});
+  EXPECT_EQ(result.status, 0) << result.err;
+  EXPECT_NE(result.out.find("**Verdict: ✅ evaluation is clean.**"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("| `hello` | version bump | `2.12` → `2.13` |"), std::string::npos) << result.out;
+  EXPECT_NE(result.err.find("job packages at head"), std::string::npos) << "progress goes to stderr: " << result.err;
+}
+
+TEST_F(ReviewCommandTest, BrokenChangeExitsOneAndWritesJson) {
+  const auto json = dir_->path() / "report.json";
+  auto result = review({"--head", "eval-error", "--json", json.string(), "--quiet"});
+  EXPECT_EQ(result.status, 1) << result.err;
+  EXPECT_TRUE(result.err.empty()) << "--quiet: " << result.err;
+  std::ifstream in(json);
+  std::stringstream text;
+  text << in.rdbuf();
+  Poco::JSON::Parser parser;
+  auto root = parser.parse(text.str()).extract<Poco::JSON::Object::Ptr>();
+  EXPECT_FALSE(root->getValue<bool>("clean"));
+  auto job = root->getArray("jobs")->getObject(0);
+  EXPECT_EQ(job->getObject("counts")->getValue<int>("new_errors"), 1);
+  EXPECT_EQ(job->getArray("eval_errors")->getObject(0)->getValue<std::string>("attr"), "broken");
+}
+
+TEST_F(ReviewCommandTest, MarkdownToAFileAndJsonToStdout) {
+  const auto markdown = dir_->path() / "summary.md";
+  auto result = review({"--head", "deep", "--markdown", markdown.string(), "--json", "-", "--quiet"});
+  EXPECT_EQ(result.status, 0) << result.err;
+  EXPECT_EQ(result.out.front(), '{');
+  std::ifstream in(markdown);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_NE(text.str().find("| `libcore` | 8 |"), std::string::npos) << text.str();
+}
+
+TEST_F(ReviewCommandTest, UsageAndRepositoryErrors) {
+  EXPECT_EQ(review({"--frobnicate"}).status, 2);
+  auto help = testsupport::runCommand({EKACI_CLI_BINARY, "review", "--help"}, environment());
+  EXPECT_EQ(help.status, 0);
+  EXPECT_NE(help.out.find("--base REV"), std::string::npos);
+  auto missing = review({"--head", "no-such-rev", "--quiet"});
+  EXPECT_EQ(missing.status, 3);
+  EXPECT_NE(missing.err.find("unknown revision 'no-such-rev'"), std::string::npos) << missing.err;
+}
+
+TEST_F(ReviewCommandTest, UntrustedConfigurationIsRefusedWithTheField) {
+  testsupport::TempDir bad;
+  const auto repo = bad.path() / "repo";
+  std::filesystem::create_directories(repo / ".ekaci");
+  std::ofstream(repo / "default.nix") << "{ }: { }";
+  std::ofstream(repo / ".ekaci" / "config.json") << R"({"jobs": {"x": {"file": "/etc/passwd"}}})";
+  auto env = environment();
+  auto git = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"git", "-C", repo.string(), "-c", "user.name=t", "-c", "user.email=t@x"});
+    return testsupport::runCommand(args, env);
+  };
+  ASSERT_EQ(git({"init", "-q", "-b", "main"}).status, 0);
+  ASSERT_EQ(git({"add", "-A"}).status, 0);
+  ASSERT_EQ(git({"commit", "-q", "-m", "one"}).status, 0);
+  ASSERT_EQ(git({"commit", "-q", "--allow-empty", "-m", "two"}).status, 0);
+  auto result = testsupport::runCommand({EKACI_CLI_BINARY, "review", "--repo", repo.string(), "--quiet"}, env);
+  EXPECT_EQ(result.status, 2) << result.out;
+  EXPECT_NE(result.err.find("[jobs.x.file]"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("is absolute"), std::string::npos) << result.err;
+}
+
+}  // namespace ekaci::integration
