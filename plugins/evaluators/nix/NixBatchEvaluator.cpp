@@ -9,6 +9,7 @@
 #include <mutex>
 #include <sstream>
 #include <thread>
+#include <unistd.h>
 
 #include "EvalResultDecoder.h"
 
@@ -65,11 +66,109 @@ std::string NixBatchEvaluator::errorMessage(const std::string& stderrText) {
   return message.empty() ? "evaluation failed (no message)" : message;
 }
 
+namespace {
+// `text` as a Nix string literal.
+std::string nixString(const std::string& text) {
+  std::string out = "\"";
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"' || c == '\\') out.push_back('\\');
+    if (c == '$' && i + 1 < text.size() && text[i + 1] == '{') out.push_back('\\');
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+}  // namespace
+
+std::string NixBatchEvaluator::nixEvalJobsProgram() const {
+  if (options_.nixEvalJobs == "never") return "";
+  if (options_.nixEvalJobs != "auto") return options_.nixEvalJobs;
+  const char* path = std::getenv("PATH");
+  std::string dirs = path != nullptr ? path : "";
+  std::size_t start = 0;
+  while (start <= dirs.size()) {
+    auto colon = dirs.find(':', start);
+    std::string dir = dirs.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+    start = colon == std::string::npos ? dirs.size() + 1 : colon + 1;
+    if (dir.empty()) continue;
+    const std::string candidate = dir + "/nix-eval-jobs";
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "";
+}
+
+sdk::Result<sdk::EvalSummary> NixBatchEvaluator::evaluateWithNixEvalJobs(const std::string& program,
+                                                                         const sdk::EvalRequest& request,
+                                                                         const std::string& target,
+                                                                         const std::vector<Root>& roots,
+                                                                         const sdk::EvalSink& sink) {
+  sdk::EvalSummary summary;
+  for (const auto& root : roots) {
+    // The package set, selected by the root's attribute path, as an expression.
+    std::string selector;
+    for (const auto& name : root.path) selector += "." + nixString(name);
+    const std::string expression = "let raw = import (/. + " + nixString(target) +
+                                   "); top = if builtins.isFunction raw then raw { } else raw; in top" + selector;
+    sdk::ProcessSpec spec;
+    spec.argv = {program, "--meta", "--workers", std::to_string(std::max<std::size_t>(1, request.workers)),
+                 "--max-memory-size", std::to_string(request.maxMemoryMiBPerWorker), "--option",
+                 "allow-import-from-derivation", options_.allowImportFromDerivation ? "true" : "false", "--expr",
+                 expression};
+    const char* path = std::getenv("PATH");
+    spec.environment = {{"PATH", path != nullptr ? path : "/usr/bin:/bin"},
+                        {"HOME", host_.stateDirectory().string()},
+                        {"NIX_PATH", ""},
+                        {"TMPDIR", "/tmp"}};
+    spec.workingDirectory = request.checkoutDirectory;
+    spec.cancel = request.cancel;
+    spec.captureOutput = false;
+    std::optional<sdk::Error> malformed;
+    std::string stderrTail;
+    auto ran = host_.processes().run(spec, [&](sdk::OutputStream stream, std::string_view line) {
+      if (stream == sdk::OutputStream::Stderr) {
+        stderrTail.append(line).push_back('\n');
+        if (stderrTail.size() > 16384) stderrTail.erase(0, stderrTail.size() - 16384);
+        return;
+      }
+      if (line.empty() || malformed) return;
+      auto decoded = EvalResultDecoder::decodeNixEvalJobsLine(std::string(line));
+      if (!decoded) {
+        malformed = decoded.error();
+        return;
+      }
+      decoded->item.attrPath = root.label.empty() ? decoded->item.attrPath : root.label + "." + decoded->item.attrPath;
+      ++summary.attributes;
+      if (decoded->item.error) {
+        decoded->item.error = errorMessage(*decoded->item.error);
+        ++summary.errors;
+      }
+      sink(std::move(decoded->item));
+    });
+    if (!ran) return std::move(ran).error();
+    if (ran->end == sdk::ProcessEnd::Cancelled) return sdk::Error(sdk::ErrorCode::Cancelled, "evaluation cancelled");
+    if (malformed) return sdk::Error(malformed->code(), "nix-eval-jobs output: " + malformed->message());
+    if (!ran->succeeded()) {
+      return sdk::Error(sdk::ErrorCode::InvalidArgument,
+                        "the package set does not evaluate (nix-eval-jobs): " + errorMessage(stderrTail));
+    }
+  }
+  return summary;
+}
+
 sdk::Result<sdk::EvalSummary> NixBatchEvaluator::evaluate(const sdk::EvalRequest& request, const std::string& mode,
                                                           const std::string& target, const std::vector<Root>& roots,
                                                           const sdk::EvalSink& sink) {
   auto cancelled = [&] { return request.cancel != nullptr && request.cancel->load(); };
   if (cancelled()) return sdk::Error(sdk::ErrorCode::Cancelled, "evaluation cancelled before it started");
+  if (mode == "legacy") {
+    if (auto program = nixEvalJobsProgram(); !program.empty()) {
+      return evaluateWithNixEvalJobs(program, request, target, roots, sink);
+    }
+  }
 
   // Shared state: the task queue (workers) and the result queue (this thread delivers).
   std::mutex mutex;

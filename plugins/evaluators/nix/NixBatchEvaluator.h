@@ -33,6 +33,8 @@ class NixBatchEvaluator {
     std::size_t maxErrorMessages = 500;
     std::chrono::seconds batchTimeout{900};
     std::string nixInstantiate = "nix-instantiate";
+    // "auto": use nix-eval-jobs when it is on PATH; "never"; or a path to the program.
+    std::string nixEvalJobs = "auto";
   };
   struct Root {
     std::vector<std::string> path;  // inside the file's value
@@ -49,7 +51,14 @@ class NixBatchEvaluator {
   // The first "error: ..." paragraph of Nix's stderr, without colour codes, bounded.
   static std::string errorMessage(const std::string& stderrText);
 
+  // The nix-eval-jobs program to use for this evaluation, or "" for the built-in evaluator.
+  std::string nixEvalJobsProgram() const;
+
  private:
+  sdk::Result<sdk::EvalSummary> evaluateWithNixEvalJobs(const std::string& program, const sdk::EvalRequest& request,
+                                                        const std::string& target, const std::vector<Root>& roots,
+                                                        const sdk::EvalSink& sink);
+
   Options options_;
   sdk::HostServices& host_;
 };

@@ -12,6 +12,8 @@ sdk::SettingsSchema NixEvaluatorSettings::schema() {
       integer("max_error_messages", 500, 0, 1000000, "Failing attributes whose messages are collected."),
       integer("batch_timeout_seconds", 900, 1, 86400, "Wall-clock limit of one worker process."),
       string("nix_instantiate", "nix-instantiate", "The nix-instantiate program."),
+      string("nix_eval_jobs", "auto",
+             "\"auto\": use nix-eval-jobs for legacy jobs when it is on PATH; \"never\"; or its path."),
   };
 }
 
@@ -29,6 +31,9 @@ sdk::Result<NixBatchEvaluator::Options> NixEvaluatorSettings::read(const sdk::Va
   options.batchTimeout = std::chrono::seconds(integerOr("batch_timeout_seconds", 900));
   if (const sdk::Value* v = config.find("nix_instantiate"); v != nullptr && !v->asString().empty()) {
     options.nixInstantiate = v->asString();
+  }
+  if (const sdk::Value* v = config.find("nix_eval_jobs"); v != nullptr && !v->asString().empty()) {
+    options.nixEvalJobs = v->asString();
   }
   if (options.batchSize == 0) return sdk::Error(sdk::ErrorCode::ConfigInvalidValue, "batch_size must be positive");
   return options;

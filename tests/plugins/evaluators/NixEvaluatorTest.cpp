@@ -213,3 +213,45 @@ TEST(NixEvaluatorTest, FlakeChecksAreEvaluated) {
 }
 
 }  // namespace ekaci::plugins::evaluators
+
+namespace ekaci::plugins::evaluators {
+
+// nix-eval-jobs is not packaged for Debian 12; a stand-in that speaks its output format
+// checks that the evaluator drives it and decodes what it prints.
+TEST(NixEvalJobsTest, OutputIsDecodedWhenTheProgramIsConfigured) {
+  testsupport::TempDir dir;
+  const auto argsFile = dir.path() / "args";
+  auto script = dir.write("nix-eval-jobs",
+                          "#!/bin/sh\nprintf '%s\\n' \"$@\" > " + argsFile.string() + "\n"
+                          "echo '{\"attr\":\"hello\",\"attrPath\":[\"hello\"],\"drvPath\":\"/nix/store/"
+                          "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-hello-1.drv\",\"outputs\":{\"out\":\"/nix/store/"
+                          "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-hello-1\"},\"system\":\"x86_64-linux\",\"meta\":{\"pname\":"
+                          "\"hello\",\"version\":\"1\"}}'\n"
+                          "echo 'progress noise on stderr' >&2\n"
+                          "echo '{\"attr\":\"broken\",\"attrPath\":[\"broken\"],\"error\":\"error: boom\"}'\n",
+                          0755);
+  sdk::Value config = sdk::Value::table();
+  config.set("nix_eval_jobs", sdk::Value::string(script.string()));
+  auto c = evaluate(*make("legacy", config), errorsFixture());
+  ASSERT_TRUE(c.summary) << c.summary.error().describe();
+  ASSERT_EQ(c.items.size(), 2u);
+  EXPECT_EQ(c.items.at("hello").meta.version, "1");
+  EXPECT_EQ(c.items.at("hello").outputs.at(0).second, "/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-hello-1");
+  EXPECT_EQ(c.items.at("broken").error, "error: boom");
+  std::ifstream in(argsFile);
+  std::string args((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(args.find("--meta\n--workers\n2\n--max-memory-size\n2048\n"), std::string::npos) << args;
+  EXPECT_NE(args.find("--expr\nlet raw = import (/. + \""), std::string::npos) << args;
+}
+
+TEST(NixEvalJobsTest, MalformedOutputIsAnError) {
+  testsupport::TempDir dir;
+  auto script = dir.write("nix-eval-jobs", "#!/bin/sh\necho 'not json'\n", 0755);
+  sdk::Value config = sdk::Value::table();
+  config.set("nix_eval_jobs", sdk::Value::string(script.string()));
+  auto c = evaluate(*make("legacy", config), errorsFixture());
+  ASSERT_FALSE(c.summary);
+  EXPECT_NE(c.summary.error().message().find("nix-eval-jobs output"), std::string::npos);
+}
+
+}  // namespace ekaci::plugins::evaluators
