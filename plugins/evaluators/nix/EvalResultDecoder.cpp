@@ -97,29 +97,15 @@ std::string EvalResultDecoder::attrPath(const std::vector<std::string>& path) {
   return out;
 }
 
-sdk::Result<std::vector<EvalResult>> EvalResultDecoder::decodeBatch(const std::string& json) {
-  Array::Ptr array;
+sdk::Result<EvalResult> EvalResultDecoder::decodeResult(const std::string& json) {
+  Object::Ptr object;
   try {
     Poco::JSON::Parser parser;
-    array = parser.parse(json).extract<Array::Ptr>();
+    object = parser.parse(json).extract<Object::Ptr>();
   } catch (const std::exception& e) {
-    return sdk::Error(sdk::ErrorCode::InvalidArgument, std::string("evaluator output is not a JSON array: ") + e.what());
+    return sdk::Error(sdk::ErrorCode::InvalidArgument, std::string("evaluator result is not a JSON object: ") + e.what());
   }
-  if (array.isNull()) return sdk::Error(sdk::ErrorCode::InvalidArgument, "evaluator output is not a JSON array");
-  std::vector<EvalResult> out;
-  out.reserve(array->size());
-  for (std::size_t i = 0; i < array->size(); ++i) {
-    Object::Ptr object;
-    try {
-      object = array->getObject(static_cast<unsigned>(i));
-    } catch (const std::exception&) {
-      return sdk::Error(sdk::ErrorCode::InvalidArgument, "evaluator output entry is not an object");
-    }
-    auto decoded = decodeObject(object);
-    if (!decoded) return std::move(decoded).error();
-    out.push_back(std::move(decoded).value());
-  }
-  return out;
+  return decodeObject(object);
 }
 
 sdk::Result<EvalResult> EvalResultDecoder::decodeNixEvalJobsLine(const std::string& line) {

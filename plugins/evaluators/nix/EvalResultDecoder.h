@@ -21,8 +21,8 @@ struct EvalResult {
 // is not the expected shape is an error, never a crash.
 class EvalResultDecoder {
  public:
-  // The JSON array printed by `nix-instantiate --eval --strict --json` on evaluate.nix.
-  static sdk::Result<std::vector<EvalResult>> decodeBatch(const std::string& json);
+  // One description printed by evaluate.nix (the JSON after "trace: EKACI:").
+  static sdk::Result<EvalResult> decodeResult(const std::string& json);
   // One JSON line of nix-eval-jobs output.
   static sdk::Result<EvalResult> decodeNixEvalJobsLine(const std::string& line);
   // "a.b" for ["a", "b"]; a name containing '.' or spaces is quoted: a."b.c".

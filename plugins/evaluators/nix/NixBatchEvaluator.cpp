@@ -3,7 +3,9 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include <algorithm>
 #include <condition_variable>
+#include <functional>
 #include <cstdlib>
 #include <deque>
 #include <mutex>
@@ -182,7 +184,10 @@ sdk::Result<sdk::EvalSummary> NixBatchEvaluator::evaluate(const sdk::EvalRequest
 
   for (std::size_t r = 0; r < roots.size(); ++r) tasks.push_back(Task{Task::Type::Describe, r, {{}}});
 
-  auto runBatch = [&](const Task& task, std::string& stderrText, sdk::ProcessEnd& end) -> std::optional<std::string> {
+  // Runs one worker process. Describe batches stream one result per attribute (stderr
+  // "trace: EKACI:" lines, in order) to `onResult`; other stderr lines are kept for errors.
+  auto runBatch = [&](const Task& task, const std::function<void(EvalResult&&)>& onResult, std::string& stderrText,
+                      sdk::ProcessEnd& end, std::optional<std::string>& protocolError) -> bool {
     Poco::JSON::Array rootArray;
     for (const auto& name : roots[task.root].path) rootArray.add(name);
     std::ostringstream rootJson;
@@ -209,16 +214,28 @@ sdk::Result<sdk::EvalSummary> NixBatchEvaluator::evaluate(const sdk::EvalRequest
     spec.timeout = options_.batchTimeout;
     spec.maxResidentBytes = request.maxMemoryMiBPerWorker * 1024 * 1024;
     spec.cancel = request.cancel;
-    auto ran = host_.processes().run(spec);
+    spec.captureOutput = false;
+    constexpr std::string_view kMarker = "trace: EKACI:";
+    auto ran = host_.processes().run(spec, [&](sdk::OutputStream stream, std::string_view line) {
+      if (stream != sdk::OutputStream::Stderr) return;
+      if (line.substr(0, kMarker.size()) == kMarker) {
+        auto decoded = EvalResultDecoder::decodeResult(std::string(line.substr(kMarker.size())));
+        if (!decoded) {
+          if (!protocolError) protocolError = decoded.error().message();
+          return;
+        }
+        onResult(std::move(decoded).value());
+        return;
+      }
+      if (stderrText.size() < 65536) stderrText.append(line).push_back('\n');
+    });
     if (!ran) {
       stderrText = ran.error().message();
       end = sdk::ProcessEnd::Signaled;
-      return std::nullopt;
+      return false;
     }
-    stderrText = ran->stderrText;
     end = ran->end;
-    if (!ran->succeeded()) return std::nullopt;
-    return ran->stdoutText;
+    return ran->succeeded() && !protocolError;
   };
 
   auto failureReason = [&](sdk::ProcessEnd end, const std::string& stderrText) {
@@ -229,6 +246,54 @@ sdk::Result<sdk::EvalSummary> NixBatchEvaluator::evaluate(const sdk::EvalRequest
         return "evaluation timed out after " + std::to_string(options_.batchTimeout.count()) + " s";
       default:
         return errorMessage(stderrText);
+    }
+  };
+
+  // Big sets are cut into a few large batches per worker: each worker process pays for
+  // importing the package set once per batch.
+  const std::size_t workerCount = std::max<std::size_t>(1, request.workers);
+  auto chunkSize = [&](std::size_t children) {
+    return std::clamp<std::size_t>(children / (workerCount * 4), options_.batchSize, std::max<std::size_t>(options_.batchSize, 5000));
+  };
+
+  // Queues the tasks a described attribute leads to, delivers what it produced. Under the lock.
+  auto absorb = [&](std::size_t rootIndex, EvalResult&& result) {
+    const std::string& label = roots[rootIndex].label;
+    switch (result.kind) {
+      case EvalResult::Kind::Derivation:
+        result.item.attrPath = joinLabel(label, result.item.attrPath);
+        results.push_back(std::move(result.item));
+        break;
+      case EvalResult::Kind::Error:
+        if (explained >= options_.maxErrorMessages) {
+          sdk::EvalItem item;
+          item.attrPath = joinLabel(label, result.item.attrPath);
+          item.error = "evaluation failed (message not collected: more than " +
+                       std::to_string(options_.maxErrorMessages) + " failing attributes)";
+          results.push_back(std::move(item));
+        } else {
+          ++explained;
+          tasks.push_back(Task{Task::Type::Explain, rootIndex, {result.path}});
+        }
+        break;
+      case EvalResult::Kind::Recurse: {
+        std::vector<std::vector<std::string>> children;
+        children.reserve(result.names.size());
+        for (const auto& name : result.names) {
+          auto child = result.path;
+          child.push_back(name);
+          children.push_back(std::move(child));
+        }
+        const std::size_t chunk = chunkSize(children.size());
+        for (std::size_t i = 0; i < children.size(); i += chunk) {
+          Task t{Task::Type::Describe, rootIndex, {}};
+          for (std::size_t j = i; j < std::min(children.size(), i + chunk); ++j) t.paths.push_back(std::move(children[j]));
+          tasks.push_back(std::move(t));
+        }
+        break;
+      }
+      case EvalResult::Kind::Skip:
+        break;
     }
   };
 
@@ -247,94 +312,56 @@ sdk::Result<sdk::EvalSummary> NixBatchEvaluator::evaluate(const sdk::EvalRequest
 
       std::string stderrText;
       sdk::ProcessEnd end = sdk::ProcessEnd::Exited;
-      auto output = runBatch(task, stderrText, end);
-      std::deque<sdk::EvalItem> produced;
-      std::deque<Task> more;
-      std::optional<sdk::Error> failure;
+      std::optional<std::string> protocolError;
+      std::size_t reported = 0;
       const std::string& label = roots[task.root].label;
-
-      if (task.type == Task::Type::Explain) {
-        sdk::EvalItem item;
-        item.attrPath = joinLabel(label, EvalResultDecoder::attrPath(task.paths.front()));
-        item.error = output ? std::string("evaluation failed, but succeeded when evaluated alone (non-deterministic)")
-                            : failureReason(end, stderrText);
-        produced.push_back(std::move(item));
-      } else if (output) {
-        auto decoded = EvalResultDecoder::decodeBatch(*output);
-        if (!decoded || decoded->size() != task.paths.size()) {
-          output.reset();
-          stderrText = decoded ? "evaluator returned a result of the wrong length" : decoded.error().message();
-        } else {
-          std::vector<std::vector<std::string>> children;
-          for (auto& result : *decoded) {
-            switch (result.kind) {
-              case EvalResult::Kind::Derivation:
-                result.item.attrPath = joinLabel(label, result.item.attrPath);
-                produced.push_back(std::move(result.item));
-                break;
-              case EvalResult::Kind::Error:
-                more.push_back(Task{Task::Type::Explain, task.root, {result.path}});
-                break;
-              case EvalResult::Kind::Recurse:
-                for (const auto& name : result.names) {
-                  auto child = result.path;
-                  child.push_back(name);
-                  children.push_back(std::move(child));
-                }
-                break;
-              case EvalResult::Kind::Skip:
-                break;
-            }
-          }
-          for (std::size_t i = 0; i < children.size(); i += options_.batchSize) {
-            Task t{Task::Type::Describe, task.root, {}};
-            for (std::size_t j = i; j < std::min(children.size(), i + options_.batchSize); ++j) {
-              t.paths.push_back(std::move(children[j]));
-            }
-            more.push_back(std::move(t));
-          }
-        }
-      }
-      if (task.type == Task::Type::Describe && !output) {
-        if (end == sdk::ProcessEnd::Cancelled) {
-          // nothing: the evaluation is being abandoned
-        } else if (task.paths.size() == 1 && task.paths.front().empty()) {
-          failure = sdk::Error(sdk::ErrorCode::InvalidArgument,
-                               "the package set does not evaluate: " + failureReason(end, stderrText));
-        } else if (task.paths.size() > 1) {
-          // Bisect: the culprit is in one of the halves.
-          const auto half = task.paths.size() / 2;
-          more.push_back(Task{Task::Type::Describe, task.root, {task.paths.begin(), task.paths.begin() + half}});
-          more.push_back(Task{Task::Type::Describe, task.root, {task.paths.begin() + half, task.paths.end()}});
-        } else {
-          sdk::EvalItem item;
-          item.attrPath = joinLabel(label, EvalResultDecoder::attrPath(task.paths.front()));
-          item.error = failureReason(end, stderrText);
-          produced.push_back(std::move(item));
-        }
-      }
+      const bool ok = runBatch(
+          task,
+          [&](EvalResult&& result) {
+            std::lock_guard guard(mutex);
+            if (reported < task.paths.size()) absorb(task.root, std::move(result));
+            ++reported;
+            wake.notify_all();
+          },
+          stderrText, end, protocolError);
 
       lock.lock();
       --inflight;
-      if (failure && !fatal) fatal = std::move(failure);
-      for (auto& t : more) {
-        if (t.type == Task::Type::Explain && explained >= options_.maxErrorMessages) {
+      if (task.type == Task::Type::Explain) {
+        sdk::EvalItem item;
+        item.attrPath = joinLabel(label, EvalResultDecoder::attrPath(task.paths.front()));
+        item.error = ok ? std::string("evaluation failed, but succeeded when evaluated alone (non-deterministic)")
+                        : failureReason(end, stderrText);
+        results.push_back(std::move(item));
+      } else if ((!ok || reported < task.paths.size()) && end != sdk::ProcessEnd::Cancelled) {
+        if (task.paths.size() == 1 && task.paths.front().empty() && reported == 0) {
+          if (!fatal) {
+            fatal = sdk::Error(sdk::ErrorCode::InvalidArgument,
+                               "the package set does not evaluate: " +
+                                   (protocolError ? *protocolError : failureReason(end, stderrText)));
+          }
+        } else if (reported == 0 || protocolError) {
+          // The first attribute not described is the culprit when nothing came before it.
+          const std::size_t culprit = std::min(reported, task.paths.size() - 1);
           sdk::EvalItem item;
-          item.attrPath = joinLabel(label, EvalResultDecoder::attrPath(t.paths.front()));
-          item.error = "evaluation failed (message not collected: more than " +
-                       std::to_string(options_.maxErrorMessages) + " failing attributes)";
-          produced.push_back(std::move(item));
-          continue;
+          item.attrPath = joinLabel(label, EvalResultDecoder::attrPath(task.paths[culprit]));
+          item.error = protocolError ? "evaluator output was malformed: " + *protocolError : failureReason(end, stderrText);
+          results.push_back(std::move(item));
+          if (culprit + 1 < task.paths.size()) {
+            tasks.push_back(Task{Task::Type::Describe, task.root,
+                                 {task.paths.begin() + static_cast<std::ptrdiff_t>(culprit + 1), task.paths.end()}});
+          }
+        } else if (reported < task.paths.size()) {
+          // Restart in a fresh process from the first attribute not described: if it fails
+          // again with nothing before it, it is the culprit (above).
+          tasks.push_back(Task{Task::Type::Describe, task.root,
+                               {task.paths.begin() + static_cast<std::ptrdiff_t>(reported), task.paths.end()}});
         }
-        if (t.type == Task::Type::Explain) ++explained;
-        tasks.push_back(std::move(t));
       }
-      for (auto& item : produced) results.push_back(std::move(item));
       wake.notify_all();
     }
   };
 
-  const std::size_t workerCount = std::max<std::size_t>(1, request.workers);
   std::vector<std::thread> threads;
   for (std::size_t i = 0; i < workerCount; ++i) threads.emplace_back(worker);
 

@@ -5,7 +5,8 @@ namespace ekaci::plugins::evaluators {
 sdk::SettingsSchema NixEvaluatorSettings::schema() {
   using namespace sdk::settings;
   return {
-      integer("batch_size", 100, 1, 10000, "Attributes per worker process."),
+      integer("batch_size", 100, 1, 10000,
+              "Smallest batch of attributes per worker process; large sets are cut into bigger batches."),
       boolean("restrict_eval", true, "Restrict evaluation to the checkout and nix_path (legacy files)."),
       boolean("allow_import_from_derivation", false, "Allow builds during evaluation (IFD)."),
       stringList("nix_path", "Search path entries (-I) the evaluation may use, e.g. nixpkgs=/path."),

@@ -166,3 +166,62 @@ TEST(DerivationParserTest, DerivedFactsFromRealDerivations) {
 }
 
 }  // namespace ekaci::nix
+
+namespace ekaci::nix {
+
+// Property, wider: every derivation in the closures of the test package sets (the demo
+// repository's and the evaluator fixture's), against one `nix show-derivation -r` call.
+TEST(DerivationParserTest, AgreesWithNixOnEveryTestPackageSet) {
+  services::PosixProcessRunner runner;
+  testsupport::TempDir demo;
+  sdk::ProcessSpec make;
+  make.argv = {"bash", EKACI_SOURCE_DIR "/examples/demo/make-demo-repo.sh", (demo.path() / "repo").string()};
+  make.inheritEnvironment = true;
+  auto made = runner.run(make);
+  ASSERT_TRUE(made && made->succeeded()) << (made ? made->stderrText : made.error().describe());
+  std::vector<std::string> roots;
+  const std::string demoFile = (demo.path() / "repo" / "default.nix").string();
+  for (const std::string& file : {demoFile, std::string(EKACI_SOURCE_DIR "/tests/data/nix/errors/default.nix")}) {
+    sdk::ProcessSpec spec;
+    spec.argv = {"nix-instantiate", file};
+    if (file.find("errors") != std::string::npos) {
+      spec.argv.insert(spec.argv.end(), {"-A", "hello", "-A", "tool", "-A", "sub.nested", "-A", "sub.deeper.leaf"});
+    }
+    spec.inheritEnvironment = true;
+    auto result = runner.run(spec);
+    ASSERT_TRUE(result && result->succeeded()) << (result ? result->stderrText : result.error().describe());
+    std::istringstream lines(result->stdoutText);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.ends_with(".drv")) roots.push_back(line);
+    }
+  }
+  ASSERT_GE(roots.size(), 15u);
+  sdk::ProcessSpec show;
+  show.argv = {"nix", "--extra-experimental-features", "nix-command", "show-derivation", "-r"};
+  show.argv.insert(show.argv.end(), roots.begin(), roots.end());
+  show.inheritEnvironment = true;
+  auto shown = runner.run(show);
+  ASSERT_TRUE(shown && shown->succeeded());
+  Poco::JSON::Parser parser;
+  auto all = parser.parse(shown->stdoutText).extract<Poco::JSON::Object::Ptr>();
+  std::size_t compared = 0, fixed = 0;
+  for (const auto& path : all->getNames()) {
+    SCOPED_TRACE(path);
+    auto nixView = all->getObject(path);
+    auto parsed = DerivationParser::parseFile(path);
+    ASSERT_TRUE(parsed) << parsed.error().describe();
+    EXPECT_EQ(parsed->platform, nixView->getValue<std::string>("system"));
+    EXPECT_EQ(parsed->env.size(), nixView->getObject("env")->size());
+    EXPECT_EQ(parsed->inputDrvs.size(), nixView->getObject("inputDrvs")->size());
+    EXPECT_EQ(parsed->inputSrcs.size(), nixView->getArray("inputSrcs")->size());
+    for (const auto& output : parsed->outputs) {
+      EXPECT_EQ(output.path, nixView->getObject("outputs")->getObject(output.name)->getValue<std::string>("path"));
+    }
+    fixed += parsed->isFixedOutput() ? 1 : 0;
+    ++compared;
+  }
+  EXPECT_GE(compared, roots.size());
+  EXPECT_GE(fixed, 1u) << "the demo's fetched source is a fixed-output derivation";
+}
+
+}  // namespace ekaci::nix
