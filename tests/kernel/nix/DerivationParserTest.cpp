@@ -184,9 +184,13 @@ TEST(DerivationParserTest, AgreesWithNixOnEveryTestPackageSet) {
   for (const std::string& file : {demoFile, std::string(EKACI_SOURCE_DIR "/tests/data/nix/errors/default.nix")}) {
     sdk::ProcessSpec spec;
     spec.argv = {"nix-instantiate", file};
-    if (file.find("errors") != std::string::npos) {
-      spec.argv.insert(spec.argv.end(), {"-A", "hello", "-A", "tool", "-A", "sub.nested", "-A", "sub.deeper.leaf"});
-    }
+    // Every attribute that evaluates (both sets contain broken ones on purpose).
+    const std::vector<std::string> attrs =
+        file.find("errors") != std::string::npos
+            ? std::vector<std::string>{"hello", "tool", "sub.nested", "sub.deeper.leaf"}
+            : std::vector<std::string>{"libcore", "libnet", "hello", "curl", "app-a", "app-b", "app-c", "app-d",
+                                       "fetched", "licensed", "newtool", "standalone"};
+    for (const auto& attr : attrs) spec.argv.insert(spec.argv.end(), {"-A", attr});
     spec.inheritEnvironment = true;
     auto result = runner.run(spec);
     ASSERT_TRUE(result && result->succeeded()) << (result ? result->stderrText : result.error().describe());
