@@ -191,7 +191,7 @@ int CliApp::run(const std::vector<std::string>& args) {
     err_ << kUsage;
     return 2;
   }
-  const std::string command = args[i];
+  const std::string& command = args[i];
   std::vector<std::string> rest(args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end());
   const bool wantsHelp = std::find(rest.begin(), rest.end(), "--help") != rest.end() ||
                          std::find(rest.begin(), rest.end(), "-h") != rest.end();

@@ -33,7 +33,7 @@ sdk::Result<std::string> SocketClient::request(const std::string& json) const {
     ::close(fd);
     return std::move(written).error();
   }
-  auto response = server::FrameCodec::read(fd, 64 * 1024 * 1024, timeout_);
+  auto response = server::FrameCodec::read(fd, std::size_t{64} * 1024 * 1024, timeout_);
   ::close(fd);
   return response;
 }

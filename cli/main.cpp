@@ -6,7 +6,7 @@
 #include "cli/CliApp.h"
 
 int main(int argc, char** argv) {
-  ::signal(SIGPIPE, SIG_IGN);
+  (void)::signal(SIGPIPE, SIG_IGN);
   std::vector<std::string> args(argv + 1, argv + argc);
   ekaci::cli::CliApp app(ekaci::config::Environment::fromProcess(), std::cout, std::cerr);
   return app.run(args);

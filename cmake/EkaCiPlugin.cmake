@@ -14,7 +14,11 @@ function(ekaci_add_plugin target)
     PREFIX ""
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON)
-  target_link_options(${target} PRIVATE -Wl,-z,defs)
+  # Under the sanitizers the runtime lives in the executable, so plugins legitimately have
+  # undefined __asan_/__ubsan_ symbols.
+  if(NOT EKACI_SANITIZE)
+    target_link_options(${target} PRIVATE -Wl,-z,defs)
+  endif()
   if(ARG_OUTPUT_DIRECTORY)
     set_target_properties(${target} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${ARG_OUTPUT_DIRECTORY})
   endif()

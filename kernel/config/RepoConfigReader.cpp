@@ -27,9 +27,9 @@ sdk::Setting hookList(std::string name, std::string doc) {
 }
 
 sdk::SettingsSchema repoSchema() {
-  sdk::Setting evaluator = choice("evaluator", {"legacy", "flake-checks"}, std::nullopt,
-                                  "How to evaluate the file (default: flake-checks for flake.nix, else legacy).");
-  evaluator.required = false;
+  sdk::Setting evaluator = string("evaluator", std::nullopt,
+                                  "Evaluator plugin type: legacy, flake-checks, or another loaded evaluator "
+                                  "(default: flake-checks for flake.nix, else legacy).");
   sdk::Setting attrPath = string("attr_path", std::nullopt, "Sub-attribute to evaluate.");
   return {
       tableMap("jobs",
@@ -104,14 +104,12 @@ sdk::Value convert(const Poco::Dynamic::Var& var, const std::string& sourceName)
     for (std::size_t i = 0; i < array->size(); ++i) out.push(convert(array->get(static_cast<unsigned>(i)), sourceName));
   } else if (var.isBoolean()) {
     out = sdk::Value::boolean(var.extract<bool>());
-  } else if (var.isString()) {
-    out = sdk::Value::string(var.toString());
   } else if (var.isInteger()) {
     out = sdk::Value::integer(var.convert<std::int64_t>());
   } else if (var.isNumeric()) {
     out = sdk::Value::floating(var.convert<double>());
   } else {
-    out = sdk::Value::string(var.toString());
+    out = sdk::Value::string(var.toString());  // strings, and anything else as its text
   }
   out.setLocation(sdk::SourceLocation{sourceName, 0, 0});
   return out;
@@ -280,8 +278,13 @@ sdk::Result<RepoConfig> RepoConfigReader::parse(const std::string& text, const s
         }
       }
     }
-    if (const sdk::Value* evaluator = block.find("evaluator")) {
+    if (const sdk::Value* evaluator = block.find("evaluator"); evaluator != nullptr && evaluator->isString()) {
       job.evaluator = evaluator->asString();
+      const bool plain = !job.evaluator.empty() && job.evaluator.size() <= 64 &&
+                         std::all_of(job.evaluator.begin(), job.evaluator.end(), [](char c) {
+                           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+                         });
+      if (!plain) fail(sdk::ErrorCode::ConfigInvalidValue, key + ".evaluator", "'" + job.evaluator + "' is not a plugin type");
     } else {
       job.evaluator = std::filesystem::path(job.file).filename() == "flake.nix" ? "flake-checks" : "legacy";
     }

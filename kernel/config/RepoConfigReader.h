@@ -24,7 +24,7 @@ class RepoConfigReader {
     std::vector<std::string> allowedHookCommands;
   };
 
-  static constexpr std::size_t kMaxBytes = 1024 * 1024;
+  static constexpr std::size_t kMaxBytes = std::size_t{1024} * 1024;
   static constexpr int kMaxDepth = 32;
 
   explicit RepoConfigReader(ServerPolicy policy) : policy_(std::move(policy)) {}

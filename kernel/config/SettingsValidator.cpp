@@ -204,8 +204,9 @@ void SettingsValidator::applyEnvironment(const sdk::Setting& setting, sdk::Value
     switch (setting.type) {
       case sdk::SettingType::Integer: {
         std::int64_t parsed = 0;
-        auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), parsed);
-        if (ec != std::errc() || ptr != text->data() + text->size()) {
+        const std::string digits = *text;
+        auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), parsed);
+        if (ec != std::errc() || ptr != digits.data() + digits.size()) {
           diagnostics_.add(sdk::ErrorCode::ConfigWrongType, where, join(path, setting.name),
                            "expected an integer, found '" + *text + "'");
           return;

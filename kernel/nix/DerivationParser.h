@@ -13,7 +13,7 @@ namespace ekaci::nix {
 // (InvalidArgument) naming the byte offset, never a crash.
 class DerivationParser {
  public:
-  static constexpr std::size_t kMaxFileBytes = 64 * 1024 * 1024;
+  static constexpr std::size_t kMaxFileBytes = std::size_t{64} * 1024 * 1024;
 
   static sdk::Result<Derivation> parse(std::string_view text);
   static sdk::Result<Derivation> parseFile(const std::filesystem::path& path);

@@ -13,7 +13,7 @@ namespace ekaci::server {
 // UTF-8 JSON. Frames above the limit are refused before their body is read.
 class FrameCodec {
  public:
-  static constexpr std::size_t kDefaultMaxFrame = 1024 * 1024;
+  static constexpr std::size_t kDefaultMaxFrame = std::size_t{1024} * 1024;
 
   static std::string encode(std::string_view payload);
 

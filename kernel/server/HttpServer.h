@@ -21,9 +21,11 @@ namespace ekaci::server {
 class HttpServer {
  public:
   struct Limits {
-    std::size_t maxBodyBytes = 2 * 1024 * 1024;
-    int maxThreads = 16;
-    int maxQueued = 64;
+    std::size_t maxBodyBytes = std::size_t{2} * 1024 * 1024;
+    // Threads are cheap next to a stalled API: slow clients each hold one only until the
+    // socket timeout, and many can stall at once before health checks would queue.
+    int maxThreads = 64;
+    int maxQueued = 256;
     int socketTimeoutSeconds = 10;
   };
 

@@ -37,7 +37,7 @@ std::vector<std::string> Router::split(const std::string& path) {
   return out;
 }
 
-void Router::add(std::string method, std::string pattern, Handler handler) {
+void Router::add(std::string method, const std::string& pattern, Handler handler) {
   routes_.push_back(Route{std::move(method), split(pattern), std::move(handler)});
 }
 

@@ -34,7 +34,7 @@ class Router {
  public:
   using Handler = std::function<HttpReply(const HttpExchange&)>;
 
-  void add(std::string method, std::string pattern, Handler handler);
+  void add(std::string method, const std::string& pattern, Handler handler);
   HttpReply dispatch(HttpExchange exchange) const;
 
  private:

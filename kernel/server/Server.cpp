@@ -36,7 +36,7 @@ Server::Server(services::Logging& logging)
 
 Server::~Server() { stop(); }
 
-sdk::Result<std::unique_ptr<Server>> Server::prepare(ServerOptions options, services::Logging& logging) {
+sdk::Result<std::unique_ptr<Server>> Server::prepare(const ServerOptions& options, services::Logging& logging) {
   std::unique_ptr<Server> server(new Server(logging));
   auto prepared = Bootstrap::prepare(options.configPath, options.executable, options.environment, *server->logger_);
   if (!prepared) return std::move(prepared).error();

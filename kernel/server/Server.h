@@ -35,7 +35,7 @@ struct ServerOptions {
 // everything in reverse order.
 class Server {
  public:
-  static sdk::Result<std::unique_ptr<Server>> prepare(ServerOptions options, services::Logging& logging);
+  static sdk::Result<std::unique_ptr<Server>> prepare(const ServerOptions& options, services::Logging& logging);
   ~Server();
 
   sdk::Result<void> run();

@@ -21,7 +21,7 @@ class UnixSocketServer {
  public:
   using Handler = std::function<std::string(const std::string& request)>;
   struct Limits {
-    std::size_t maxFrameBytes = 1024 * 1024;
+    std::size_t maxFrameBytes = std::size_t{1024} * 1024;
     std::chrono::milliseconds readTimeout{5000};
     std::size_t maxConnections = 32;
   };

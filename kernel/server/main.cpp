@@ -64,19 +64,24 @@ int main(int argc, char** argv) {
     if (arg == "-h" || arg == "--help") {
       std::cout << kUsage;
       return 0;
-    } else if (arg == "--version") {
+    }
+    if (arg == "--version") {
       std::cout << "eka-ci-server " << EKACI_SDK_VERSION << "\n";
       return 0;
-    } else if (arg == "--print-default-config") {
+    }
+    if (arg == "--print-default-config") {
       std::cout << ekaci::config::ConfigDocumentation::defaultToml(ekaci::config::ServerSchema::settings());
       return 0;
-    } else if (arg == "--print-config-reference") {
+    }
+    if (arg == "--print-config-reference") {
       std::cout << ekaci::config::ConfigDocumentation::markdownReference(ekaci::config::ServerSchema::settings());
       return 0;
-    } else if (arg == "--list-error-codes") {
+    }
+    if (arg == "--list-error-codes") {
       std::cout << ekaci::config::ConfigDocumentation::errorCodeTable();
       return 0;
-    } else if (arg == "--check-config") {
+    }
+    if (arg == "--check-config") {
       checkOnly = true;
     } else if (arg == "-c" || arg == "--config" || arg == "--config-file") {
       auto value = next();
@@ -107,10 +112,10 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
+  (void)::signal(SIGPIPE, SIG_IGN);
 
   ekaci::server::ServerOptions options{configPath, selfExecutable(argv[0]), environment};
-  auto server = ekaci::server::Server::prepare(std::move(options), logging);
+  auto server = ekaci::server::Server::prepare(options, logging);
   if (!server) {
     // Configuration diagnostics already carry file:line: code for every entry.
     const bool diagnostics = server.error().message().find(" error E") != std::string::npos;

@@ -10,7 +10,7 @@ namespace ekaci::services {
 // CA bundle). Response bodies are capped so that a misbehaving server cannot exhaust memory.
 class PocoHttpClient : public sdk::HttpClient {
  public:
-  explicit PocoHttpClient(std::size_t maxResponseBytes = 64 * 1024 * 1024);
+  explicit PocoHttpClient(std::size_t maxResponseBytes = std::size_t{64} * 1024 * 1024);
   ~PocoHttpClient() override;
   sdk::Result<sdk::HttpResponse> send(const sdk::HttpRequest& request) override;
 

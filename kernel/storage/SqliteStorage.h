@@ -46,7 +46,7 @@ class SqliteStorage : public Storage {
   sdk::Result<std::int64_t> recordBuildEvent(const BuildEventRecord& event) override;
   sdk::Result<std::vector<BuildEventRecord>> buildEvents(std::int64_t drvId) override;
   sdk::Result<std::int64_t> enqueueOutbox(const OutboxMessage& message) override;
-  sdk::Result<std::vector<OutboxMessage>> dueOutbox(std::int64_t now, std::size_t limit) override;
+  sdk::Result<std::vector<OutboxMessage>> dueOutbox(std::int64_t nowSeconds, std::size_t maxCount) override;
   sdk::Result<void> markOutboxDelivered(std::int64_t id, std::int64_t at) override;
   sdk::Result<void> markOutboxFailed(std::int64_t id, const std::string& error, std::int64_t nextAttemptAt) override;
   sdk::Result<StorageCounts> counts() override;

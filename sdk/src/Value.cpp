@@ -156,7 +156,7 @@ void appendQuoted(std::string& out, const std::string& s) {
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+          (void)std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
           out += buf;
         } else {
           out.push_back(c);
@@ -178,7 +178,7 @@ std::string Value::toString() const {
       return std::to_string(int_);
     case Kind::Float: {
       char buf[32];
-      std::snprintf(buf, sizeof buf, "%.17g", float_);
+      (void)std::snprintf(buf, sizeof buf, "%.17g", float_);
       out = buf;
       if (std::isfinite(float_) && out.find_first_of(".eE") == std::string::npos) out += ".0";
       return out;

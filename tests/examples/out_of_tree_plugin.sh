@@ -4,6 +4,8 @@
 set -euo pipefail
 build_dir=$1
 source_dir=$2
+compiler=${3:-c++}
+flags=${4:-}
 work=$(mktemp -d "${TMPDIR:-/tmp}/ekaci-oot-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -11,8 +13,12 @@ cmake --install "$build_dir" --prefix "$work/prefix" > "$work/install.log"
 test -f "$work/prefix/lib/cmake/EkaCiSdk/EkaCiSdkConfig.cmake"
 test -f "$work/prefix/include/ekaci/sdk/PluginEntry.h"
 
+sanitize=OFF
+[[ -n $flags ]] && sanitize=ON
 cmake -S "$source_dir/examples/out_of_tree_plugin" -B "$work/build" -G Ninja \
-  -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_BUILD_TYPE=RelWithDebInfo > "$work/configure.log"
+  -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER="$compiler" \
+  -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="$flags" -DCMAKE_MODULE_LINKER_FLAGS="$flags" \
+  -DEKACI_SANITIZE=$sanitize > "$work/configure.log"
 cmake --build "$work/build" > "$work/build.log"
 ctest --test-dir "$work/build" --output-on-failure
 

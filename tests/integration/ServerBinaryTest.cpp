@@ -29,10 +29,10 @@ class ServerBinaryTest : public ::testing::Test {
             {"PATH", "/usr/bin:/bin"}};
   }
 
-  std::unique_ptr<ServerProcess> server(const std::string& config, std::map<std::string, std::string> extraEnv = {}) {
+  std::unique_ptr<ServerProcess> server(const std::string& config, const std::map<std::string, std::string>& extraEnv = {}) {
     auto file = dir_.write("ekaci.toml", config, 0644);
     auto env = environment();
-    for (auto& [k, v] : extraEnv) env[k] = v;
+    for (const auto& [k, v] : extraEnv) env[k] = v;
     return std::make_unique<ServerProcess>(
         ServerProcess::Options{EKACI_SERVER_BINARY, {"--config", file.string()}, env, dir_.path()});
   }
@@ -270,6 +270,44 @@ TEST_F(ServerBinaryTest, CliHelpIsUseful) {
   EXPECT_NE(statusHelp.out.find("Usage: ekaci status"), std::string::npos);
   EXPECT_EQ(testsupport::runCommand({EKACI_CLI_BINARY, "frobnicate"}, environment()).status, 2);
   EXPECT_EQ(testsupport::runCommand({EKACI_CLI_BINARY}, environment()).status, 2);
+}
+
+}  // namespace ekaci::integration
+
+namespace ekaci::integration {
+
+// Slow clients (slowloris-style: a request dribbled one byte at a time, bounded in count and
+// duration) hold their own connections only; /health keeps answering throughout.
+TEST_F(ServerBinaryTest, SlowClientsDoNotStarveOthers) {
+  auto s = server(kPortZero);
+  ASSERT_TRUE(s->start()) << s->stderrText();
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> slow;
+  for (int i = 0; i < 24; ++i) {
+    slow.emplace_back([&, port = s->httpPort()] {
+      try {
+        Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", port));
+        const std::string request = "GET /health HTTP/1.1\r\nHost: slow\r\nX-Padding: ";
+        for (std::size_t k = 0; k < request.size() && !stop; ++k) {
+          socket.sendBytes(&request[k], 1);
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+      } catch (const Poco::Exception&) {
+        // the server may drop a slow client: that is allowed
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  int answered = 0;
+  for (int i = 0; i < 20; ++i) {
+    auto health = testsupport::httpRequest(s->httpPort(), "GET", "/health");
+    answered += health.status == 200 ? 1 : 0;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  stop = true;
+  for (auto& t : slow) t.join();
+  EXPECT_EQ(answered, 20);
+  EXPECT_EQ(s->stop(SIGTERM), 0);
 }
 
 }  // namespace ekaci::integration

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -17,6 +18,15 @@
 
 namespace ekaci::testsupport {
 namespace {
+
+// Children of a sanitizer build must see the same sanitizer options as the test itself.
+std::map<std::string, std::string> withSanitizerOptions(std::map<std::string, std::string> environment) {
+  for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"}) {
+    if (const char* value = std::getenv(name)) environment.emplace(name, value);
+  }
+  return environment;
+}
+
 std::vector<char*> cstrings(std::vector<std::string>& strings) {
   std::vector<char*> out;
   for (auto& s : strings) out.push_back(s.data());
@@ -39,7 +49,7 @@ bool ServerProcess::start(std::chrono::milliseconds timeout) {
   argv.push_back("--listen-info");
   argv.push_back(info.string());
   std::vector<std::string> env;
-  for (const auto& [k, v] : options_.environment) env.push_back(k + "=" + v);
+  for (const auto& [k, v] : withSanitizerOptions(options_.environment)) env.push_back(k + "=" + v);
   const std::string out = (options_.workDir / "server.stdout").string();
   const std::string err = (options_.workDir / "server.stderr").string();
   pid_ = ::fork();
@@ -110,7 +120,8 @@ CommandResult runCommand(const std::vector<std::string>& argv, const std::map<st
   services::PosixProcessRunner runner;
   sdk::ProcessSpec spec;
   spec.argv = argv;
-  spec.environment.assign(environment.begin(), environment.end());
+  const auto full = withSanitizerOptions(environment);
+  spec.environment.assign(full.begin(), full.end());
   spec.timeout = timeout;
   auto result = runner.run(spec);
   CommandResult out;

@@ -26,7 +26,7 @@ sdk::Result<sdk::Credentials> FileCredentialSource::fetch() {
   if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
     ::close(fd);
     char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    (void)std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
     return sdk::Error(sdk::ErrorCode::SecretFileInsecure, "secrets file " + name + " has mode " + mode +
                                                               "; it must not be accessible by group or others "
                                                               "(chmod 600 " + name + ")");

@@ -12,7 +12,7 @@ namespace ekaci::plugins::credentials {
 // exposed secrets file is refused, not used.
 class FileCredentialSource : public sdk::CredentialSource {
  public:
-  static constexpr std::size_t kMaxBytes = 1024 * 1024;
+  static constexpr std::size_t kMaxBytes = std::size_t{1024} * 1024;
   explicit FileCredentialSource(std::filesystem::path path) : path_(std::move(path)) {}
   sdk::Result<sdk::Credentials> fetch() override;
   std::string describe() const override { return "file " + path_.string(); }

@@ -40,6 +40,7 @@ sdk::Result<sdk::Credentials> parseJson(const std::string& text) {
   std::vector<std::string> names;
   object->getNames(names);
   for (const auto& name : names) {
+    if (name.empty()) return sdk::Error(sdk::ErrorCode::SecretParse, "secrets file has an entry with an empty name");
     const Poco::Dynamic::Var& value = object->get(name);
     if (!value.isString() && !value.isNumeric()) {
       return sdk::Error(sdk::ErrorCode::SecretParse, "secrets file key '" + name + "' must be a string or a number");

@@ -97,7 +97,7 @@ std::string NixBatchEvaluator::nixEvalJobsProgram() const {
     std::string dir = dirs.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
     start = colon == std::string::npos ? dirs.size() + 1 : colon + 1;
     if (dir.empty()) continue;
-    const std::string candidate = dir + "/nix-eval-jobs";
+    std::string candidate = dir + "/nix-eval-jobs";
     if (::access(candidate.c_str(), X_OK) == 0) return candidate;
   }
   return "";

@@ -19,7 +19,7 @@ TEST_P(EvaluatorConformance, StreamsEveryAttributeOnce) {
   ASSERT_TRUE(evaluator);
   std::set<std::string> derivations, errors;
   std::size_t items = 0;
-  auto summary = evaluator->evaluate(GetParam().request(), [&](EvalItem item) {
+  auto summary = evaluator->evaluate(GetParam().request(), [&](const EvalItem& item) {
     ++items;
     (item.error ? errors : derivations).insert(item.attrPath);
   });
@@ -34,7 +34,7 @@ TEST_P(EvaluatorConformance, StreamsEveryAttributeOnce) {
 TEST_P(EvaluatorConformance, ItemsAreEitherDerivationsOrErrors) {
   auto evaluator = mustMake(GetParam(), host_);
   ASSERT_TRUE(evaluator);
-  auto summary = evaluator->evaluate(GetParam().request(), [&](EvalItem item) {
+  auto summary = evaluator->evaluate(GetParam().request(), [&](const EvalItem& item) {
     if (item.error) {
       EXPECT_TRUE(item.drvPath.empty()) << item.attrPath;
       EXPECT_FALSE(item.error->empty()) << item.attrPath;
@@ -54,7 +54,7 @@ TEST_P(EvaluatorConformance, CancelledBeforeStartProducesNothing) {
   EvalRequest request = GetParam().request();
   request.cancel = &cancel;
   std::size_t items = 0;
-  auto summary = evaluator->evaluate(request, [&](EvalItem) { ++items; });
+  auto summary = evaluator->evaluate(request, [&](const EvalItem&) { ++items; });
   ASSERT_FALSE(summary);
   EXPECT_EQ(summary.error().code(), ErrorCode::Cancelled);
   EXPECT_EQ(items, 0u);

@@ -13,7 +13,7 @@ void FakeHttpClient::respond(std::string method, std::string url, int status, st
   script_.push_back(std::move(s));
 }
 
-void FakeHttpClient::failWith(std::string method, std::string url, Error error) {
+void FakeHttpClient::failWith(std::string method, std::string url, const Error& error) {
   std::lock_guard lock(mutex_);
   Scripted s;
   s.method = std::move(method);

@@ -39,6 +39,19 @@ TEST(TomlReaderTest, SyntaxErrorsCarryPosition) {
   EXPECT_NE(root.error().message().find("broken.toml:"), std::string::npos) << root.error().message();
 }
 
+TEST(TomlReaderTest, NonAsciiWhereWhitespaceMayBeIsAnErrorNotUndefinedBehaviour) {
+  // Found by fuzzing: toml++ 3.3 reached __builtin_unreachable() classifying U+043A (and
+  // other code points) as whitespace. Under UBSan this test would abort without the fix.
+  for (const char* text : {"a = 1\xD0\xBA\n", "a = \"x\"\xE2\xB4\x80\n", "[web]\xD0\xBA\nport = 1\n"}) {
+    auto root = TomlReader::parse(text, "f.toml");
+    ASSERT_FALSE(root) << text;
+    EXPECT_EQ(root.error().code(), sdk::ErrorCode::ConfigParse);
+  }
+  auto ok = TomlReader::parse("# комментарий\nname = \"значение\"\n", "f.toml");
+  ASSERT_TRUE(ok) << ok.error().describe();
+  EXPECT_EQ(ok->find("name")->asString(), "значение");
+}
+
 TEST(TomlReaderTest, DuplicateKeysAreSyntaxErrors) {
   EXPECT_FALSE(TomlReader::parse("a = 1\na = 2\n", "f.toml"));
 }

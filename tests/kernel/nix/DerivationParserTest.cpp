@@ -85,7 +85,7 @@ TEST(DerivationParserTest, ParsesEveryPart) {
 }
 
 TEST(DerivationParserTest, RejectsMalformedInputWithAnOffset) {
-  for (std::string bad : {std::string(""), std::string("Derive("), std::string("Derive([]"),
+  for (const std::string& bad : {std::string(""), std::string("Derive("), std::string("Derive([]"),
                           std::string(kSample).substr(0, 50), std::string(kSample) + "trailing",
                           std::string("Derive([(\"out\",\"/x\",\"\",\"\")],[],[],\"s\",\"b\",[],[(\"unterminated)])"),
                           std::string("Derive([],[],[],\"s\",\"b\",[],[])"), std::string("Garbage(1,2,3)")}) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <sstream>
 
 #include "kernel/plugin_host/PluginHost.h"
@@ -172,6 +173,70 @@ TEST(ReviewPipelineTest, UnknownRevisionsAndJobsAreClearErrors) {
   auto noJob = fixture().pipeline->run(request, {});
   ASSERT_FALSE(noJob);
   EXPECT_NE(noJob.error().message().find("no job named nope"), std::string::npos);
+}
+
+}  // namespace ekaci::review
+
+namespace ekaci::review {
+
+// Derivation files are read from the store, which pull requests fill. A truncated,
+// corrupted or enormous .drv is reported as unreadable and the rest of the review completes.
+// (The scripted reference evaluator hands the pipeline these paths as if Nix had.)
+TEST(ReviewPipelineBadDerivationsTest, UnreadableDerivationsAreReportedAndTheReviewCompletes) {
+  testsupport::TempDir dir;
+  auto good = dir.write("store/good.drv",
+                        R"(Derive([("out","/nix/store/g-good","","")],[],[],"x86_64-linux","/bin/sh",["-c","true"],[("out","/nix/store/g-good")]))");
+  auto truncated = dir.write("store/truncated.drv", R"(Derive([("out","/nix/store/t-trunc","",)", 0644);
+  auto corrupted = dir.write("store/corrupted.drv", "\x7f" "ELF\x02\x01\x01 not a derivation at all", 0644);
+  const auto enormous = dir.path() / "store" / "enormous.drv";
+  {
+    std::ofstream out(enormous);
+    out.seekp(std::streamoff{65} * 1024 * 1024);  // sparse: 65 MiB on paper, nothing on disk
+    out.put(')');
+  }
+  const auto repo = dir.path() / "repo";
+  std::filesystem::create_directories(repo / ".ekaci");
+  std::ofstream(repo / ".ekaci" / "config.json") << R"({"jobs": {"set": {"file": "jobs.txt", "evaluator": "scripted"}}})";
+  auto script = [&](bool withBad) {
+    std::ofstream out(repo / "jobs.txt");
+    out << "good " << good.string() << " x86_64-linux out=/nix/store/g-good\n";
+    if (withBad) {
+      out << "truncated " << truncated.string() << " x86_64-linux out=/nix/store/t-trunc\n";
+      out << "corrupted " << corrupted.string() << " x86_64-linux out=/nix/store/c-corrupt\n";
+      out << "enormous " << enormous.string() << " x86_64-linux out=/nix/store/e-enormous\n";
+    }
+  };
+  auto git = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"git", "-C", repo.string(), "-c", "user.name=t", "-c", "user.email=t@x"});
+    return testsupport::runCommand(args, {{"PATH", "/usr/bin:/bin"}, {"HOME", dir.path().string()}}).status;
+  };
+  ASSERT_EQ(git({"init", "-q", "-b", "main"}), 0);
+  script(false);
+  ASSERT_EQ(git({"add", "-A"}), 0);
+  ASSERT_EQ(git({"commit", "-q", "-m", "one"}), 0);
+  script(true);
+  ASSERT_EQ(git({"commit", "-q", "-am", "bad derivations"}), 0);
+
+  plugin_host::PluginHost plugins;
+  ASSERT_TRUE(plugins.loadPath(EKACI_REFERENCE_PLUGIN_DIR, false));
+  std::ostringstream logs;
+  services::Logging logging{services::LogFilter(), logs};
+  auto storage = std::move(storage::SqliteStorage::open(dir.path() / "state" / "db.sqlite")).value();
+  services::ServiceHub hub(logging, plugins.registry(), dir.path() / "state");
+  ReviewPipeline pipeline({*storage, plugins.registry(), hub, dir.path() / "state", {}, 1000});
+  ReviewRequest request;
+  request.repository = repo.string();
+  auto report = pipeline.run(request, {});
+  ASSERT_TRUE(report) << report.error().describe();
+  const auto& job = report->jobs.at(0);
+  EXPECT_EQ(job.counts.added, 3u) << "the three new attributes are still reported";
+  ASSERT_EQ(job.unreadableDerivations.size(), 3u);
+  std::string notes;
+  for (const auto& note : job.notes) notes += note + "\n";
+  EXPECT_NE(notes.find("truncated.drv could not be read"), std::string::npos) << notes;
+  EXPECT_NE(notes.find("64 MiB"), std::string::npos) << notes;
+  const auto markdown = MarkdownRenderer::render(*report, {}).markdown;
+  EXPECT_NE(markdown.find("could not be read"), std::string::npos);
 }
 
 }  // namespace ekaci::review

@@ -121,14 +121,14 @@ TEST(PosixProcessRunnerTest, MemoryLimitKillsAGreedyChild) {
   sdk::ProcessSpec spec;
   spec.argv = {"python3", "-c", "import time; b = bytearray(400 * 1024 * 1024); time.sleep(30)"};
   spec.inheritEnvironment = true;
-  spec.maxResidentBytes = 100 * 1024 * 1024;
+  spec.maxResidentBytes = std::size_t{100} * 1024 * 1024;
   spec.timeout = std::chrono::seconds(20);
   auto result = runner.run(spec);
   ASSERT_TRUE(result) << result.error().describe();
   EXPECT_EQ(result->end, sdk::ProcessEnd::MemoryExceeded);
 
   auto modest = shell("echo small");
-  modest.maxResidentBytes = 100 * 1024 * 1024;
+  modest.maxResidentBytes = std::size_t{100} * 1024 * 1024;
   auto fine = runner.run(modest);
   ASSERT_TRUE(fine);
   EXPECT_EQ(fine->end, sdk::ProcessEnd::Exited);

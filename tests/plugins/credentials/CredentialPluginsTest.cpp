@@ -31,7 +31,7 @@ const sdk::CredentialSourceFactory& factory(const std::string& type) {
   return *f;
 }
 
-sdk::Value envConfig(std::vector<std::string> vars) {
+sdk::Value envConfig(const std::vector<std::string>& vars) {
   sdk::Value config = sdk::Value::table();
   config.set("vars", sdk::Value::stringList(vars));
   return config;
@@ -125,7 +125,7 @@ TEST_F(FileCredentialSourceTest, RejectsRelativePathsDirectoriesAndHugeFiles) {
   auto dirFetch = fetch(dir_.path());
   ASSERT_FALSE(dirFetch);
   EXPECT_EQ(dirFetch.error().code(), sdk::ErrorCode::SecretFileUnreadable);
-  auto huge = dir_.write("huge.env", "A=" + std::string(2 * 1024 * 1024, 'x'), 0600);
+  auto huge = dir_.write("huge.env", "A=" + std::string(std::size_t{2} * 1024 * 1024, 'x'), 0600);
   auto hugeFetch = fetch(huge);
   ASSERT_FALSE(hugeFetch);
   EXPECT_EQ(hugeFetch.error().code(), sdk::ErrorCode::SecretParse);

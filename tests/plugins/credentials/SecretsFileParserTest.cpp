@@ -45,6 +45,10 @@ TEST(SecretsFileParserTest, ErrorsNameTheLineNotTheValue) {
   EXPECT_FALSE(SecretsFileParser::parse(R"({"A": {"nested": 1}})"));
   EXPECT_FALSE(SecretsFileParser::parse(""));
   EXPECT_FALSE(SecretsFileParser::parse("{}"));
+  // Found by fuzzing: an entry with an empty name was accepted.
+  auto empty = SecretsFileParser::parse(R"({"GITHUB_APP_ID": "1", "": "070618"})");
+  ASSERT_FALSE(empty);
+  EXPECT_NE(empty.error().message().find("empty name"), std::string::npos);
 }
 
 }  // namespace ekaci::plugins::credentials

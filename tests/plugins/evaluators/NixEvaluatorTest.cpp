@@ -37,7 +37,7 @@ Environment& env() {
   return *e;
 }
 
-std::unique_ptr<sdk::Evaluator> make(const std::string& type, sdk::Value config = sdk::Value::table()) {
+std::unique_ptr<sdk::Evaluator> make(const std::string& type, const sdk::Value& config = sdk::Value::table()) {
   auto made = env().plugins.registry().evaluator(type)->create(config, *env().host);
   if (!made) throw std::runtime_error(made.error().describe());
   return std::move(made).value();

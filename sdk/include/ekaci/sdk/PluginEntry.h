@@ -64,7 +64,7 @@ std::int32_t registerTrampoline(void* registrar, char* error, std::uint32_t capa
   extern "C" const ekaci_plugin_descriptor* ekaci_plugin_entry_impl() {                            \
     static constexpr ekaci_plugin_descriptor descriptor = {                                        \
         EKACI_SDK_API_VERSION, EKACI_SDK_ABI_FINGERPRINT, NAME, VERSION,                           \
-        &::ekaci::sdk::detail::registerTrampoline<&REGISTER_FUNCTION>};                            \
+        &::ekaci::sdk::detail::registerTrampoline<&(REGISTER_FUNCTION)>};                            \
     return &descriptor;                                                                            \
   }                                                                                                \
   BOOST_DLL_ALIAS(ekaci_plugin_entry_impl, ekaci_plugin_entry)

@@ -14,7 +14,7 @@ namespace ekaci::sdk::testing {
 class FakeHttpClient : public HttpClient {
  public:
   void respond(std::string method, std::string url, int status, std::string body, HttpHeaders headers = {});
-  void failWith(std::string method, std::string url, Error error);
+  void failWith(std::string method, std::string url, const Error& error);
 
   Result<HttpResponse> send(const HttpRequest& request) override;
 
