@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "kernel/storage/SqliteStorage.h"
@@ -32,7 +33,9 @@ std::vector<ekaci::storage::DrvRecord> makeDrvs(std::size_t n, std::size_t round
   return drvs;
 }
 
-void BM_IngestBatched(benchmark::State& state) {
+// Ingests fresh derivations each iteration with `insert`, which receives the batch.
+template <typename Insert>
+void ingest(benchmark::State& state, Insert insert) {
   const auto n = static_cast<std::size_t>(state.range(0));
   auto path = freshDatabase();
   auto storage = std::move(ekaci::storage::SqliteStorage::open(path)).value();
@@ -41,31 +44,30 @@ void BM_IngestBatched(benchmark::State& state) {
     state.PauseTiming();
     auto drvs = makeDrvs(n, round++);
     state.ResumeTiming();
-    auto ids = storage->upsertDrvs(drvs);
-    if (!ids) state.SkipWithError(ids.error().message().c_str());
+    if (auto error = insert(*storage, drvs)) state.SkipWithError(error->c_str());
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
   storage.reset();
   std::filesystem::remove_all(path.parent_path());
 }
 
+std::optional<std::string> failure(const ekaci::sdk::Result<std::vector<std::int64_t>>& ids) {
+  return ids ? std::nullopt : std::optional<std::string>(ids.error().message());
+}
+
+void BM_IngestBatched(benchmark::State& state) {
+  ingest(state, [](ekaci::storage::Storage& storage, const std::vector<ekaci::storage::DrvRecord>& drvs) {
+    return failure(storage.upsertDrvs(drvs));
+  });
+}
+
 void BM_IngestOneTransactionPerRow(benchmark::State& state) {
-  const auto n = static_cast<std::size_t>(state.range(0));
-  auto path = freshDatabase();
-  auto storage = std::move(ekaci::storage::SqliteStorage::open(path)).value();
-  std::size_t round = 0;
-  for (auto _ : state) {
-    state.PauseTiming();
-    auto drvs = makeDrvs(n, round++);
-    state.ResumeTiming();
+  ingest(state, [](ekaci::storage::Storage& storage, const std::vector<ekaci::storage::DrvRecord>& drvs) {
     for (const auto& d : drvs) {
-      auto ids = storage->upsertDrvs({d});
-      if (!ids) state.SkipWithError(ids.error().message().c_str());
+      if (auto error = failure(storage.upsertDrvs({d}))) return error;
     }
-  }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
-  storage.reset();
-  std::filesystem::remove_all(path.parent_path());
+    return std::optional<std::string>();
+  });
 }
 
 }  // namespace

@@ -1,11 +1,26 @@
 // toml++ is used header-only, in this translation unit alone, so that the parser is built
 // with TOML_ENABLE_UNRELEASED_FEATURES (multi-line inline tables) whatever the system
 // library was built with.
+//
+// toml++ 3.3 has inputs (for example "[[[a]]") that violate its own internal preconditions;
+// in release builds those checks become compiler assumptions, i.e. undefined behaviour. In
+// this translation unit they stay checks, and a failed one is an exception that reads as a
+// syntax error (found by the ServerConfig fuzz target).
+#undef NDEBUG
+#include <stdexcept>
+namespace ekaci::config::detail {
+struct TomlCheckFailed : std::logic_error {
+  using std::logic_error::logic_error;
+};
+}  // namespace ekaci::config::detail
+#define TOML_ASSERT(expr) \
+  ((expr) ? static_cast<void>(0) : throw ::ekaci::config::detail::TomlCheckFailed(#expr))
 #define TOML_HEADER_ONLY 1
 #define TOML_ENABLE_UNRELEASED_FEATURES 1
 #include "kernel/config/TomlReader.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -78,11 +93,33 @@ sdk::Value convert(const toml::node& node, const std::string& sourceName) {
 }  // namespace
 
 sdk::Result<sdk::Value> TomlReader::parse(const std::string& text, const std::string& sourceName) {
+  // TOML allows no control characters but tab, LF and CR — not even in strings or comments.
+  // Refusing them here also keeps toml++ 3.3 away from paths that assert on them (found by
+  // the ServerConfig fuzz target: NUL bytes in a table header).
+  std::uint32_t line = 1, column = 1;
+  for (unsigned char c : text) {
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
+      char code[8];
+      (void)std::snprintf(code, sizeof code, "%04X", static_cast<unsigned>(c));
+      return sdk::Error(sdk::ErrorCode::ConfigParse, sdk::SourceLocation{sourceName, line, column}.describe() +
+                                                         ": control character U+" + code + " is not allowed in TOML");
+    }
+    if (c == '\n') {
+      ++line;
+      column = 1;
+    } else if ((c & 0xC0) != 0x80) {
+      ++column;
+    }
+  }
   try {
     toml::table table = toml::parse(text, sourceName);
     sdk::Value root = convertTable(table, sourceName);
     root.setLocation(sdk::SourceLocation{sourceName, 1, 1});
     return root;
+  } catch (const detail::TomlCheckFailed& e) {
+    return sdk::Error(sdk::ErrorCode::ConfigParse,
+                      sourceName + ": not valid TOML (the parser's check '" + std::string(e.what()) +
+                          "' failed; look for malformed [table] or [[array]] headers)");
   } catch (const toml::parse_error& e) {
     sdk::SourceLocation where{sourceName, static_cast<std::uint32_t>(e.source().begin.line),
                               static_cast<std::uint32_t>(e.source().begin.column)};

@@ -97,7 +97,8 @@ sdk::Result<std::unique_ptr<GitRepository>> GitRepository::mirror(const std::str
   // Clone into a temporary name and rename, so a crash never leaves a half mirror behind.
   const auto partial = mirrorDirectory.string() + ".partial-" + std::to_string(::getpid());
   std::filesystem::remove_all(partial, ec);
-  git_clone_options options = GIT_CLONE_OPTIONS_INIT;
+  git_clone_options options;
+  git_clone_options_init(&options, GIT_CLONE_OPTIONS_VERSION);
   options.bare = 1;
   options.remote_cb = createMirrorRemote;
   git_repository* repo = nullptr;
@@ -125,7 +126,8 @@ sdk::Result<void> GitRepository::fetch() {
   DirectoryLock lock(directory_);
   Remote remote;
   if (git_remote_lookup(&remote.ptr, repository_, "origin") < 0) return gitError("no origin remote in mirror");
-  git_fetch_options options = GIT_FETCH_OPTIONS_INIT;
+  git_fetch_options options;
+  git_fetch_options_init(&options, GIT_FETCH_OPTIONS_VERSION);
   options.prune = GIT_FETCH_PRUNE;
   options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL;
   if (git_remote_fetch(remote.ptr, nullptr, &options, "ekaci fetch") < 0) {
@@ -199,7 +201,8 @@ sdk::Result<void> GitRepository::checkout(const std::string& commit, const std::
   }
   std::filesystem::create_directories(directory, ec);
   if (ec) return sdk::Error(sdk::ErrorCode::IoError, "cannot create " + directory.string() + ": " + ec.message());
-  git_checkout_options options = GIT_CHECKOUT_OPTIONS_INIT;
+  git_checkout_options options;
+  git_checkout_options_init(&options, GIT_CHECKOUT_OPTIONS_VERSION);
   options.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_DONT_UPDATE_INDEX;
   const std::string target = directory.string();
   options.target_directory = target.c_str();
@@ -223,7 +226,8 @@ sdk::Result<std::vector<std::string>> GitRepository::changedFiles(const std::str
   if (auto r = treeOf(to, b); !r) return std::move(r).error();
   Diff diff;
   if (git_diff_tree_to_tree(&diff.ptr, repository_, a.ptr, b.ptr, nullptr) < 0) return gitError("cannot diff");
-  git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
+  git_diff_find_options find;
+  git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
   find.flags = GIT_DIFF_FIND_RENAMES;
   git_diff_find_similar(diff.ptr, &find);
   std::vector<std::string> files;

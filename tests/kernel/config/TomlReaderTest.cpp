@@ -52,6 +52,25 @@ TEST(TomlReaderTest, NonAsciiWhereWhitespaceMayBeIsAnErrorNotUndefinedBehaviour)
   EXPECT_EQ(ok->find("name")->asString(), "значение");
 }
 
+TEST(TomlReaderTest, ControlCharactersAreRefusedWithTheirPosition) {
+  // Found by fuzzing: NUL bytes in a table header tripped an assertion inside toml++.
+  auto nul = TomlReader::parse(std::string("a = 1\n[\x10\0\0x]\n", 13), "f.toml");
+  ASSERT_FALSE(nul);
+  EXPECT_EQ(nul.error().code(), sdk::ErrorCode::ConfigParse);
+  EXPECT_NE(nul.error().message().find("f.toml:2:2: control character U+0010"), std::string::npos) << nul.error().message();
+  EXPECT_FALSE(TomlReader::parse("a = \"x\x7fy\"\n", "f.toml"));
+  EXPECT_TRUE(TomlReader::parse("a = \"tab\there\"\r\n", "f.toml"));
+}
+
+TEST(TomlReaderTest, InputsThatBreakTheParsersOwnChecksAreSyntaxErrors) {
+  // Found by fuzzing: "[[[" made toml++ 3.3 violate its own precondition (an assertion, or
+  // undefined behaviour in release builds).
+  auto triple = TomlReader::parse("[[[github_apps]]\nid = \"x\"\n", "f.toml");
+  ASSERT_FALSE(triple);
+  EXPECT_EQ(triple.error().code(), sdk::ErrorCode::ConfigParse);
+  EXPECT_NE(triple.error().message().find("f.toml"), std::string::npos) << triple.error().message();
+}
+
 TEST(TomlReaderTest, DuplicateKeysAreSyntaxErrors) {
   EXPECT_FALSE(TomlReader::parse("a = 1\na = 2\n", "f.toml"));
 }

@@ -1,4 +1,5 @@
-// A well-formed plugin: one cache type "test-good".
+// A well-formed plugin: one cache type "test-good". Built a second time under another plugin
+// name (EKACI_TEST_PLUGIN_NAME) to test that two plugins may not provide the same type.
 #include "ekaci/sdk/PluginEntry.h"
 
 namespace {
@@ -31,4 +32,7 @@ ekaci::sdk::Result<void> registerGood(ekaci::sdk::Registrar& registrar) {
 }
 }  // namespace
 
-EKACI_PLUGIN("test-good", "1.0.0", registerGood)
+#ifndef EKACI_TEST_PLUGIN_NAME
+#define EKACI_TEST_PLUGIN_NAME "test-good"
+#endif
+EKACI_PLUGIN(EKACI_TEST_PLUGIN_NAME, "1.0.0", registerGood)
