@@ -12,9 +12,11 @@ namespace ekaci::config::detail {
 struct TomlCheckFailed : std::logic_error {
   using std::logic_error::logic_error;
 };
+// Throws TomlCheckFailed. (Inside one of toml++'s noexcept accessors this terminates the
+// process: defined behaviour, unlike the assumption it replaces.)
+[[noreturn]] void tomlCheckFailed(const char* check);
 }  // namespace ekaci::config::detail
-#define TOML_ASSERT(expr) \
-  ((expr) ? static_cast<void>(0) : throw ::ekaci::config::detail::TomlCheckFailed(#expr))
+#define TOML_ASSERT(expr) ((expr) ? static_cast<void>(0) : ::ekaci::config::detail::tomlCheckFailed(#expr))
 #define TOML_HEADER_ONLY 1
 #define TOML_ENABLE_UNRELEASED_FEATURES 1
 #include "kernel/config/TomlReader.h"
@@ -37,6 +39,9 @@ struct TomlCheckFailed : std::logic_error {
 #include <toml++/toml.h>
 
 namespace ekaci::config {
+
+void detail::tomlCheckFailed(const char* check) { throw TomlCheckFailed(check); }
+
 namespace {
 
 sdk::SourceLocation locationOf(const toml::source_region& region, const std::string& sourceName) {
