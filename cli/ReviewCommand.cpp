@@ -3,7 +3,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -168,14 +170,21 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
 
   const bool terminal = ::isatty(STDERR_FILENO) == 1;
   bool pendingLine = false;
-  auto progress = [&](const std::string& line) {
+  const auto started = std::chrono::steady_clock::now();
+  auto progress = [&](const review::ReviewStep& step) {
     if (quiet) return;
-    if (terminal) {
-      err_ << "\r\033[K" << line << std::flush;
-      pendingLine = true;
-    } else {
-      err_ << line << "\n";
+    if (!terminal) {
+      err_ << step.line << "\n";
+      return;
     }
+    // On a terminal: one line, redrawn, with a bar of the steps done so far.
+    constexpr std::size_t kWidth = 20;
+    const std::size_t done = step.total == 0 ? 0 : std::min(kWidth, kWidth * step.step / step.total);
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count();
+    std::string line = step.line.size() > 70 ? step.line.substr(0, 67) + "..." : step.line;
+    err_ << "\r\033[K[" << std::string(done, '#') << std::string(kWidth - done, '.') << "] " << step.step << "/"
+         << step.total << " " << seconds << "s " << line << std::flush;
+    pendingLine = true;
   };
   auto result = pipeline.run(request, progress);
   finished = true;

@@ -130,7 +130,7 @@ sdk::Result<ReviewPipeline::Evaluation> ReviewPipeline::evaluate(std::int64_t re
     }
     evaluation.fromCache = true;
     evaluation.millis = millisSince(started);
-    if (progress) progress(label + ": " + std::to_string(evaluation.items.size()) + " attributes (stored evaluation)");
+    if (progress) progress({0, 0, label + ": " + std::to_string(evaluation.items.size()) + " attributes (stored evaluation)"});
     return evaluation;
   }
   std::int64_t jobsetId = 0;
@@ -178,8 +178,8 @@ sdk::Result<ReviewPipeline::Evaluation> ReviewPipeline::evaluate(std::int64_t re
     evaluation.items.push_back(std::move(item));
     if (progress && Clock::now() - lastReport > std::chrono::milliseconds(500)) {
       lastReport = Clock::now();
-      progress(label + ": " + std::to_string(evaluation.items.size()) + " attributes, " + std::to_string(errors) +
-               " errors so far");
+      progress({0, 0, label + ": " + std::to_string(evaluation.items.size()) + " attributes, " +
+                          std::to_string(errors) + " errors so far"});
     }
   });
   evaluation.millis = millisSince(started);
@@ -187,7 +187,7 @@ sdk::Result<ReviewPipeline::Evaluation> ReviewPipeline::evaluate(std::int64_t re
     if (summary.error().code() == sdk::ErrorCode::Cancelled) return std::move(summary).error();
     evaluation.failure = summary.error().message();
     (void)services_.storage.finishJobset(jobsetId, storage::EvalState::Failed, *evaluation.failure, 0, 0);
-    if (progress) progress(label + ": does not evaluate");
+    if (progress) progress({0, 0, label + ": does not evaluate"});
     return evaluation;
   }
 
@@ -234,22 +234,24 @@ sdk::Result<ReviewPipeline::Evaluation> ReviewPipeline::evaluate(std::int64_t re
     return std::move(finished).error();
   }
   if (progress) {
-    progress(label + ": " + std::to_string(summary->attributes) + " attributes, " + std::to_string(summary->errors) +
-             " errors (" + std::to_string(evaluation.millis) + " ms)");
+    progress({0, 0, label + ": " + std::to_string(summary->attributes) + " attributes, " +
+                        std::to_string(summary->errors) + " errors (" + std::to_string(evaluation.millis) + " ms)"});
   }
   return evaluation;
 }
 
 sdk::Result<ReviewReport> ReviewPipeline::run(const ReviewRequest& request, const ReviewProgress& progress) {
   const auto started = Clock::now();
+  std::size_t step = 0, total = 3;
   auto say = [&](const std::string& line) {
-    if (progress) progress(line);
+    if (progress) progress(ReviewStep{step, total, line});
   };
   ReviewReport report;
   report.repository = normaliseRepository(request.repository);
   report.baseRevision = request.base;
   report.headRevision = request.head;
 
+  ++step;
   say("fetching " + report.repository);
   auto repository = git::GitRepository::mirror(report.repository, mirrorDirectory(request.repository));
   if (!repository) return std::move(repository).error();
@@ -288,6 +290,7 @@ sdk::Result<ReviewReport> ReviewPipeline::run(const ReviewRequest& request, cons
   say("reviewing " + report.baseSha.substr(0, 12) + ".." + report.headSha.substr(0, 12) + " (" +
       std::to_string(report.changedFiles.size()) + " files changed)");
 
+  ++step;
   // Check out both sides in parallel; each checkout is removed when the review ends.
   git::CheckoutArea area(services_.stateDirectory / "checkouts");
   area.prune();
@@ -301,6 +304,7 @@ sdk::Result<ReviewReport> ReviewPipeline::run(const ReviewRequest& request, cons
   if (!headCheckout) return std::move(headCheckout).error();
   if (!baseCheckout) return std::move(baseCheckout).error();
 
+  ++step;
   config::RepoConfigReader reader(services_.policy);
   auto repoConfig = reader.read((*headCheckout)->directory());
   if (!repoConfig) return std::move(repoConfig).error().withContext("repository configuration at head");
@@ -324,19 +328,28 @@ sdk::Result<ReviewReport> ReviewPipeline::run(const ReviewRequest& request, cons
   auto repositoryId = services_.storage.upsertRepository(record);
   if (!repositoryId) return std::move(repositoryId).error();
 
+  std::vector<const config::JobConfig*> selected;
   for (const auto& job : repoConfig->jobs) {
-    if (!request.jobs.empty() && std::find(request.jobs.begin(), request.jobs.end(), job.name) == request.jobs.end()) {
-      continue;
+    if (request.jobs.empty() || std::find(request.jobs.begin(), request.jobs.end(), job.name) != request.jobs.end()) {
+      selected.push_back(&job);
     }
+  }
+  total += 3 * selected.size();
+  // Evaluations report through the same progress, as the current step.
+  const ReviewProgress stepProgress = [&](const ReviewStep& inner) { say(inner.line); };
+  for (const auto* jobPointer : selected) {
+    const auto& job = *jobPointer;
     JobReview review;
     review.job = job.name;
     review.evaluator = job.evaluator;
     review.allowEvalFailures = job.allowEvalFailures;
+    ++step;
     auto baseEval = evaluate(*repositoryId, report.baseSha, (*baseCheckout)->directory(), job, request,
-                             "job " + job.name + " at base " + report.baseSha.substr(0, 12), progress);
+                             "job " + job.name + " at base " + report.baseSha.substr(0, 12), stepProgress);
     if (!baseEval) return std::move(baseEval).error();
+    ++step;
     auto headEval = evaluate(*repositoryId, report.headSha, (*headCheckout)->directory(), job, request,
-                             "job " + job.name + " at head " + report.headSha.substr(0, 12), progress);
+                             "job " + job.name + " at head " + report.headSha.substr(0, 12), stepProgress);
     if (!headEval) return std::move(headEval).error();
     review.baseFailure = baseEval->failure;
     review.headFailure = headEval->failure;
@@ -354,6 +367,7 @@ sdk::Result<ReviewReport> ReviewPipeline::run(const ReviewRequest& request, cons
       for (const auto& item : headEval->items) {
         if (!item.error) roots.push_back(item.drvPath);
       }
+      ++step;
       say("job " + job.name + ": walking the closure of " + std::to_string(roots.size()) + " derivations");
       graph::ClosureWalker::Options walkOptions;
       walkOptions.threads = 2;

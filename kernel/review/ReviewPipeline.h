@@ -34,8 +34,15 @@ struct ReviewRequest {
   const std::atomic<bool>* cancel = nullptr;
 };
 
-// One line of progress for a person watching ("evaluating head 1a2b3c: 120 attributes").
-using ReviewProgress = std::function<void(const std::string& line)>;
+// Progress for a person watching: the current step out of the steps known so far (fetch,
+// check out, configuration, then per job: base evaluation, head evaluation, impact), and one
+// line saying what is happening ("job packages at head 1a2b3c: 120 attributes").
+struct ReviewStep {
+  std::size_t step = 0;
+  std::size_t total = 0;
+  std::string line;
+};
+using ReviewProgress = std::function<void(const ReviewStep& step)>;
 
 // The review of one change: mirror and fetch the repository, check out base and head in
 // parallel, read the (untrusted) repository configuration, evaluate every job at both

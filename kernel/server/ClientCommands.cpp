@@ -20,21 +20,26 @@ std::string ClientCommands::errorResponse(sdk::ErrorCode code, const std::string
   return out.str();
 }
 
-std::string ClientCommands::handle(const std::string& request) const {
-  std::string command;
+sdk::Result<std::string> ClientCommands::parseCommand(const std::string& request) {
   try {
     Poco::JSON::Parser parser;
     auto parsed = parser.parse(request);
     auto object = parsed.extract<Poco::JSON::Object::Ptr>();
     if (object.isNull() || !object->has("command") || !object->get("command").isString()) {
-      return errorResponse(sdk::ErrorCode::ProtocolMalformed, "a request is a JSON object with a string 'command'");
+      return sdk::Error(sdk::ErrorCode::ProtocolMalformed, "a request is a JSON object with a string 'command'");
     }
-    command = object->getValue<std::string>("command");
+    return object->getValue<std::string>("command");
   } catch (const Poco::Exception& e) {
-    return errorResponse(sdk::ErrorCode::ProtocolMalformed, "request is not valid JSON: " + e.message());
+    return sdk::Error(sdk::ErrorCode::ProtocolMalformed, "request is not valid JSON: " + e.message());
   } catch (const std::exception&) {
-    return errorResponse(sdk::ErrorCode::ProtocolMalformed, "a request is a JSON object with a string 'command'");
+    return sdk::Error(sdk::ErrorCode::ProtocolMalformed, "a request is a JSON object with a string 'command'");
   }
+}
+
+std::string ClientCommands::handle(const std::string& request) const {
+  auto parsed = parseCommand(request);
+  if (!parsed) return errorResponse(parsed.error().code(), parsed.error().message());
+  const std::string& command = *parsed;
   logger_.debug("client command", {{"command", command}});
   if (command == "ping") return R"({"ok":true,"result":{"pong":true}})";
   if (command == "status") return R"({"ok":true,"result":)" + status_.statusJson() + "}";

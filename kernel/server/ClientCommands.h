@@ -15,6 +15,8 @@ class ClientCommands {
   std::string handle(const std::string& request) const;
 
   static std::string errorResponse(sdk::ErrorCode code, const std::string& message);
+  // The command of a request: {"command": "<name>", ...}. ProtocolMalformed otherwise.
+  static sdk::Result<std::string> parseCommand(const std::string& request);
 
  private:
   const StatusService& status_;
