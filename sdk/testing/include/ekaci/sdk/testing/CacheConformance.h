@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,9 @@ struct CacheSubject {
   // Store paths that can be pushed (the subject makes them valid, e.g. by building them).
   std::vector<std::string> samplePaths;
 };
+
+// Test names show the subject's name instead of its bytes.
+inline void PrintTo(const CacheSubject& subject, std::ostream* out) { *out << subject.name; }
 
 class CacheConformance : public ::testing::TestWithParam<CacheSubject> {
  protected:

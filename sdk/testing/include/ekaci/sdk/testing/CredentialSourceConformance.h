@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +23,9 @@ struct CredentialSourceSubject {
   // A source whose secret is absent; fetch() must fail (never return empty credentials).
   std::function<Result<std::unique_ptr<CredentialSource>>(HostServices&)> makeMissing;
 };
+
+// Test names show the subject's name instead of its bytes.
+inline void PrintTo(const CredentialSourceSubject& subject, std::ostream* out) { *out << subject.name; }
 
 class CredentialSourceConformance : public ::testing::TestWithParam<CredentialSourceSubject> {
  protected:

@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <set>
 #include <string>
 
@@ -20,6 +21,9 @@ struct EvaluatorSubject {
   std::set<std::string> expectedDerivations;  // attribute paths that evaluate
   std::set<std::string> expectedErrors;       // attribute paths that raise an error
 };
+
+// Test names show the subject's name instead of its bytes.
+inline void PrintTo(const EvaluatorSubject& subject, std::ostream* out) { *out << subject.name; }
 
 class EvaluatorConformance : public ::testing::TestWithParam<EvaluatorSubject> {
  protected:

@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -26,6 +27,9 @@ struct ForgeSubject {
   RepositoryRef repository;
   ChangeRequestRef changeRequest;
 };
+
+// Test names show the subject's name instead of its bytes.
+inline void PrintTo(const ForgeSubject& subject, std::ostream* out) { *out << subject.name; }
 
 class ForgeConformance : public ::testing::TestWithParam<ForgeSubject> {
  protected:
