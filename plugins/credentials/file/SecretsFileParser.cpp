@@ -20,6 +20,18 @@ bool isKeyStart(const std::string& line, std::size_t& eq) {
   return true;
 }
 
+// A key name as it may appear in an error: printable ASCII only, and short whatever the input.
+std::string nameForMessage(const std::string& name) {
+  constexpr std::size_t kMaxShown = 40;
+  std::string shown;
+  for (char c : name) {
+    if (shown.size() == kMaxShown) return shown + "...";
+    const auto u = static_cast<unsigned char>(c);
+    shown.push_back(u >= 0x20 && u < 0x7f ? c : '?');
+  }
+  return shown;
+}
+
 std::string unquote(std::string value) {
   if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
     return value.substr(1, value.size() - 2);
@@ -43,7 +55,7 @@ sdk::Result<sdk::Credentials> parseJson(const std::string& text) {
     if (name.empty()) return sdk::Error(sdk::ErrorCode::SecretParse, "secrets file has an entry with an empty name");
     const Poco::Dynamic::Var& value = object->get(name);
     if (!value.isString() && !value.isNumeric()) {
-      return sdk::Error(sdk::ErrorCode::SecretParse, "secrets file key '" + name + "' must be a string or a number");
+      return sdk::Error(sdk::ErrorCode::SecretParse, "secrets file key '" + nameForMessage(name) + "' must be a string or a number");
     }
     out.set(name, sdk::Secret(value.convert<std::string>()));
   }

@@ -51,4 +51,16 @@ TEST(SecretsFileParserTest, ErrorsNameTheLineNotTheValue) {
   EXPECT_NE(empty.error().message().find("empty name"), std::string::npos);
 }
 
+TEST(SecretsFileParserTest, ErrorsQuoteKeyNamesShortAndPrintable) {
+  // Found by fuzzing: a long key with control bytes was copied whole into the error message.
+  const std::string key = "llll" + std::string(150, '\x7f') + "lllI";
+  auto parsed = SecretsFileParser::parse("{\"" + key + "\": {}}");
+  ASSERT_FALSE(parsed);
+  const std::string& message = parsed.error().message();
+  EXPECT_LT(message.size(), 120u);
+  EXPECT_EQ(message.find('\x7f'), std::string::npos);
+  EXPECT_NE(message.find("'llll???"), std::string::npos) << message;
+  EXPECT_NE(message.find("...' must be a string"), std::string::npos) << message;
+}
+
 }  // namespace ekaci::plugins::credentials
