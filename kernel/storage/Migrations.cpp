@@ -170,6 +170,25 @@ std::vector<Migration> makeSqliteMigrations() {
            "ALTER TABLE jobs ADD COLUMN tests_json TEXT",
            "ALTER TABLE jobs ADD COLUMN system TEXT",
        }},
+      {3,
+       "builds: jobsets handed to the scheduler, their root derivations, cached failures",
+       {
+           R"(CREATE TABLE jobset_builds (
+                jobset_id INTEGER PRIMARY KEY REFERENCES jobsets(id) ON DELETE CASCADE,
+                state TEXT NOT NULL CHECK (state IN ('building', 'succeeded', 'failed', 'cancelled')),
+                rebuild_count INTEGER NOT NULL DEFAULT 0,
+                supersede_key TEXT NOT NULL DEFAULT '',
+                submitted_at INTEGER NOT NULL,
+                concluded_at INTEGER))",
+           "CREATE INDEX jobset_builds_by_state ON jobset_builds (state, submitted_at)",
+           R"(CREATE TABLE jobset_roots (
+                jobset_id INTEGER NOT NULL REFERENCES jobsets(id) ON DELETE CASCADE,
+                drv_id INTEGER NOT NULL REFERENCES drvs(id) ON DELETE CASCADE,
+                counts INTEGER NOT NULL DEFAULT 1,
+                PRIMARY KEY (jobset_id, drv_id)) WITHOUT ROWID)",
+           "ALTER TABLE drvs ADD COLUMN failure_expires_at INTEGER NOT NULL DEFAULT 0",
+           "CREATE INDEX drvs_by_build_state ON drvs (build_state)",
+       }},
   };
 }
 

@@ -11,18 +11,16 @@
 #include <map>
 
 #include "kernel/storage/Migrations.h"
+#include "kernel/storage/SqliteSupport.h"
 
 using namespace Poco::Data::Keywords;
 using Poco::Data::Statement;
 
 namespace ekaci::storage {
+using sqlite::inTransaction;
+using sqlite::query;
+using sqlite::storageError;
 namespace {
-
-sdk::Error storageError(const std::string& what, const Poco::Exception& e) {
-  const std::string text = e.displayText();
-  const bool constraint = text.find("constraint") != std::string::npos || text.find("FOREIGN KEY") != std::string::npos;
-  return sdk::Error(constraint ? sdk::ErrorCode::StorageConstraint : sdk::ErrorCode::StorageQuery, what + ": " + text);
-}
 
 std::string joinFeatures(const std::vector<std::string>& features) {
   std::string out;
@@ -50,34 +48,6 @@ std::optional<std::string> optionalOf(const Poco::Nullable<std::string>& value) 
   return value.isNull() ? std::nullopt : std::optional<std::string>(value.value());
 }
 
-// Runs `body` inside one transaction under the storage mutex; any Poco exception becomes
-// an error naming `what`, and the transaction is rolled back.
-template <typename T, typename Body>
-sdk::Result<T> inTransaction(Poco::Data::Session& session, const std::string& what, Body body) {
-  try {
-    Poco::Data::Transaction transaction(session);
-    if constexpr (std::is_void_v<T>) {
-      body();
-      transaction.commit();
-      return sdk::success();
-    } else {
-      T value = body();
-      transaction.commit();
-      return value;
-    }
-  } catch (const Poco::Exception& e) {
-    return storageError(what, e);
-  }
-}
-
-template <typename T, typename Body>
-sdk::Result<T> query(const std::string& what, Body body) {
-  try {
-    return body();
-  } catch (const Poco::Exception& e) {
-    return storageError(what, e);
-  }
-}
 
 }  // namespace
 

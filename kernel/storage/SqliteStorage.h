@@ -45,6 +45,16 @@ class SqliteStorage : public Storage {
   sdk::Result<std::vector<StoredJob>> loadJobset(std::int64_t jobsetId) override;
   sdk::Result<std::int64_t> recordBuildEvent(const BuildEventRecord& event) override;
   sdk::Result<std::vector<BuildEventRecord>> buildEvents(std::int64_t drvId) override;
+  // Build bookkeeping (SqliteBuildRecords.cpp).
+  sdk::Result<std::vector<DrvBuildStatus>> drvStatuses(const std::vector<std::int64_t>& drvIds) override;
+  sdk::Result<std::optional<DrvBuildStatus>> drvStatus(const std::string& drvPath) override;
+  sdk::Result<std::vector<DrvBuildStatus>> drvsInStates(const std::vector<std::string>& states,
+                                                        std::size_t limit) override;
+  sdk::Result<void> setFailureExpiry(std::int64_t drvId, std::int64_t expiresAt) override;
+  sdk::Result<void> submitBuildJobset(const BuildJobsetRecord& jobset) override;
+  sdk::Result<std::optional<BuildJobsetRecord>> findBuildJobset(std::int64_t jobsetId) override;
+  sdk::Result<std::vector<BuildJobsetRecord>> openBuildJobsets() override;
+  sdk::Result<void> concludeBuildJobset(std::int64_t jobsetId, BuildJobsetState state, std::int64_t at) override;
   sdk::Result<std::int64_t> enqueueOutbox(const OutboxMessage& message) override;
   sdk::Result<std::vector<OutboxMessage>> dueOutbox(std::int64_t nowSeconds, std::size_t maxCount) override;
   sdk::Result<void> markOutboxDelivered(std::int64_t id, std::int64_t at) override;
@@ -54,6 +64,8 @@ class SqliteStorage : public Storage {
  private:
   SqliteStorage(std::filesystem::path path, std::unique_ptr<Poco::Data::Session> session);
   sdk::Result<void> migrate();
+  std::vector<DrvBuildStatus> statusesWhere(const std::string& condition, std::int64_t parameter);
+  std::vector<BuildRoot> rootsOf(std::int64_t jobsetId);
 
   std::filesystem::path path_;
   std::mutex mutex_;

@@ -53,6 +53,20 @@ class Storage {
   // Appends a state event and sets the derivation's current state, atomically.
   virtual sdk::Result<std::int64_t> recordBuildEvent(const BuildEventRecord& event) = 0;
   virtual sdk::Result<std::vector<BuildEventRecord>> buildEvents(std::int64_t drvId) = 0;
+  // The current states of derivations (those never built have state "new").
+  virtual sdk::Result<std::vector<DrvBuildStatus>> drvStatuses(const std::vector<std::int64_t>& drvIds) = 0;
+  virtual sdk::Result<std::optional<DrvBuildStatus>> drvStatus(const std::string& drvPath) = 0;
+  // Derivations whose state is one of `states` ("building", ...).
+  virtual sdk::Result<std::vector<DrvBuildStatus>> drvsInStates(const std::vector<std::string>& states,
+                                                                std::size_t limit) = 0;
+  // A permanent failure is remembered until `expiresAt` (Unix seconds); 0 forgets it.
+  virtual sdk::Result<void> setFailureExpiry(std::int64_t drvId, std::int64_t expiresAt) = 0;
+
+  // Jobsets handed to the scheduler. Submitting again replaces the roots and reopens it.
+  virtual sdk::Result<void> submitBuildJobset(const BuildJobsetRecord& jobset) = 0;
+  virtual sdk::Result<std::optional<BuildJobsetRecord>> findBuildJobset(std::int64_t jobsetId) = 0;
+  virtual sdk::Result<std::vector<BuildJobsetRecord>> openBuildJobsets() = 0;
+  virtual sdk::Result<void> concludeBuildJobset(std::int64_t jobsetId, BuildJobsetState state, std::int64_t at) = 0;
 
   virtual sdk::Result<std::int64_t> enqueueOutbox(const OutboxMessage& message) = 0;
   virtual sdk::Result<std::vector<OutboxMessage>> dueOutbox(std::int64_t now, std::size_t limit) = 0;

@@ -30,8 +30,15 @@ constexpr std::array<std::pair<DiffKind, const char*>, 4> kDiffKinds = {{{DiffKi
                                                                          {DiffKind::Removed, "removed"},
                                                                          {DiffKind::Changed, "changed"},
                                                                          {DiffKind::Unchanged, "unchanged"}}};
+constexpr std::array<std::pair<BuildJobsetState, const char*>, 4> kBuildJobsetStates = {
+    {{BuildJobsetState::Building, "building"},
+     {BuildJobsetState::Succeeded, "succeeded"},
+     {BuildJobsetState::Failed, "failed"},
+     {BuildJobsetState::Cancelled, "cancelled"}}};
 }  // namespace
 
+const char* toString(BuildJobsetState state) { return nameOf(kBuildJobsetStates, state); }
+std::optional<BuildJobsetState> buildJobsetStateFrom(const std::string& t) { return lookup(kBuildJobsetStates, t); }
 const char* toString(ChangeRequestState state) { return nameOf(kChangeRequestStates, state); }
 const char* toString(EvalState state) { return nameOf(kEvalStates, state); }
 const char* toString(DiffKind kind) { return nameOf(kDiffKinds, kind); }

@@ -95,6 +95,38 @@ struct BuildEventRecord {
   std::int64_t at = 0;
 };
 
+enum class BuildJobsetState { Building, Succeeded, Failed, Cancelled };
+
+// A jobset handed to the scheduler: the derivations it wants built (roots), whether each
+// counts towards the jobset's conclusion (head jobs do, base comparisons do not), and the
+// key under which a newer submission supersedes it ("<repository id>#<pr>").
+struct BuildRoot {
+  std::int64_t drvId = 0;
+  std::string drvPath;
+  bool counts = true;
+};
+
+struct BuildJobsetRecord {
+  std::int64_t jobsetId = 0;
+  BuildJobsetState state = BuildJobsetState::Building;
+  std::int64_t rebuildCount = 0;  // priority: fewest rebuilds first
+  std::string supersedeKey;
+  std::int64_t submittedAt = 0;
+  std::int64_t concludedAt = 0;
+  std::vector<BuildRoot> roots;
+};
+
+// A derivation's current build state as persisted, with the detail of its last event.
+struct DrvBuildStatus {
+  std::int64_t drvId = 0;
+  std::string drvPath;
+  std::string state;
+  std::int64_t attempt = 0;
+  std::string detail;
+  std::int64_t updatedAt = 0;
+  std::int64_t failureExpiresAt = 0;  // 0: no cached failure
+};
+
 struct OutboxMessage {
   std::int64_t id = 0;
   std::string forgeId;
@@ -116,6 +148,8 @@ struct StorageCounts {
 };
 
 const char* toString(ChangeRequestState state);
+const char* toString(BuildJobsetState state);
+std::optional<BuildJobsetState> buildJobsetStateFrom(const std::string& text);
 const char* toString(EvalState state);
 const char* toString(DiffKind kind);
 std::optional<ChangeRequestState> changeRequestStateFrom(const std::string& text);

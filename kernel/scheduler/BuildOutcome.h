@@ -1,0 +1,20 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "kernel/scheduler/BuildState.h"
+
+namespace ekaci::scheduler {
+
+// How one attempt ended, as the executor saw it.
+struct BuildOutcome {
+  enum class Kind { Success, Failure, Interrupted };
+  Kind kind = Kind::Failure;
+  InterruptKind interrupt = InterruptKind::ProcessDeath;  // Interrupted only
+  int exitCode = -1;
+  std::string detail;  // one line for people: "exit code 100", "no output for 1200 s"
+  std::chrono::milliseconds elapsed{0};
+};
+
+}  // namespace ekaci::scheduler

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "ekaci/sdk/ProcessRunner.h"
+#include "kernel/scheduler/BuildLogStore.h"
+#include "kernel/scheduler/BuildOutcome.h"
+#include "kernel/scheduler/BuilderSpec.h"
+#include "kernel/scheduler/SchedulerConfig.h"
+
+namespace ekaci::scheduler {
+
+// Builds one derivation with `nix-store --realise`, on this machine or on one remote
+// builder (then with --max-jobs 0 and --builders naming that machine alone). Nix gets
+// --max-silent-time and --timeout; the process runner enforces both as well and kills the
+// whole process group. Every line of output goes to the log as it arrives.
+class NixBuildExecutor {
+ public:
+  NixBuildExecutor(sdk::ProcessRunner& processes, const SchedulerConfig& config) : processes_(processes), config_(config) {}
+
+  std::vector<std::string> command(const std::string& drvPath, const BuilderSpec& builder) const;
+  BuildOutcome build(const std::string& drvPath, const BuilderSpec& builder, BuildLogStore::Writer& log,
+                     const std::atomic<bool>& cancel) const;
+  // `nix store ping --store URI`: true when the builder answers within 15 s.
+  bool ping(const BuilderSpec& builder) const;
+
+ private:
+  sdk::ProcessRunner& processes_;
+  const SchedulerConfig& config_;
+};
+
+}  // namespace ekaci::scheduler

@@ -1,0 +1,657 @@
+#include "kernel/scheduler/Scheduler.h"
+
+#include <algorithm>
+
+#include "kernel/nix/DerivationParser.h"
+
+namespace ekaci::scheduler {
+namespace {
+
+constexpr std::size_t kScanPerQueue = 64;  // buildable entries looked at per queue and pass
+
+const std::vector<double> kDurationBuckets = {1, 5, 15, 60, 300, 900, 3600, 14400};
+
+std::string outcomeName(const BuildOutcome& outcome) {
+  switch (outcome.kind) {
+    case BuildOutcome::Kind::Success:
+      return "success";
+    case BuildOutcome::Kind::Failure:
+      return "failure";
+    case BuildOutcome::Kind::Interrupted:
+      return std::string("interrupted_") + toString(outcome.interrupt);
+  }
+  return "unknown";
+}
+
+struct ParsedDrv {
+  std::string path;
+  BuildRequirements needs;
+  std::vector<std::string> inputs;
+  std::vector<std::pair<std::string, std::string>> outputs;
+};
+
+}  // namespace
+
+Scheduler::Scheduler(Services services, SchedulerConfig config, std::string hostSystem)
+    : services_(services),
+      config_(std::move(config)),
+      logs_(config_.logsDir),
+      executor_(services_.processes, config_),
+      store_(services_.processes, config_),
+      pool_(config_, std::move(hostSystem)) {}
+
+Scheduler::~Scheduler() { shutdown(std::chrono::milliseconds(0)); }
+
+std::int64_t Scheduler::nowSeconds() const {
+  return std::chrono::duration_cast<std::chrono::seconds>(services_.clock.now().time_since_epoch()).count();
+}
+
+sdk::Result<void> Scheduler::start() {
+  // Remote builders are checked before anything is routed to them.
+  for (std::size_t i = 2; i < pool_.size(); ++i) {
+    const bool up = executor_.ping(pool_.spec(i));
+    std::lock_guard lock(mutex_);
+    pool_.setHealthy(i, up);
+    services_.metrics.gauge("builder_healthy", "1 when the builder answers nix store ping", {{"builder", pool_.spec(i).name}})
+        .set(up ? 1 : 0);
+    if (!up) services_.logger.warn("remote builder does not answer", {{"builder", pool_.spec(i).name}});
+  }
+  auto open = services_.storage.openBuildJobsets();
+  if (!open) return open.error();
+  for (auto& record : *open) {
+    services_.logger.info("resuming jobset after restart", {{"jobset", std::to_string(record.jobsetId)}});
+    if (auto ingested = ingest(record, true); !ingested) {
+      services_.logger.error("cannot resume jobset",
+                             {{"jobset", std::to_string(record.jobsetId)}, {"error", ingested.error().describe()}});
+    }
+  }
+  // Derivations the database still shows in flight that no open jobset wants any more:
+  // the server died while they ran.
+  auto stale = services_.storage.drvsInStates({"building", "buildable", "queued", "failed_retry"}, 100000);
+  if (stale) {
+    std::lock_guard lock(mutex_);
+    for (const auto& row : *stale) {
+      if (index_.count(row.drvPath)) continue;
+      storage::BuildEventRecord event{0, row.drvId, row.attempt, "interrupted(process_death)",
+                                      "the server stopped while this was " + row.state + "; no jobset wants it now",
+                                      nowSeconds()};
+      (void)services_.storage.recordBuildEvent(event);
+    }
+  }
+  std::lock_guard lock(mutex_);
+  started_ = true;
+  dispatcher_ = std::thread([this] { dispatcherLoop(); });
+  if (pool_.size() > 2) health_ = std::thread([this] { healthLoop(); });
+  wake_.notify_all();
+  return sdk::success();
+}
+
+sdk::Result<void> Scheduler::submit(const JobsetBuildRequest& request) {
+  storage::BuildJobsetRecord record;
+  record.jobsetId = request.jobsetId;
+  record.rebuildCount = request.rebuildCount;
+  record.supersedeKey = request.supersedeKey;
+  record.submittedAt = nowSeconds();
+  record.roots = request.roots;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return sdk::Error(sdk::ErrorCode::Cancelled, "the scheduler is shutting down");
+  }
+  auto ingested = ingest(record, false);
+  if (!ingested) return ingested;
+  if (!request.supersedeKey.empty()) {
+    std::vector<std::int64_t> superseded;
+    {
+      std::lock_guard lock(mutex_);
+      for (const auto& [id, open] : open_) {
+        if (id != request.jobsetId && open.record.supersedeKey == request.supersedeKey) superseded.push_back(id);
+      }
+    }
+    for (std::int64_t id : superseded) {
+      (void)cancel(id, "superseded by jobset " + std::to_string(request.jobsetId));
+    }
+  }
+  return sdk::success();
+}
+
+sdk::Result<void> Scheduler::ingest(storage::BuildJobsetRecord record, bool recovered) {
+  // 1. Ask Nix what has to be built (outside the lock: it may take a while).
+  std::vector<std::string> rootPaths;
+  for (const auto& root : record.roots) rootPaths.push_back(root.drvPath);
+  auto toBuild = store_.derivationsToBuild(rootPaths);
+  if (!toBuild) return toBuild.error();
+
+  // 2. Read every derivation involved.
+  std::set<std::string> involved(toBuild->begin(), toBuild->end());
+  involved.insert(rootPaths.begin(), rootPaths.end());
+  std::vector<ParsedDrv> parsed;
+  std::vector<storage::DrvRecord> rows;
+  for (const auto& path : involved) {
+    auto drv = nix::DerivationParser::parseFile(path);
+    if (!drv) return sdk::Error(drv.error().code(), "cannot read " + path + ": " + drv.error().message());
+    ParsedDrv p{path, BuildRequirements{drv->platform, drv->requiredSystemFeatures(), drv->isFixedOutput(), drv->preferLocalBuild()}, {}, {}};
+    for (const auto& [input, outputs] : drv->inputDrvs) p.inputs.push_back(input);
+    for (const auto& output : drv->outputs) p.outputs.emplace_back(output.name, output.path);
+    storage::DrvRecord row;
+    row.drvPath = path;
+    row.system = p.needs.system;
+    row.isFixedOutput = p.needs.fixedOutput;
+    row.requiredFeatures = p.needs.features;
+    row.preferLocalBuild = p.needs.preferLocal;
+    row.outputs = p.outputs;
+    parsed.push_back(std::move(p));
+    rows.push_back(std::move(row));
+  }
+  auto ids = services_.storage.upsertDrvs(rows);
+  if (!ids) return ids.error();
+  std::map<std::string, std::int64_t> idOf;
+  for (std::size_t i = 0; i < parsed.size(); ++i) idOf[parsed[i].path] = (*ids)[i];
+  std::vector<std::pair<std::int64_t, std::int64_t>> edges;
+  for (const auto& p : parsed) {
+    for (const auto& input : p.inputs) {
+      if (auto it = idOf.find(input); it != idOf.end()) edges.emplace_back(idOf[p.path], it->second);
+    }
+  }
+  if (auto inserted = services_.storage.insertDrvReferences(edges); !inserted) return inserted.error();
+  for (auto& root : record.roots) root.drvId = idOf[root.drvPath];
+  // 3. Persist the jobset before acting on it.
+  if (!recovered) {
+    if (auto submitted = services_.storage.submitBuildJobset(record); !submitted) return submitted.error();
+  }
+  auto persisted = services_.storage.drvStatuses(*ids);
+  if (!persisted) return persisted.error();
+  std::map<std::int64_t, storage::DrvBuildStatus> persistedById;
+  for (auto& row : *persisted) persistedById[row.drvId] = row;
+
+  // 4. Merge into the in-memory graph.
+  std::unique_lock lock(mutex_);
+  const std::int64_t now = nowSeconds();
+  std::vector<std::size_t> fresh, touched;
+  for (const auto& p : parsed) {
+    auto existing = index_.find(p.path);
+    const bool building = toBuild->count(p.path) > 0;
+    if (existing != index_.end()) {
+      const std::size_t n = existing->second;
+      touched.push_back(n);
+      Node& node = nodes_[n];
+      const BuildState s = node.status.state;
+      const bool failureExpired = s == BuildState::Failure &&
+                                  persistedById[node.drvId].failureExpiresAt <= now;
+      if (building && (s == BuildState::Interrupted || s == BuildState::Blocked || s == BuildState::TransitiveFailure || failureExpired)) {
+        node.failuresThisRound = 0;
+        transition(n, BuildStatus{BuildState::Queued}, "queued again for jobset " + std::to_string(record.jobsetId));
+      }
+      continue;
+    }
+    const std::size_t n = nodes_.size();
+    Node node;
+    node.drvId = idOf[p.path];
+    node.path = p.path;
+    node.needs = p.needs;
+    const auto& stored = persistedById[node.drvId];
+    node.attempt = stored.attempt;
+    node.detail = stored.detail;
+    auto storedStatus = statusFromName(stored.state);
+    nodes_.push_back(std::move(node));
+    index_[p.path] = n;
+    fresh.push_back(n);
+    touched.push_back(n);
+    Node& added = nodes_[n];
+    if (!building) {
+      if (storedStatus && isSuccessful(storedStatus->state)) {
+        added.status = *storedStatus;
+      } else {
+        added.status = BuildStatus{BuildState::Queued};
+        transition(n, BuildStatus{BuildState::Cached}, "outputs already valid or substitutable");
+      }
+    } else if (storedStatus && storedStatus->state == BuildState::Failure && stored.failureExpiresAt > now) {
+      added.status = *storedStatus;  // a cached failure: not built again before it expires
+    } else {
+      added.status = storedStatus.value_or(BuildStatus{BuildState::Queued});
+      const std::string why = stored.state == "building"
+                                  ? "the server stopped during the build; building again"
+                                  : "queued for jobset " + std::to_string(record.jobsetId);
+      // A new round starts at Queued whatever an earlier round left.
+      added.status = BuildStatus{BuildState::Queued};
+      storage::BuildEventRecord event{0, added.drvId, added.attempt, "queued", why, now};
+      if (auto ok = services_.storage.recordBuildEvent(event); !ok) {
+        services_.logger.error("cannot persist a build event", {{"drv", added.path}, {"error", ok.error().describe()}});
+      }
+      added.detail = why;
+    }
+  }
+  // Edges of the new nodes (inputs that are part of this graph).
+  for (const auto& p : parsed) {
+    const std::size_t n = index_[p.path];
+    if (std::find(fresh.begin(), fresh.end(), n) == fresh.end()) continue;
+    for (const auto& input : p.inputs) {
+      auto it = index_.find(input);
+      if (it == index_.end()) continue;
+      nodes_[n].deps.push_back(it->second);
+      nodes_[it->second].dependents.push_back(n);
+    }
+  }
+  OpenJobset open;
+  open.record = record;
+  for (const auto& root : record.roots) open.rootNodes.push_back(index_[root.drvPath]);
+  // The jobset needs the closure of its roots within the graph.
+  std::vector<std::size_t> stack = open.rootNodes;
+  std::set<std::size_t> seen;
+  while (!stack.empty()) {
+    const std::size_t n = stack.back();
+    stack.pop_back();
+    if (!seen.insert(n).second) continue;
+    nodes_[n].jobsets.insert(record.jobsetId);
+    for (std::size_t d : nodes_[n].deps) stack.push_back(d);
+  }
+  open.closure.assign(seen.begin(), seen.end());
+  open_[record.jobsetId] = std::move(open);
+  concludedIds_.erase(record.jobsetId);
+  for (std::size_t n : touched) {
+    if (nodes_[n].status.state == BuildState::Failure) propagate(n, BuildState::TransitiveFailure, "");
+  }
+  for (std::size_t n : touched) makeReadyIfBuildable(n);
+  concludeFinishedJobsets({record.jobsetId});
+  updateQueueGauges();
+  wake_.notify_all();
+  return sdk::success();
+}
+
+bool Scheduler::transition(std::size_t n, BuildStatus to, const std::string& detail, bool newAttempt) {
+  Node& node = nodes_[n];
+  if (!transitionAllowed(node.status.state, to.state)) {
+    services_.logger.error("refused build state transition",
+                           {{"drv", node.path}, {"from", statusName(node.status)}, {"to", statusName(to)}});
+    return false;
+  }
+  const std::int64_t attempt = newAttempt ? node.attempt + 1 : node.attempt;
+  storage::BuildEventRecord event{0, node.drvId, attempt, statusName(to), detail, nowSeconds()};
+  if (auto ok = services_.storage.recordBuildEvent(event); !ok) {
+    services_.logger.error("cannot persist a build event; not acting on it",
+                           {{"drv", node.path}, {"state", statusName(to)}, {"error", ok.error().describe()}});
+    return false;
+  }
+  node.status = to;
+  node.attempt = attempt;
+  node.detail = detail;
+  return true;
+}
+
+void Scheduler::makeReadyIfBuildable(std::size_t n) {
+  Node& node = nodes_[n];
+  if (node.status.state != BuildState::Queued || node.jobsets.empty()) return;
+  for (std::size_t d : node.deps) {
+    const BuildState s = nodes_[d].status.state;
+    if (s == BuildState::Failure || s == BuildState::TransitiveFailure) {
+      const std::string why = "dependency " + nodes_[d].path + " failed";
+      if (transition(n, BuildStatus{BuildState::TransitiveFailure}, why)) propagate(n, BuildState::TransitiveFailure, why);
+      return;
+    }
+    if (s == BuildState::Interrupted || s == BuildState::Blocked) {
+      const std::string why = "dependency " + nodes_[d].path + " did not finish (" + statusName(nodes_[d].status) + ")";
+      if (transition(n, BuildStatus{BuildState::Blocked}, why)) propagate(n, BuildState::Blocked, why);
+      return;
+    }
+    if (!isSuccessful(s)) return;  // still waiting
+  }
+  if (!transition(n, BuildStatus{BuildState::Buildable}, "all inputs built")) return;
+  ReadyKey key{INT64_MAX, INT64_MAX, ++sequence_, n};
+  for (std::int64_t id : node.jobsets) {
+    auto it = open_.find(id);
+    if (it == open_.end()) continue;
+    key.rebuildCount = std::min(key.rebuildCount, it->second.record.rebuildCount);
+    key.submittedAt = std::min(key.submittedAt, it->second.record.submittedAt);
+  }
+  ready_[queueName(node)].insert(key);
+}
+
+void Scheduler::propagate(std::size_t failed, BuildState state, const std::string& detail) {
+  const std::string why = detail.empty() ? "dependency " + nodes_[failed].path + " failed" : detail;
+  std::vector<std::size_t> stack(nodes_[failed].dependents.begin(), nodes_[failed].dependents.end());
+  std::size_t count = 0;
+  while (!stack.empty()) {
+    const std::size_t n = stack.back();
+    stack.pop_back();
+    const BuildState s = nodes_[n].status.state;
+    const bool waiting = s == BuildState::Queued || s == BuildState::Buildable;
+    const bool upgrade = state == BuildState::TransitiveFailure && s == BuildState::Blocked;
+    if (!waiting && !upgrade) continue;
+    if (!transition(n, BuildStatus{state}, why)) continue;
+    ++count;
+    for (std::size_t d : nodes_[n].dependents) stack.push_back(d);
+  }
+  if (state == BuildState::TransitiveFailure && count > 0) {
+    services_.metrics.counter("build_transitive_failures_total", "Derivations not built because a dependency failed", {})
+        .increment(static_cast<double>(count));
+  }
+}
+
+void Scheduler::concludeFinishedJobsets(const std::set<std::int64_t>& candidates) {
+  for (std::int64_t id : candidates) {
+    auto it = open_.find(id);
+    if (it == open_.end()) continue;
+    bool done = true, failed = false;
+    for (std::size_t i = 0; i < it->second.rootNodes.size(); ++i) {
+      const BuildState s = nodes_[it->second.rootNodes[i]].status.state;
+      if (!isTerminal(s)) {
+        done = false;
+        break;
+      }
+      if (isFailing(s) && it->second.record.roots[i].counts) failed = true;
+    }
+    if (done) finishJobset(it->second, failed ? storage::BuildJobsetState::Failed : storage::BuildJobsetState::Succeeded);
+  }
+}
+
+void Scheduler::finishJobset(OpenJobset& jobset, storage::BuildJobsetState state) {
+  const std::int64_t id = jobset.record.jobsetId;
+  if (auto ok = services_.storage.concludeBuildJobset(id, state, nowSeconds()); !ok) {
+    services_.logger.error("cannot persist a jobset conclusion", {{"jobset", std::to_string(id)}, {"error", ok.error().describe()}});
+    return;  // stays open; concluded again on the next event or restart
+  }
+  services_.logger.info("jobset concluded", {{"jobset", std::to_string(id)}, {"result", storage::toString(state)}});
+  services_.metrics.counter("jobsets_concluded_total", "Jobsets whose builds concluded", {{"result", storage::toString(state)}})
+      .increment();
+  for (std::size_t n : jobset.closure) nodes_[n].jobsets.erase(id);
+  open_.erase(id);
+  concludedIds_.insert(id);
+  concluded_.notify_all();
+}
+
+sdk::Result<void> Scheduler::cancel(std::int64_t jobsetId, const std::string& why) {
+  std::lock_guard lock(mutex_);
+  auto it = open_.find(jobsetId);
+  if (it == open_.end()) return sdk::Error(sdk::ErrorCode::NotFound, "jobset " + std::to_string(jobsetId) + " is not building");
+  if (auto ok = services_.storage.concludeBuildJobset(jobsetId, storage::BuildJobsetState::Cancelled, nowSeconds()); !ok) {
+    return ok.error();
+  }
+  services_.logger.info("jobset cancelled", {{"jobset", std::to_string(jobsetId)}, {"why", why}});
+  const std::vector<std::size_t> closure = it->second.closure;
+  open_.erase(it);
+  concludedIds_.insert(jobsetId);
+  for (std::size_t n : closure) {
+    Node& node = nodes_[n];
+    node.jobsets.erase(jobsetId);
+    if (!node.jobsets.empty()) continue;
+    const BuildState s = node.status.state;
+    if (s == BuildState::Queued || s == BuildState::Buildable) {
+      transition(n, BuildStatus{BuildState::Interrupted, InterruptKind::Cancelled}, why);
+    } else if (s == BuildState::Building && node.cancel) {
+      *node.cancel = true;
+    }
+  }
+  concluded_.notify_all();
+  updateQueueGauges();
+  return sdk::success();
+}
+
+std::string Scheduler::queueName(const Node& node) const {
+  return node.needs.system + (node.needs.fixedOutput ? "/fixed-output" : "/build");
+}
+
+void Scheduler::dispatch() {
+  if (stopping_) return;
+  for (auto& [queue, entries] : ready_) {
+    std::size_t scanned = 0;
+    for (auto it = entries.begin(); it != entries.end() && scanned < kScanPerQueue;) {
+      const std::size_t n = it->node;
+      Node& node = nodes_[n];
+      if (node.status.state != BuildState::Buildable) {
+        it = entries.erase(it);
+        continue;
+      }
+      if (node.jobsets.empty()) {
+        it = entries.erase(it);
+        transition(n, BuildStatus{BuildState::Interrupted, InterruptKind::Cancelled}, "no open jobset needs it");
+        continue;
+      }
+      ++scanned;
+      const auto route = pool_.route(node.needs);
+      if (route.verdict == BuilderPool::Verdict::Busy) {
+        ++it;
+        continue;
+      }
+      it = entries.erase(it);
+      if (route.verdict == BuilderPool::Verdict::Unsatisfiable) {
+        if (transition(n, BuildStatus{BuildState::Interrupted, InterruptKind::Unsatisfiable}, route.reason)) {
+          propagate(n, BuildState::Blocked, "dependency " + node.path + " cannot be built here: " + route.reason);
+          concludeFinishedJobsets(node.jobsets);
+        }
+        continue;
+      }
+      startBuild(n, route.builder);
+    }
+  }
+  updateQueueGauges();
+}
+
+void Scheduler::startBuild(std::size_t n, std::size_t builder) {
+  Node& node = nodes_[n];
+  const BuilderSpec spec = pool_.spec(builder);
+  if (!transition(n, BuildStatus{BuildState::Building}, "building on " + spec.name, true)) return;
+  node.builder = spec.name;
+  node.cancel = std::make_shared<std::atomic<bool>>(false);
+  pool_.acquire(builder);
+  services_.metrics.gauge("builds_active", "Builds running per builder", {{"builder", spec.name}})
+      .set(static_cast<double>(pool_.active(builder)));
+  services_.logger.info("build started", {{"drv", node.path}, {"builder", spec.name}, {"attempt", std::to_string(node.attempt)}});
+  auto cancelFlag = node.cancel;
+  const std::string path = node.path;
+  running_[n] = std::thread([this, n, builder, spec, cancelFlag, path] {
+    BuildOutcome outcome;
+    auto log = logs_.open(path);
+    if (!log) {
+      outcome.kind = BuildOutcome::Kind::Interrupted;
+      outcome.interrupt = InterruptKind::ProcessDeath;
+      outcome.detail = "cannot write the build log: " + log.error().message();
+    } else {
+      outcome = executor_.build(path, spec, **log, *cancelFlag);
+      (*log)->finish();
+    }
+    {
+      std::lock_guard lock(mutex_);
+      completions_.push_back(Completion{n, builder, std::move(outcome)});
+    }
+    wake_.notify_all();
+  });
+}
+
+void Scheduler::handle(const Completion& c) {
+  if (auto it = running_.find(c.node); it != running_.end()) {
+    it->second.join();
+    running_.erase(it);
+  }
+  pool_.release(c.builder);
+  Node& node = nodes_[c.node];
+  const std::string builderName = pool_.spec(c.builder).name;
+  services_.metrics.gauge("builds_active", "Builds running per builder", {{"builder", builderName}})
+      .set(static_cast<double>(pool_.active(c.builder)));
+  const std::string result = outcomeName(c.outcome);
+  services_.metrics.histogram("build_duration_seconds", "Wall-clock time of one build attempt", {{"result", result}},
+                              kDurationBuckets)
+      .observe(static_cast<double>(c.outcome.elapsed.count()) / 1000.0);
+  services_.metrics.counter("build_outcomes_total", "Build attempts by how they ended", {{"result", result}}).increment();
+  services_.logger.info("build finished", {{"drv", node.path}, {"result", result}, {"detail", c.outcome.detail}});
+  node.cancel.reset();
+  if (node.stoppedForShutdown) {
+    node.stoppedForShutdown = false;
+    transition(c.node, BuildStatus{BuildState::Queued}, "the server stopped during the build; building again at next start");
+    return;
+  }
+  switch (c.outcome.kind) {
+    case BuildOutcome::Kind::Success:
+      if (transition(c.node, BuildStatus{BuildState::Success}, c.outcome.detail)) {
+        for (std::size_t d : node.dependents) makeReadyIfBuildable(d);
+      }
+      break;
+    case BuildOutcome::Kind::Failure:
+      if (++node.failuresThisRound == 1) {
+        if (transition(c.node, BuildStatus{BuildState::FailedRetry}, c.outcome.detail + "; retrying once")) {
+          services_.metrics.counter("build_retries_total", "Automatic retries after a first failure", {}).increment();
+          transition(c.node, BuildStatus{BuildState::Queued}, "automatic retry");
+          makeReadyIfBuildable(c.node);
+        }
+      } else if (transition(c.node, BuildStatus{BuildState::Failure}, c.outcome.detail)) {
+        const auto expires = nowSeconds() + static_cast<std::int64_t>(config_.failureCacheTtl.count());
+        if (auto ok = services_.storage.setFailureExpiry(node.drvId, expires); !ok) {
+          services_.logger.warn("cannot cache a failure", {{"drv", node.path}, {"error", ok.error().describe()}});
+        }
+        propagate(c.node, BuildState::TransitiveFailure, "");
+      }
+      break;
+    case BuildOutcome::Kind::Interrupted:
+      if (transition(c.node, BuildStatus{BuildState::Interrupted, c.outcome.interrupt}, c.outcome.detail)) {
+        if (c.outcome.interrupt == InterruptKind::Cancelled && !node.jobsets.empty()) {
+          // Cancelled for a superseded jobset while another one came to want it.
+          transition(c.node, BuildStatus{BuildState::Queued}, "wanted again");
+          makeReadyIfBuildable(c.node);
+        } else {
+          propagate(c.node, BuildState::Blocked,
+                    "dependency " + node.path + " did not finish (" + statusName(node.status) + ")");
+        }
+      }
+      break;
+  }
+  concludeFinishedJobsets(node.jobsets);
+}
+
+void Scheduler::dispatcherLoop() {
+  std::unique_lock lock(mutex_);
+  while (!stopped_) {
+    while (!completions_.empty()) {
+      std::vector<Completion> batch;
+      batch.swap(completions_);
+      for (const auto& c : batch) handle(c);
+    }
+    dispatch();
+    wake_.wait_for(lock, std::chrono::milliseconds(500), [this] { return stopped_ || !completions_.empty(); });
+    if (!completions_.empty()) continue;
+  }
+}
+
+void Scheduler::healthLoop() {
+  std::unique_lock lock(mutex_);
+  while (!stopped_) {
+    wake_.wait_for(lock, config_.healthCheckInterval, [this] { return stopped_; });
+    if (stopped_) break;
+    for (std::size_t i = 2; i < pool_.size(); ++i) {
+      const BuilderSpec spec = pool_.spec(i);
+      lock.unlock();
+      const bool up = executor_.ping(spec);
+      lock.lock();
+      if (pool_.healthy(i) != up) {
+        services_.logger.warn(up ? "remote builder is back" : "remote builder stopped answering", {{"builder", spec.name}});
+      }
+      pool_.setHealthy(i, up);
+      services_.metrics.gauge("builder_healthy", "1 when the builder answers nix store ping", {{"builder", spec.name}})
+          .set(up ? 1 : 0);
+    }
+    wake_.notify_all();
+  }
+}
+
+void Scheduler::updateQueueGauges() {
+  for (const auto& [queue, entries] : ready_) gaugedQueues_.insert(queue);
+  for (const auto& queue : gaugedQueues_) {
+    const auto slash = queue.find('/');
+    auto it = ready_.find(queue);
+    services_.metrics
+        .gauge("build_queue_depth", "Buildable derivations waiting for a builder",
+               {{"system", queue.substr(0, slash)}, {"queue", queue.substr(slash + 1)}})
+        .set(it == ready_.end() ? 0.0 : static_cast<double>(it->second.size()));
+  }
+}
+
+bool Scheduler::waitForJobset(std::int64_t jobsetId, std::chrono::milliseconds timeout, const std::atomic<bool>* stop) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::unique_lock lock(mutex_);
+  while (!concludedIds_.count(jobsetId)) {
+    if (stop && *stop) return false;
+    if (!open_.count(jobsetId) && !concludedIds_.count(jobsetId)) return false;
+    if (concluded_.wait_until(lock, std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(200))) ==
+            std::cv_status::timeout &&
+        std::chrono::steady_clock::now() >= deadline) {
+      return concludedIds_.count(jobsetId) > 0;
+    }
+  }
+  return true;
+}
+
+void Scheduler::shutdown(std::chrono::milliseconds grace) {
+  std::unique_lock lock(mutex_);
+  if (stopped_) return;
+  stopping_ = true;
+  if (!started_) {
+    stopped_ = true;
+    return;
+  }
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  concluded_.wait_until(lock, deadline, [this] { return running_.empty(); });
+  // Completions are handled by the dispatcher; wait for the rest after stopping them.
+  while (!running_.empty() || !completions_.empty()) {
+    for (auto& [n, thread] : running_) {
+      if (nodes_[n].cancel && !*nodes_[n].cancel) {
+        nodes_[n].stoppedForShutdown = true;
+        *nodes_[n].cancel = true;
+      }
+    }
+    wake_.notify_all();
+    concluded_.wait_for(lock, std::chrono::milliseconds(100));
+  }
+  stopped_ = true;
+  lock.unlock();
+  wake_.notify_all();
+  if (dispatcher_.joinable()) dispatcher_.join();
+  if (health_.joinable()) health_.join();
+}
+
+DerivationView Scheduler::viewOf(const Node& node) const {
+  return DerivationView{node.path, node.status, node.attempt, node.detail, node.builder, node.needs.system,
+                        node.needs.fixedOutput, node.jobsets.size()};
+}
+
+std::optional<JobsetView> Scheduler::jobset(std::int64_t jobsetId) const {
+  std::lock_guard lock(mutex_);
+  auto it = open_.find(jobsetId);
+  if (it == open_.end()) return std::nullopt;
+  JobsetView view;
+  view.jobsetId = jobsetId;
+  view.state = storage::BuildJobsetState::Building;
+  view.derivations = it->second.closure.size();
+  for (std::size_t n : it->second.closure) {
+    if (isTerminal(nodes_[n].status.state)) ++view.finished;
+  }
+  for (std::size_t i = 0; i < it->second.rootNodes.size(); ++i) {
+    view.roots.emplace_back(it->second.record.roots[i], nodes_[it->second.rootNodes[i]].status);
+  }
+  return view;
+}
+
+std::optional<DerivationView> Scheduler::derivation(const std::string& drvPath) const {
+  std::lock_guard lock(mutex_);
+  auto it = index_.find(drvPath);
+  if (it == index_.end()) return std::nullopt;
+  return viewOf(nodes_[it->second]);
+}
+
+std::vector<DerivationView> Scheduler::active(std::size_t limit) const {
+  std::lock_guard lock(mutex_);
+  std::vector<DerivationView> out;
+  for (const auto& [n, thread] : running_) {
+    if (out.size() >= limit) return out;
+    out.push_back(viewOf(nodes_[n]));
+  }
+  for (const auto& [queue, entries] : ready_) {
+    for (const auto& key : entries) {
+      if (out.size() >= limit) return out;
+      if (nodes_[key.node].status.state == BuildState::Buildable) out.push_back(viewOf(nodes_[key.node]));
+    }
+  }
+  for (const auto& node : nodes_) {
+    if (out.size() >= limit) break;
+    if (node.status.state == BuildState::Queued && !node.jobsets.empty()) out.push_back(viewOf(node));
+  }
+  return out;
+}
+
+}  // namespace ekaci::scheduler

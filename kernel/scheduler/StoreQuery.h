@@ -1,0 +1,29 @@
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ekaci/sdk/ProcessRunner.h"
+#include "ekaci/sdk/Result.h"
+#include "kernel/scheduler/SchedulerConfig.h"
+
+namespace ekaci::scheduler {
+
+// Asks Nix, in one batch, which derivations of the closures of `roots` still have to be
+// built: `nix-store --realise --dry-run` lists them ("will be built"); everything else is
+// already valid or substitutable ("will be fetched"), which the scheduler records as Cached.
+class StoreQuery {
+ public:
+  StoreQuery(sdk::ProcessRunner& processes, const SchedulerConfig& config) : processes_(processes), config_(config) {}
+
+  sdk::Result<std::set<std::string>> derivationsToBuild(const std::vector<std::string>& roots) const;
+  // The part of `nix-store --realise --dry-run` output that lists derivations to build.
+  static std::set<std::string> parseDryRun(const std::string& output);
+
+ private:
+  sdk::ProcessRunner& processes_;
+  const SchedulerConfig& config_;
+};
+
+}  // namespace ekaci::scheduler

@@ -1,0 +1,458 @@
+// The scheduler against real Nix builds of generated derivation graphs.
+#include "kernel/scheduler/Scheduler.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include "ekaci/sdk/testing/CapturingLogger.h"
+#include "ekaci/sdk/testing/InMemoryMetrics.h"
+#include "kernel/services/PosixProcessRunner.h"
+#include "kernel/services/SystemClock.h"
+#include "kernel/storage/SqliteStorage.h"
+#include "tests/support/TempDir.h"
+
+namespace ekaci::scheduler {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string hostSystem() {
+  services::PosixProcessRunner runner;
+  sdk::ProcessSpec spec;
+  spec.argv = {"nix-instantiate", "--eval", "--expr", "builtins.currentSystem"};
+  spec.inheritEnvironment = true;
+  auto result = runner.run(spec);
+  std::string text = result ? result->stdoutText : "";
+  text.erase(std::remove_if(text.begin(), text.end(), [](char c) { return c == '"' || c == '\n'; }), text.end());
+  return text;
+}
+
+class SchedulerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    storage = std::move(storage::SqliteStorage::open(dir.path() / "db.sqlite")).value();
+    config.logsDir = dir.path() / "logs";
+    config.localMaxJobs = 2;
+    config.fixedOutputMaxJobs = 1;
+    config.nixOptions = {{"substituters", ""}};
+    config.noOutputTimeout = 60s;
+    config.maxDuration = 120s;
+    config.failureCacheTtl = 3600s;
+    config.healthCheckInterval = 3600s;
+    std::random_device random;
+    nonce = std::to_string(random()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    repositoryId = storage->upsertRepository({0, "local", "tests", "scheduler", "", "main"}).value();
+  }
+
+  // Instantiates `attrs` (Nix attribute bindings using `mk`) and returns attr -> drv path.
+  std::map<std::string, std::string> instantiate(const std::string& attrs, const std::vector<std::string>& names) {
+    const std::string file = (dir.path() / ("graph-" + std::to_string(++files) + ".nix")).string();
+    std::ofstream(file) << "let\n  nonce = \"" << nonce << "\";\n"
+                        << "  mk = { name, deps ? [], script ? \"\", features ? [], preferLocal ? false, extra ? {} }:\n"
+                        << "    derivation ({ name = \"${name}-${nonce}\"; system = builtins.currentSystem;\n"
+                        << "      builder = \"/bin/sh\"; PATH = \"/usr/bin:/bin\"; inherit deps;\n"
+                        << "      requiredSystemFeatures = features; preferLocalBuild = preferLocal;\n"
+                        << "      args = [ \"-c\" \"${script}\\necho ${name} > $out\" ]; } // extra);\n"
+                        << "in rec {\n"
+                        << attrs << "\n}\n";
+    std::map<std::string, std::string> out;
+    for (const auto& name : names) {
+      services::PosixProcessRunner runner;
+      sdk::ProcessSpec spec;
+      spec.argv = {"nix-instantiate", file, "-A", name};
+      spec.inheritEnvironment = true;
+      auto result = runner.run(spec);
+      EXPECT_TRUE(result && result->succeeded()) << (result ? result->stderrText : result.error().describe());
+      std::string path = result ? result->stdoutText : "";
+      if (!path.empty() && path.back() == '\n') path.pop_back();
+      out[name] = path;
+    }
+    return out;
+  }
+
+  std::unique_ptr<Scheduler> make() {
+    auto s = std::make_unique<Scheduler>(Scheduler::Services{*storage, processes, clock, metrics, logger}, config, system);
+    EXPECT_TRUE(s->start());
+    return s;
+  }
+
+  std::int64_t newJobset(const std::string& name) {
+    const auto commit = storage->upsertCommit(repositoryId, name + "-" + nonce).value();
+    storage::JobsetRecord jobset;
+    jobset.repositoryId = repositoryId;
+    jobset.commitId = commit;
+    jobset.jobName = name;
+    return storage->createJobset(jobset).value();
+  }
+
+  JobsetBuildRequest request(std::int64_t jobset, const std::vector<std::string>& roots, std::int64_t rebuilds = 1,
+                             const std::string& key = "") {
+    JobsetBuildRequest r;
+    r.jobsetId = jobset;
+    r.rebuildCount = rebuilds;
+    r.supersedeKey = key;
+    for (const auto& root : roots) r.roots.push_back(storage::BuildRoot{0, root, true});
+    return r;
+  }
+
+  std::string stateOf(const std::string& drv) {
+    auto status = storage->drvStatus(drv);
+    return status && *status ? (*status)->state : "absent";
+  }
+
+  std::vector<storage::BuildEventRecord> eventsOf(const std::string& drv) {
+    auto status = storage->drvStatus(drv);
+    if (!status || !*status) return {};
+    auto events = storage->buildEvents((*status)->drvId);
+    return events ? *events : std::vector<storage::BuildEventRecord>{};
+  }
+
+  std::vector<std::string> statesSeen(const std::string& drv) {
+    std::vector<std::string> out;
+    for (const auto& e : eventsOf(drv)) out.push_back(e.state);
+    return out;
+  }
+
+  std::size_t count(const std::vector<std::string>& states, const std::string& state) {
+    return static_cast<std::size_t>(std::count(states.begin(), states.end(), state));
+  }
+
+  storage::BuildJobsetState conclusion(std::int64_t jobset) {
+    return storage->findBuildJobset(jobset).value().value().state;
+  }
+
+  testsupport::TempDir dir;
+  std::unique_ptr<storage::SqliteStorage> storage;
+  services::PosixProcessRunner processes{std::chrono::milliseconds(500)};
+  services::SystemClock clock;
+  sdk::testing::InMemoryMetrics metrics;
+  sdk::testing::CapturingLogger logger;
+  SchedulerConfig config;
+  std::string system = hostSystem();
+  std::string nonce;
+  std::int64_t repositoryId = 0;
+  int files = 0;
+};
+
+TEST_F(SchedulerTest, BuildsADependencyChainInOrderAndConcludesSucceeded) {
+  auto drvs = instantiate(R"(
+    a = mk { name = "a"; };
+    b = mk { name = "b"; deps = [ a ]; };
+    c = mk { name = "c"; deps = [ a b ]; script = "echo compiling c"; };
+  )", {"a", "b", "c"});
+  auto scheduler = make();
+  const auto jobset = newJobset("chain");
+  ASSERT_TRUE(scheduler->submit(request(jobset, {drvs["c"]})));
+  ASSERT_TRUE(scheduler->waitForJobset(jobset, 60s));
+  EXPECT_EQ(conclusion(jobset), storage::BuildJobsetState::Succeeded);
+  for (const auto& name : {"a", "b", "c"}) {
+    EXPECT_EQ(stateOf(drvs[name]), "success") << name;
+    EXPECT_EQ(statesSeen(drvs[name]), (std::vector<std::string>{"queued", "buildable", "building", "success"})) << name;
+  }
+  // a was built before b, b before c: c's building event comes after b's success.
+  const auto events = [&](const std::string& d) { return eventsOf(d); };
+  EXPECT_LT(events(drvs["b"]).back().id, events(drvs["c"])[2].id);
+  EXPECT_LT(events(drvs["a"]).back().id, events(drvs["b"])[2].id);
+  auto log = scheduler->logs().read(*BuildLogStore::drvHash(drvs["c"]));
+  ASSERT_TRUE(log) << log.error().describe();
+  EXPECT_NE(log->find("compiling c"), std::string::npos) << *log;
+  EXPECT_EQ(metrics.value("build_outcomes_total", {{"result", "success"}}), 3.0);
+}
+
+TEST_F(SchedulerTest, AFailureIsRetriedOnceThenFailsItsDependentsTransitively) {
+  auto drvs = instantiate(R"(
+    bad = mk { name = "bad"; script = "echo broken; exit 1"; };
+    mid = mk { name = "mid"; deps = [ bad ]; };
+    top = mk { name = "top"; deps = [ mid ]; };
+    fine = mk { name = "fine"; };
+  )", {"bad", "mid", "top", "fine"});
+  auto scheduler = make();
+  const auto jobset = newJobset("failing");
+  ASSERT_TRUE(scheduler->submit(request(jobset, {drvs["top"], drvs["fine"]})));
+  ASSERT_TRUE(scheduler->waitForJobset(jobset, 60s));
+  EXPECT_EQ(conclusion(jobset), storage::BuildJobsetState::Failed);
+  const auto bad = statesSeen(drvs["bad"]);
+  EXPECT_EQ(count(bad, "building"), 2u);
+  EXPECT_EQ(count(bad, "failed_retry"), 1u);
+  EXPECT_EQ(bad.back(), "failure");
+  EXPECT_EQ(stateOf(drvs["mid"]), "transitive_failure");
+  EXPECT_EQ(stateOf(drvs["top"]), "transitive_failure");
+  EXPECT_EQ(count(statesSeen(drvs["top"]), "building"), 0u);
+  auto mid = storage->drvStatus(drvs["mid"]).value().value();
+  EXPECT_NE(mid.detail.find(drvs["bad"]), std::string::npos) << mid.detail;
+  EXPECT_EQ(stateOf(drvs["fine"]), "success");
+  EXPECT_EQ(metrics.value("build_retries_total"), 1.0);
+  EXPECT_EQ(metrics.value("build_transitive_failures_total"), 2.0);
+  EXPECT_GT(storage->drvStatus(drvs["bad"]).value()->failureExpiresAt, 0);
+}
+
+TEST_F(SchedulerTest, ATransientFailureSucceedsOnTheRetry) {
+  const auto marker = (dir.path() / "failed-once").string();
+  auto drvs = instantiate("flaky = mk { name = \"flaky\"; script = \"if [ ! -e " + marker + " ]; then touch " + marker +
+                              "; echo transient; exit 1; fi\"; };",
+                          {"flaky"});
+  auto scheduler = make();
+  const auto jobset = newJobset("flaky");
+  ASSERT_TRUE(scheduler->submit(request(jobset, {drvs["flaky"]})));
+  ASSERT_TRUE(scheduler->waitForJobset(jobset, 60s));
+  EXPECT_EQ(conclusion(jobset), storage::BuildJobsetState::Succeeded);
+  EXPECT_EQ(statesSeen(drvs["flaky"]), (std::vector<std::string>{"queued", "buildable", "building", "failed_retry",
+                                                                  "queued", "buildable", "building", "success"}));
+  EXPECT_EQ(storage->drvStatus(drvs["flaky"]).value()->attempt, 2);
+}
+
+TEST_F(SchedulerTest, FixedOutputDerivationsRunOnTheirOwnCapacity) {
+  auto drvs = instantiate(R"(
+    src = mk { name = "src"; script = "printf source > $out; exit 0"; extra = {
+      outputHashMode = "flat"; outputHashAlgo = "sha256";
+      outputHash = "41cf6794ba4200b839c53531555f0f3998df4cbb01a4d5cb0b94e3ca5e23947d"; }; };
+    pkg = mk { name = "pkg"; deps = [ src ]; };
+  )", {"src", "pkg"});
+  auto scheduler = make();
+  const auto jobset = newJobset("fod");
+  ASSERT_TRUE(scheduler->submit(request(jobset, {drvs["pkg"]})));
+  ASSERT_TRUE(scheduler->waitForJobset(jobset, 60s));
+  EXPECT_EQ(conclusion(jobset), storage::BuildJobsetState::Succeeded);
+  auto src = eventsOf(drvs["src"]);
+  auto pkg = eventsOf(drvs["pkg"]);
+  EXPECT_EQ(src[2].detail, "building on local-fixed-output");
+  EXPECT_EQ(pkg[2].detail, "building on local");
+}
+
+TEST_F(SchedulerTest, SilenceAndOverlongBuildsAreInterruptedAndBlockDependents) {
+  config.noOutputTimeout = 2s;
+  config.maxDuration = 4s;
+  auto drvs = instantiate(R"(
+    silent = mk { name = "silent"; script = "echo starting; sleep 60"; };
+    chatty = mk { name = "chatty"; script = "i=0; while [ $i -lt 100 ]; do echo tick $i; sleep 0.5; i=$((i+1)); done"; };
+    after = mk { name = "after"; deps = [ silent ]; };
+  )", {"silent", "chatty", "after"});
+  auto scheduler = make();
+  const auto jobset = newJobset("timeouts");
+  const auto started = std::chrono::steady_clock::now();
+  ASSERT_TRUE(scheduler->submit(request(jobset, {drvs["after"], drvs["chatty"]})));
+  ASSERT_TRUE(scheduler->waitForJobset(jobset, 60s));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 40s);  // nowhere near the 50-60 s the builds want
+  EXPECT_EQ(stateOf(drvs["silent"]), "interrupted(timeout)");
+  EXPECT_EQ(stateOf(drvs["chatty"]), "interrupted(timeout)");
+  EXPECT_EQ(stateOf(drvs["after"]), "blocked");
+  EXPECT_EQ(count(statesSeen(drvs["silent"]), "building"), 1u);  // timeouts are not retried
+  EXPECT_EQ(conclusion(jobset), storage::BuildJobsetState::Failed);
+  auto log = scheduler->logs().read(*BuildLogStore::drvHash(drvs["chatty"]));
+  ASSERT_TRUE(log);
+  EXPECT_NE(log->find("tick 3"), std::string::npos);
+  EXPECT_EQ(log->find("tick 99"), std::string::npos);
+}
+
+TEST_F(SchedulerTest, NoBuilderForTheFeaturesIsUnsatisfiableWithAReason) {
+  auto drvs = instantiate(R"(
+    vm = mk { name = "vm"; features = [ "nixos-test-gpu" ]; };
+    user = mk { name = "user"; deps = [ vm ]; };
+  )", {"vm", "user"});
+  auto scheduler = make();
+  const auto jobset = newJobset("unsatisfiable");
+  ASSERT_TRUE(scheduler->submit(request(jobset, {drvs["user"]})));
+  ASSERT_TRUE(scheduler->waitForJobset(jobset, 30s));
+  EXPECT_EQ(stateOf(drvs["vm"]), "interrupted(unsatisfiable)");
+  EXPECT_NE(storage->drvStatus(drvs["vm"]).value()->detail.find("nixos-test-gpu"), std::string::npos);
+  EXPECT_EQ(stateOf(drvs["user"]), "blocked");
+  EXPECT_EQ(conclusion(jobset), storage::BuildJobsetState::Failed);
+}
+
+TEST_F(SchedulerTest, ValidOutputsAreCachedAndFailuresAreRememberedUntilTheyExpire) {
+  auto drvs = instantiate(R"(
+    ok = mk { name = "ok"; };
+    bad = mk { name = "bad"; script = "exit 3"; };
+  )", {"ok", "bad"});
+  {
+    auto scheduler = make();
+    const auto first = newJobset("first");
+    ASSERT_TRUE(scheduler->submit(request(first, {drvs["ok"], drvs["bad"]})));
+    ASSERT_TRUE(scheduler->waitForJobset(first, 60s));
+  }
+  const auto okEvents = statesSeen(drvs["ok"]).size();
+  const auto badEvents = statesSeen(drvs["bad"]).size();
+  {
+    auto scheduler = make();
+    const auto second = newJobset("second");
+    ASSERT_TRUE(scheduler->submit(request(second, {drvs["ok"], drvs["bad"]})));
+    ASSERT_TRUE(scheduler->waitForJobset(second, 30s));
+    EXPECT_EQ(conclusion(second), storage::BuildJobsetState::Failed);
+  }
+  EXPECT_EQ(statesSeen(drvs["ok"]).size(), okEvents);    // valid outputs: not touched
+  EXPECT_EQ(statesSeen(drvs["bad"]).size(), badEvents);  // cached failure: not rebuilt
+  // Once the failure expires it is built again (twice: the retry).
+  ASSERT_TRUE(storage->setFailureExpiry(storage->drvStatus(drvs["bad"]).value()->drvId, 1));
+  {
+    auto scheduler = make();
+    const auto third = newJobset("third");
+    ASSERT_TRUE(scheduler->submit(request(third, {drvs["bad"]})));
+    ASSERT_TRUE(scheduler->waitForJobset(third, 60s));
+  }
+  EXPECT_EQ(count(statesSeen(drvs["bad"]), "building"), 4u);
+  // A derivation nobody built through eka-ci but whose outputs exist is Cached.
+  auto fresh = instantiate("pre = mk { name = \"pre\"; };", {"pre"});
+  services::PosixProcessRunner runner;
+  sdk::ProcessSpec build;
+  build.argv = {"nix-store", "--realise", fresh["pre"], "--option", "substituters", ""};
+  build.inheritEnvironment = true;
+  ASSERT_TRUE(runner.run(build).value().succeeded());
+  auto scheduler = make();
+  const auto fourth = newJobset("fourth");
+  ASSERT_TRUE(scheduler->submit(request(fourth, {fresh["pre"]})));
+  ASSERT_TRUE(scheduler->waitForJobset(fourth, 30s));
+  EXPECT_EQ(statesSeen(fresh["pre"]), (std::vector<std::string>{"cached"}));
+  EXPECT_EQ(conclusion(fourth), storage::BuildJobsetState::Succeeded);
+}
+
+TEST_F(SchedulerTest, ANewPushCancelsSupersededBuildsThatNothingElseNeeds) {
+  config.localMaxJobs = 3;
+  auto drvs = instantiate(R"(
+    shared = mk { name = "shared"; script = "sleep 2"; };
+    slowOld = mk { name = "slow-old"; script = "echo old; sleep 60"; };
+    oldTop = mk { name = "old-top"; deps = [ shared slowOld ]; };
+    newTop = mk { name = "new-top"; deps = [ shared ]; };
+  )", {"shared", "slowOld", "oldTop", "newTop"});
+  auto scheduler = make();
+  const auto first = newJobset("push-1");
+  ASSERT_TRUE(scheduler->submit(request(first, {drvs["oldTop"]}, 1, "pr#7")));
+  for (int i = 0; i < 100 && stateOf(drvs["slowOld"]) != "building"; ++i) std::this_thread::sleep_for(100ms);
+  ASSERT_EQ(stateOf(drvs["slowOld"]), "building");
+  const auto second = newJobset("push-2");
+  const auto started = std::chrono::steady_clock::now();
+  ASSERT_TRUE(scheduler->submit(request(second, {drvs["newTop"]}, 1, "pr#7")));
+  ASSERT_TRUE(scheduler->waitForJobset(second, 60s));
+  EXPECT_EQ(conclusion(first), storage::BuildJobsetState::Cancelled);
+  EXPECT_EQ(conclusion(second), storage::BuildJobsetState::Succeeded);
+  for (int i = 0; i < 50 && stateOf(drvs["slowOld"]) == "building"; ++i) std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(stateOf(drvs["slowOld"]), "interrupted(cancelled)");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 30s);
+  EXPECT_EQ(stateOf(drvs["shared"]), "success");  // the new push needed it: it kept building
+  EXPECT_EQ(count(statesSeen(drvs["shared"]), "building"), 1u);
+  EXPECT_NE(stateOf(drvs["oldTop"]), "success");
+}
+
+TEST_F(SchedulerTest, SmallerJobsetsGoFirst) {
+  config.localMaxJobs = 1;
+  auto drvs = instantiate(R"(
+    gate = mk { name = "gate"; script = "sleep 1"; };
+    big1 = mk { name = "big1"; deps = [ gate ]; };
+    big2 = mk { name = "big2"; deps = [ gate ]; };
+    big3 = mk { name = "big3"; deps = [ gate ]; };
+    small = mk { name = "small"; };
+  )", {"gate", "big1", "big2", "big3", "small"});
+  auto scheduler = make();
+  const auto big = newJobset("big");
+  ASSERT_TRUE(scheduler->submit(request(big, {drvs["gate"], drvs["big1"], drvs["big2"], drvs["big3"]}, 500)));
+  for (int i = 0; i < 100 && stateOf(drvs["gate"]) != "building"; ++i) std::this_thread::sleep_for(50ms);
+  const auto small = newJobset("small");
+  ASSERT_TRUE(scheduler->submit(request(small, {drvs["small"]}, 1)));
+  ASSERT_TRUE(scheduler->waitForJobset(big, 60s));
+  ASSERT_TRUE(scheduler->waitForJobset(small, 60s));
+  const auto buildingId = [&](const std::string& d) {
+    for (const auto& e : eventsOf(d)) {
+      if (e.state == "building") return e.id;
+    }
+    return std::int64_t{-1};
+  };
+  // With one slot, the one-rebuild jobset's derivation runs right after the gate, before
+  // any of the 500-rebuild jobset's others.
+  for (const auto& name : {"big1", "big2", "big3"}) EXPECT_LT(buildingId(drvs["small"]), buildingId(drvs[name])) << name;
+}
+
+TEST_F(SchedulerTest, AShutdownRequeuesRunningBuildsAndTheNextStartFinishesThem) {
+  auto drvs = instantiate(R"(
+    long = mk { name = "long"; script = "echo working; sleep 3"; };
+    top = mk { name = "top"; deps = [ long ]; };
+  )", {"long", "top"});
+  const auto jobset = newJobset("restart");
+  {
+    auto scheduler = make();
+    ASSERT_TRUE(scheduler->submit(request(jobset, {drvs["top"]})));
+    for (int i = 0; i < 100 && stateOf(drvs["long"]) != "building"; ++i) std::this_thread::sleep_for(50ms);
+    ASSERT_EQ(stateOf(drvs["long"]), "building");
+    scheduler->shutdown(0ms);
+    EXPECT_EQ(stateOf(drvs["long"]), "queued");
+    EXPECT_EQ(conclusion(jobset), storage::BuildJobsetState::Building);
+  }
+  auto scheduler = make();
+  ASSERT_TRUE(scheduler->waitForJobset(jobset, 60s));
+  EXPECT_EQ(conclusion(jobset), storage::BuildJobsetState::Succeeded);
+  EXPECT_EQ(count(statesSeen(drvs["long"]), "success"), 1u);
+  EXPECT_EQ(count(statesSeen(drvs["top"]), "success"), 1u);
+}
+
+TEST_F(SchedulerTest, ACrashWhileBuildingIsRecoveredFromTheDatabase) {
+  auto drvs = instantiate("one = mk { name = \"one\"; };", {"one"});
+  const auto jobset = newJobset("crash");
+  // What a server killed mid-build leaves behind: the jobset open, the derivation building.
+  storage::DrvRecord row;
+  row.drvPath = drvs["one"];
+  row.system = system;
+  const auto id = storage->upsertDrvs({row}).value().front();
+  ASSERT_TRUE(storage->submitBuildJobset({jobset, storage::BuildJobsetState::Building, 1, "", 1, 0, {{id, drvs["one"], true}}}));
+  ASSERT_TRUE(storage->recordBuildEvent({0, id, 1, "building", "building on local", 1}));
+  auto scheduler = make();
+  ASSERT_TRUE(scheduler->waitForJobset(jobset, 60s));
+  EXPECT_EQ(conclusion(jobset), storage::BuildJobsetState::Succeeded);
+  const auto states = statesSeen(drvs["one"]);
+  EXPECT_EQ(states, (std::vector<std::string>{"building", "queued", "buildable", "building", "success"}));
+  auto events = eventsOf(drvs["one"]);
+  EXPECT_NE(events[1].detail.find("server stopped"), std::string::npos) << events[1].detail;
+  EXPECT_EQ(events.back().attempt, 2);
+}
+
+TEST_F(SchedulerTest, RemoteBuildersAreRoutedToAndHealthChecked) {
+  // A second Nix store on this machine stands in for a remote builder: Nix copies the
+  // inputs there, builds, and copies the outputs back, as with ssh-ng://.
+  const auto remoteRoot = dir.path() / "remote-store";
+  std::filesystem::create_directories(remoteRoot);
+  const auto shellDir = dir.path() / "busybox";
+  std::filesystem::create_directories(shellDir);
+  std::filesystem::copy_file("/bin/busybox", shellDir / "sh");
+  BuilderSpec remote;
+  remote.name = remote.uri = "local?root=" + remoteRoot.string();
+  remote.kind = BuilderKind::Remote;
+  remote.systems = {system};
+  remote.mandatoryFeatures = {"remote-only"};
+  BuilderSpec down = remote;
+  down.name = down.uri = "ssh://eka-ci-builder.invalid";
+  down.mandatoryFeatures = {"down-only"};
+  config.remoteBuilders = {remote, down};
+  auto drvs = instantiate("far = mk { name = \"far\"; features = [ \"remote-only\" ]; extra = { builder = \"${" +
+                              shellDir.string() + "}/sh\"; PATH = \"\"; }; };\n"
+                              "waits = mk { name = \"waits\"; features = [ \"down-only\" ]; };",
+                          {"far", "waits"});
+  auto scheduler = make();
+  EXPECT_TRUE(scheduler->builders().healthy(2));
+  EXPECT_FALSE(scheduler->builders().healthy(3));
+  EXPECT_EQ(metrics.value("builder_healthy", {{"builder", "ssh://eka-ci-builder.invalid"}}), 0.0);
+  const auto jobset = newJobset("remote");
+  ASSERT_TRUE(scheduler->submit(request(jobset, {drvs["far"]})));
+  ASSERT_TRUE(scheduler->waitForJobset(jobset, 60s));
+  EXPECT_EQ(conclusion(jobset), storage::BuildJobsetState::Succeeded);
+  auto events = eventsOf(drvs["far"]);
+  EXPECT_EQ(events[2].detail, "building on " + remote.uri);
+  // Built there, copied back here.
+  bool builtRemotely = false;
+  for (const auto& entry : std::filesystem::directory_iterator(remoteRoot / "nix" / "store")) {
+    if (entry.path().filename().string().find("far-" + nonce) != std::string::npos &&
+        entry.path().extension() != ".drv" && entry.path().extension() != ".lock") {
+      builtRemotely = true;
+    }
+  }
+  EXPECT_TRUE(builtRemotely);
+  // A derivation only the unreachable builder could take waits (it is not unsatisfiable).
+  const auto waiting = newJobset("waiting");
+  ASSERT_TRUE(scheduler->submit(request(waiting, {drvs["waits"]})));
+  EXPECT_FALSE(scheduler->waitForJobset(waiting, 2s));
+  EXPECT_EQ(stateOf(drvs["waits"]), "buildable");
+  ASSERT_TRUE(scheduler->cancel(waiting, "test over"));
+  EXPECT_EQ(stateOf(drvs["waits"]), "interrupted(cancelled)");
+}
+
+}  // namespace
+}  // namespace ekaci::scheduler
