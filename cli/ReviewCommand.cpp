@@ -13,7 +13,9 @@
 
 #include "kernel/review/JsonRenderer.h"
 #include "kernel/review/MarkdownRenderer.h"
+#include "kernel/review/ReviewBuilder.h"
 #include "kernel/review/ReviewPipeline.h"
+#include "kernel/scheduler/SchedulerSettings.h"
 #include "kernel/server/Bootstrap.h"
 #include "kernel/services/Logging.h"
 #include "kernel/storage/SqliteStorage.h"
@@ -40,11 +42,17 @@ Options:
   --markdown FILE   Write the Markdown summary to FILE instead of stdout
   --workers N       Evaluator worker processes (default: evaluation_workers, 2)
   --no-cache        Evaluate again even when a stored evaluation exists
+  --build           Also build every new and changed job (and, to compare, the base
+                    revision of each changed one) and report newly failing, newly
+                    succeeding, still failing and still succeeding jobs
+  --no-base-builds  With --build: do not build base revisions (unknown base results
+                    count as successes)
   --quiet           No progress on stderr
   -h, --help        Show this help
 
-Exit status: 0 evaluation is clean, 1 the change breaks evaluation, 2 usage or
-configuration error, 3 the review could not be carried out.
+Exit status: 0 evaluation is clean (and, with --build, nothing newly fails), 1 the change
+breaks evaluation or a build, 2 usage or configuration error, 3 the review could not be
+carried out.
 )";
 
 std::filesystem::path selfExecutable() {
@@ -76,7 +84,7 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
   request.repository = ".";
   std::string jsonFile, markdownFile;
   std::optional<std::size_t> workers;
-  bool quiet = false;
+  bool quiet = false, build = false, buildBase = true;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> std::optional<std::string> {
@@ -112,6 +120,8 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
       }
     } else if (a == "--no-cache") request.reuseEvaluations = false;
     else if (a == "--quiet") quiet = true;
+    else if (a == "--build") build = true;
+    else if (a == "--no-base-builds") buildBase = false;
     else {
       err_ << "ekaci review: unknown option '" << a << "'\n\n" << kUsage;
       return 2;
@@ -201,14 +211,54 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
     err_ << "ekaci review: " << result.error().describe() << "\n";
     return code >= 2000 && code < 3000 ? 2 : 3;
   }
-  const auto markdown = review::MarkdownRenderer::render(*result, review::MarkdownRenderer::optionsFor(*result));
+  auto markdown = review::MarkdownRenderer::render(*result, review::MarkdownRenderer::optionsFor(*result));
+  bool buildsClean = true;
+  if (build) {
+    auto settings = scheduler::SchedulerSettings::fromServerConfig(config);
+    if (!settings) {
+      err_ << "ekaci review: " << settings.error().describe() << "\n";
+      return 2;
+    }
+    auto buildLogger = logging.logger("scheduler");
+    scheduler::Scheduler scheduler(
+        scheduler::Scheduler::Services{**storage, hub.processes(), hub.clock(), hub.metrics(), *buildLogger},
+        std::move(settings).value(), scheduler::SchedulerSettings::hostSystem(hub.processes()));
+    if (auto started = scheduler.start(); !started) {
+      err_ << "ekaci review: " << started.error().describe() << "\n";
+      return 3;
+    }
+    review::ReviewBuilder builder(scheduler, **storage);
+    cancel = false;
+    finished = false;
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    std::thread buildWatcher([&] {
+      while (!finished) {
+        timespec wait{0, 200'000'000};
+        siginfo_t info;
+        if (sigtimedwait(&signals, &info, &wait) > 0) cancel = true;
+      }
+    });
+    auto built = builder.build(*result, buildBase, &cancel, [&](const std::string& line) {
+      if (!quiet) err_ << line << "\n";
+    });
+    finished = true;
+    buildWatcher.join();
+    pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
+    scheduler.shutdown(std::chrono::seconds(0));
+    if (!built) {
+      err_ << "ekaci review: builds: " << built.error().describe() << "\n";
+      return 3;
+    }
+    markdown.markdown += review::ReviewBuilder::markdown(*built);
+    buildsClean = review::ReviewBuilder::clean(*built);
+  }
   if (!jsonFile.empty() && !writeFile(jsonFile, review::JsonRenderer::render(*result), out_, err_)) return 3;
   if (!markdownFile.empty()) {
     if (!writeFile(markdownFile, markdown.markdown, out_, err_)) return 3;
   } else if (jsonFile != "-") {
     out_ << markdown.markdown;
   }
-  return result->clean() ? 0 : 1;
+  return result->clean() && buildsClean ? 0 : 1;
 }
 
 }  // namespace ekaci::cli

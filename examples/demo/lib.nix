@@ -1,4 +1,5 @@
-# Helpers for the demo package set. Every builder is /bin/sh, so everything builds offline.
+# Helpers for the demo package set. Every builder is /bin/sh with shell built-ins only, so
+# everything builds offline.
 { system ? builtins.currentSystem }:
 rec {
   # A package: its build writes its name, version and the outputs it depends on.
@@ -10,7 +11,7 @@ rec {
         builder = "/bin/sh";
         args = [ "-c" ''
           echo "${pname} ${version}" > $out
-          for d in $deps; do cat $d >> $out; done
+          for d in $deps; do while IFS= read -r line; do echo "$line"; done < $d >> $out; done
           ${script}
         '' ];
       };

@@ -10,6 +10,9 @@
 #   license     licensed: MIT -> Apache-2.0 (metadata only)
 #   eval-error  broken package added (an evaluation error)
 #   docs        README edit only (change sets: no evaluation needed)
+#   build-break app-c 2 fails to build (review --build: newly failing)
+#   still-broken app-c 3 still fails, standalone 6 builds (still failing, still succeeding)
+#   build-fix   app-c 4 builds again (newly succeeding)
 set -euo pipefail
 dir=${1:?usage: make-demo-repo.sh DIRECTORY}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -90,5 +93,17 @@ git commit -q -am "Add broken package" && git tag eval-error
 
 echo "See the eka-ci documentation." >> README.md
 git commit -q -am "README: link the documentation" && git tag docs
+
+replace default.nix 'app-c = mkPackage { pname = "app-c"; version = "1"; deps = [ libnet ]; };' \
+  'app-c = mkPackage { pname = "app-c"; version = "2"; deps = [ libnet ]; script = "echo missing header >&2; exit 1"; };'
+git commit -q -am "app-c: 1 -> 2" && git tag build-break
+
+replace default.nix 'pname = "app-c"; version = "2";' 'pname = "app-c"; version = "3";'
+replace default.nix 'pname = "standalone"; version = "5";' 'pname = "standalone"; version = "6";'
+git commit -q -am "app-c: 2 -> 3, standalone: 5 -> 6" && git tag still-broken
+
+replace default.nix 'app-c = mkPackage { pname = "app-c"; version = "3"; deps = [ libnet ]; script = "echo missing header >&2; exit 1"; };' \
+  'app-c = mkPackage { pname = "app-c"; version = "4"; deps = [ libnet ]; };'
+git commit -q -am "app-c: 3 -> 4, fix the build" && git tag build-fix
 
 echo "demo repository ready in $dir ($(git rev-list --count HEAD) commits)"

@@ -198,6 +198,16 @@ sdk::Result<ServerConfig> ConfigLoader::build(sdk::Value root, std::filesystem::
   config.buildNoOutputTimeoutSeconds = sub(root, "build_no_output_timeout_seconds").asInteger();
   config.buildMaxDurationSeconds = sub(root, "build_max_duration_seconds").asInteger();
   config.graphLruCapacity = sub(root, "graph_lru_capacity").asInteger();
+  const sdk::Value& builders = sub(root, "builders");
+  config.builders.maxJobs = sub(builders, "max_jobs").asInteger();
+  config.builders.fixedOutputMaxJobs = sub(builders, "fixed_output_max_jobs").asInteger();
+  config.builders.systems = sub(builders, "systems").asStringList();
+  config.builders.features = sub(builders, "features").asStringList();
+  if (auto machines = optionalString(builders, "machines_file")) config.builders.machinesFile = *machines;
+  config.builders.healthCheckIntervalSeconds = sub(builders, "health_check_interval_seconds").asInteger();
+  config.builders.failureCacheSeconds = sub(builders, "failure_cache_seconds").asInteger();
+  config.builders.shutdownGraceSeconds = sub(builders, "shutdown_grace_seconds").asInteger();
+  config.builders.nixOptions = sub(builders, "nix_options").asStringList();
   config.requireApproval = sub(root, "require_approval").asBool();
   config.mergeQueueRequireApproval = sub(root, "merge_queue_require_approval").asBool();
   config.defaultMergeMethod = sub(root, "default_merge_method").asString();

@@ -69,6 +69,18 @@ struct SecurityConfig {
   std::vector<std::string> allowedHookCommands;
 };
 
+struct BuildersConfig {
+  std::int64_t maxJobs = 0;  // 0: one per CPU core
+  std::int64_t fixedOutputMaxJobs = 4;
+  std::vector<std::string> systems;
+  std::vector<std::string> features;
+  std::optional<std::filesystem::path> machinesFile;
+  std::int64_t healthCheckIntervalSeconds = 60;
+  std::int64_t failureCacheSeconds = 86400;
+  std::int64_t shutdownGraceSeconds = 30;
+  std::vector<std::string> nixOptions;  // NAME=VALUE
+};
+
 struct RebuildConfig {
   std::int64_t maxRebuildCount = 20000;
   std::vector<std::string> skipPaths;
@@ -85,6 +97,7 @@ struct ServerConfig {
   std::int64_t buildNoOutputTimeoutSeconds = 1200;
   std::int64_t buildMaxDurationSeconds = 14400;
   std::int64_t graphLruCapacity = 100000;
+  BuildersConfig builders;
   bool requireApproval = false;
   bool mergeQueueRequireApproval = false;
   std::string defaultMergeMethod = "squash";

@@ -35,6 +35,7 @@ void fillFromHead(PackageChange& change, const sdk::EvalItem& head) {
 
 void fillFromBase(PackageChange& change, const sdk::EvalItem& base) {
   change.oldVersion = base.meta.version;
+  change.baseDrvPath = base.drvPath;
   change.oldLicenses = base.meta.licenses;
   change.oldMaintainers = base.meta.maintainers;
   if (change.pname.empty()) change.pname = base.meta.pname;

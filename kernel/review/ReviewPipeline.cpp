@@ -129,6 +129,7 @@ sdk::Result<ReviewPipeline::Evaluation> ReviewPipeline::evaluate(std::int64_t re
       evaluation.items.push_back(std::move(item));
     }
     evaluation.fromCache = true;
+    evaluation.jobsetId = (*existing)->id;
     evaluation.millis = millisSince(started);
     if (progress) progress({0, 0, label + ": " + std::to_string(evaluation.items.size()) + " attributes (stored evaluation)"});
     return evaluation;
@@ -147,6 +148,7 @@ sdk::Result<ReviewPipeline::Evaluation> ReviewPipeline::evaluate(std::int64_t re
     if (!created) return std::move(created).error();
     jobsetId = *created;
   }
+  evaluation.jobsetId = jobsetId;
 
   const sdk::EvaluatorFactory* factory = services_.plugins.evaluator(job.evaluator);
   if (factory == nullptr) {
@@ -354,6 +356,8 @@ sdk::Result<ReviewReport> ReviewPipeline::run(const ReviewRequest& request, cons
     review.baseFailure = baseEval->failure;
     review.headFailure = headEval->failure;
     review.baseFromCache = baseEval->fromCache;
+    review.baseJobsetId = baseEval->jobsetId;
+    review.headJobsetId = headEval->jobsetId;
     review.headFromCache = headEval->fromCache;
     review.baseEvalMillis = baseEval->millis;
     review.headEvalMillis = headEval->millis;

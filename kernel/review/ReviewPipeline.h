@@ -74,6 +74,7 @@ class ReviewPipeline {
     std::vector<sdk::EvalItem> items;
     std::optional<std::string> failure;
     bool fromCache = false;
+    std::int64_t jobsetId = 0;
     std::int64_t millis = 0;
   };
   sdk::Result<Evaluation> evaluate(std::int64_t repositoryId, const std::string& sha,

@@ -24,6 +24,7 @@ struct PackageChange {
   std::string newVersion;
   std::string system;
   std::string drvPath;  // head (base for Removed)
+  std::string baseDrvPath;  // base, when the attribute exists there
   bool licenseChanged = false;
   std::vector<std::string> oldLicenses, newLicenses;
   bool maintainersChanged = false;
@@ -58,6 +59,7 @@ struct JobReview {
   std::optional<std::string> headFailure;
   std::size_t baseAttributes = 0, headAttributes = 0;
   bool baseFromCache = false, headFromCache = false;
+  std::int64_t baseJobsetId = 0, headJobsetId = 0;  // as stored
   std::vector<PackageChange> changes;  // everything but unchanged packages without meta changes
   std::vector<EvalErrorEntry> evalErrors;
   ChangeCounts counts;

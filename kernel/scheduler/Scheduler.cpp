@@ -326,7 +326,7 @@ void Scheduler::propagate(std::size_t failed, BuildState state, const std::strin
   }
 }
 
-void Scheduler::concludeFinishedJobsets(const std::set<std::int64_t>& candidates) {
+void Scheduler::concludeFinishedJobsets(std::set<std::int64_t> candidates) {
   for (std::int64_t id : candidates) {
     auto it = open_.find(id);
     if (it == open_.end()) continue;

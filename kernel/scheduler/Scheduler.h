@@ -146,7 +146,7 @@ class Scheduler {
   bool transition(std::size_t node, BuildStatus to, const std::string& detail, bool newAttempt = false);
   void makeReadyIfBuildable(std::size_t node);
   void propagate(std::size_t failed, BuildState state, const std::string& detail);
-  void concludeFinishedJobsets(const std::set<std::int64_t>& candidates);
+  void concludeFinishedJobsets(std::set<std::int64_t> candidates);  // by value: concluding edits node sets
   void finishJobset(OpenJobset& jobset, storage::BuildJobsetState state);
   void dispatch();
   void handle(const Completion& completion);

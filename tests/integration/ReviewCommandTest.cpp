@@ -108,3 +108,35 @@ TEST_F(ReviewCommandTest, UntrustedConfigurationIsRefusedWithTheField) {
 }
 
 }  // namespace ekaci::integration
+
+namespace ekaci::integration {
+
+// `ekaci review --build` on the demo's last three commits: a package breaks, stays broken
+// while another changes, then is fixed. Real Nix builds through the scheduler.
+TEST_F(ReviewCommandTest, BuildReportsNewlyAndStillFailingAndSucceeding) {
+  auto env = environment();
+  env["NIX_CONFIG"] = "substituters =";  // this machine is offline
+  const auto run = [&](const std::string& head) {
+    return testsupport::runCommand({EKACI_CLI_BINARY, "review", "--repo", (dir_->path() / "repo").string(), "--head",
+                                    head, "--build", "--quiet"},
+                                   env, std::chrono::seconds(180));
+  };
+  auto broke = run("build-break");
+  EXPECT_EQ(broke.status, 1) << broke.err;
+  EXPECT_NE(broke.out.find("| `packages` | 1 | 0 | 0 | 0 | 0 |"), std::string::npos) << broke.out;
+  EXPECT_NE(broke.out.find("**Newly failing** in `packages`:\n\n- `app-c` (failure, base "), std::string::npos)
+      << broke.out;
+  auto still = run("still-broken");
+  EXPECT_EQ(still.status, 0) << still.err;  // nothing newly fails
+  EXPECT_NE(still.out.find("| `packages` | 0 | 0 | 1 | 1 | 0 |"), std::string::npos) << still.out;
+  EXPECT_NE(still.out.find("- `app-c` (failure, base failure)"), std::string::npos) << still.out;
+  auto fixed = run("build-fix");
+  EXPECT_EQ(fixed.status, 0) << fixed.err;
+  EXPECT_NE(fixed.out.find("| `packages` | 0 | 1 | 0 | 0 | 0 |"), std::string::npos) << fixed.out;
+  // Built now, or found valid in the store from an earlier run of the same commit.
+  EXPECT_TRUE(fixed.out.find("- `app-c` (success, base failure)") != std::string::npos ||
+              fixed.out.find("- `app-c` (cached, base failure)") != std::string::npos)
+      << fixed.out;
+}
+
+}  // namespace ekaci::integration

@@ -1,0 +1,116 @@
+#include "kernel/review/ReviewBuilder.h"
+
+#include <set>
+#include <thread>
+
+#include "kernel/review/MarkdownRenderer.h"
+
+namespace ekaci::review {
+
+std::optional<scheduler::BuildStatus> ReviewBuilder::statusOf(const std::string& drvPath) const {
+  if (drvPath.empty()) return std::nullopt;
+  if (auto view = scheduler_.derivation(drvPath)) return view->status;
+  auto stored = storage_.drvStatus(drvPath);
+  if (!stored || !*stored) return std::nullopt;
+  return scheduler::statusFromName((*stored)->state);
+}
+
+sdk::Result<std::vector<JobBuildResults>> ReviewBuilder::build(const ReviewReport& report, bool buildBase,
+                                                               const std::atomic<bool>* cancel,
+                                                               const Progress& progress) {
+  std::vector<JobBuildResults> out;
+  for (const auto& job : report.jobs) {
+    JobBuildResults results;
+    results.job = job.job;
+    results.jobsetId = job.headJobsetId;
+    scheduler::JobsetBuildRequest request;
+    request.jobsetId = job.headJobsetId;
+    std::set<std::string> seen;
+    for (const auto& change : job.changes) {
+      if (change.change == ChangeClass::Removed || change.drvPath.empty()) continue;
+      if (change.change != ChangeClass::Added && !change.rebuild) continue;  // metadata only: same outputs
+      if (seen.insert(change.drvPath).second) request.roots.push_back({0, change.drvPath, true});
+      if (buildBase && !change.baseDrvPath.empty() && seen.insert(change.baseDrvPath).second) {
+        request.roots.push_back({0, change.baseDrvPath, false});
+      }
+    }
+    request.rebuildCount = static_cast<std::int64_t>(request.roots.size());
+    if (!request.roots.empty() && job.headJobsetId != 0) {
+      if (progress) progress("job " + job.job + ": building " + std::to_string(request.roots.size()) + " derivations");
+      if (auto submitted = scheduler_.submit(request); !submitted) return submitted.error();
+      while (!scheduler_.waitForJobset(request.jobsetId, std::chrono::seconds(2), cancel)) {
+        if (cancel != nullptr && *cancel) return sdk::Error(sdk::ErrorCode::Cancelled, "builds cancelled");
+        if (progress) {
+          if (auto view = scheduler_.jobset(request.jobsetId)) {
+            progress("job " + job.job + ": " + std::to_string(view->finished) + "/" +
+                     std::to_string(view->derivations) + " derivations finished");
+          }
+        }
+      }
+      auto concluded = storage_.findBuildJobset(request.jobsetId);
+      if (concluded && *concluded) results.state = (*concluded)->state;
+    }
+    for (const auto& change : job.changes) {
+      if (change.change != ChangeClass::Removed && change.change != ChangeClass::Added && !change.rebuild) continue;
+      scheduler::JobBuild jb;
+      jb.attr = change.attr;
+      if (change.change == ChangeClass::Removed) {
+        jb.baseDrv = change.drvPath;
+      } else {
+        jb.headDrv = change.drvPath;
+        jb.baseDrv = change.baseDrvPath;
+      }
+      jb.head = statusOf(jb.headDrv);
+      jb.base = statusOf(jb.baseDrv);
+      auto verdict = scheduler::JobVerdict::judge(jb);
+      switch (verdict.verdict) {
+        case scheduler::Verdict::NewlyFailing: ++results.newlyFailing; break;
+        case scheduler::Verdict::NewlySucceeding: ++results.newlySucceeding; break;
+        case scheduler::Verdict::StillFailing: ++results.stillFailing; break;
+        case scheduler::Verdict::StillSucceeding: ++results.stillSucceeding; break;
+        case scheduler::Verdict::Removed: ++results.removed; break;
+        case scheduler::Verdict::Unfinished: ++results.unfinished; break;
+      }
+      results.verdicts.push_back(std::move(verdict));
+    }
+    out.push_back(std::move(results));
+  }
+  return out;
+}
+
+bool ReviewBuilder::clean(const std::vector<JobBuildResults>& results) {
+  for (const auto& r : results) {
+    if (r.newlyFailing > 0 || r.unfinished > 0) return false;
+  }
+  return true;
+}
+
+std::string ReviewBuilder::markdown(const std::vector<JobBuildResults>& results) {
+  std::string md = "\n## Builds\n\n";
+  md += "| job | newly failing | newly succeeding | still failing | still succeeding | removed |\n";
+  md += "|---|---:|---:|---:|---:|---:|\n";
+  for (const auto& r : results) {
+    md += "| " + MarkdownRenderer::code(r.job) + " | " + std::to_string(r.newlyFailing) + " | " +
+          std::to_string(r.newlySucceeding) + " | " + std::to_string(r.stillFailing) + " | " +
+          std::to_string(r.stillSucceeding) + " | " + std::to_string(r.removed) + " |\n";
+  }
+  for (const auto& r : results) {
+    for (scheduler::Verdict kind : {scheduler::Verdict::NewlyFailing, scheduler::Verdict::StillFailing,
+                                    scheduler::Verdict::NewlySucceeding, scheduler::Verdict::Unfinished}) {
+      std::string list;
+      for (const auto& v : r.verdicts) {
+        if (v.verdict != kind) continue;
+        list += "- " + MarkdownRenderer::code(v.attr) + " (" + v.headState +
+                (v.baseState.empty() ? "" : ", base " + v.baseState) + (v.baseKnown ? "" : ", base not built") + ")\n";
+      }
+      if (list.empty()) continue;
+      std::string title = scheduler::toString(kind);
+      std::replace(title.begin(), title.end(), '_', ' ');
+      title[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(title[0])));
+      md += "\n**" + title + "** in " + MarkdownRenderer::code(r.job) + ":\n\n" + list;
+    }
+  }
+  return md;
+}
+
+}  // namespace ekaci::review

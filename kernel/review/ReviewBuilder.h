@@ -1,0 +1,48 @@
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ekaci/sdk/Result.h"
+#include "kernel/review/ReviewReport.h"
+#include "kernel/scheduler/JobVerdict.h"
+#include "kernel/scheduler/Scheduler.h"
+#include "kernel/storage/Storage.h"
+
+namespace ekaci::review {
+
+struct JobBuildResults {
+  std::string job;
+  std::int64_t jobsetId = 0;
+  storage::BuildJobsetState state = storage::BuildJobsetState::Succeeded;
+  std::vector<scheduler::JobVerdict> verdicts;  // new and changed jobs, removed ones
+  std::size_t newlyFailing = 0, newlySucceeding = 0, stillFailing = 0, stillSucceeding = 0, removed = 0,
+              unfinished = 0;
+};
+
+// Builds what a review found new or changed: the head derivation of every added or
+// rebuilt job (these decide the jobset's conclusion) and, when asked, the base derivation of
+// every changed job so that "newly failing" can be told from "still failing". Uses the
+// scheduler, so builds already done (or failures still cached) are not repeated.
+class ReviewBuilder {
+ public:
+  using Progress = std::function<void(const std::string& line)>;
+
+  ReviewBuilder(scheduler::Scheduler& scheduler, storage::Storage& storage) : scheduler_(scheduler), storage_(storage) {}
+
+  sdk::Result<std::vector<JobBuildResults>> build(const ReviewReport& report, bool buildBase,
+                                                  const std::atomic<bool>* cancel, const Progress& progress);
+  // A "## Builds" Markdown section for the results (escaped like the rest of the report).
+  static std::string markdown(const std::vector<JobBuildResults>& results);
+  static bool clean(const std::vector<JobBuildResults>& results);
+
+ private:
+  std::optional<scheduler::BuildStatus> statusOf(const std::string& drvPath) const;
+
+  scheduler::Scheduler& scheduler_;
+  storage::Storage& storage_;
+};
+
+}  // namespace ekaci::review
