@@ -9,6 +9,7 @@
 #include <sstream>
 #include <algorithm>
 
+#include "cli/BuildsCommand.h"
 #include "cli/ReviewCommand.h"
 #include "cli/SocketClient.h"
 #include "ekaci/sdk/Version.h"
@@ -23,6 +24,11 @@ Talks to a running eka-ci-server over its Unix socket.
 
 Commands:
   review     Review a change of a Nix repository locally (no server needed)
+  build      Build derivations on the server: ekaci build DRV... [--wait]
+  builds     Builds running or waiting on the server
+  jobset     State of a jobset's builds: ekaci jobset ID [--wait]
+  logs       Build log of a derivation: ekaci logs DRV
+  derivation Build state and history of a derivation: ekaci derivation DRV
   status     Version, uptime, plugins, database and queue depths of the server
   plugins    Plugins the server loaded and the types they provide
   ping       Check that the server answers
@@ -74,12 +80,16 @@ std::string text(const Poco::JSON::Object::Ptr& object, const std::string& key) 
 }  // namespace
 
 int CliApp::call(const std::string& command, std::string& result) {
+  return request(R"({"command":")" + command + R"("})", result);
+}
+
+int CliApp::request(const std::string& requestJson, std::string& result) {
   std::optional<std::filesystem::path> config;
   if (!configFile_.empty()) config = configFile_;
   std::filesystem::path socket = socket_;
   if (socket.empty()) socket = environment_.nonEmpty("EKACI_SOCKET").value_or("");
   if (socket.empty()) socket = config::ConfigLoader(environment_).socketPathFor(config);
-  auto response = SocketClient(socket).request(R"({"command":")" + command + R"("})");
+  auto response = SocketClient(socket).request(requestJson);
   if (!response) {
     err_ << "ekaci: " << response.error().message() << "\n";
     return 3;
@@ -210,11 +220,17 @@ int CliApp::run(const std::vector<std::string>& args) {
   if (command == "help") {
     const std::string topic = rest.empty() ? "" : rest.front();
     if (topic == "review") out_ << ReviewCommand::usage();
+    else if (BuildsCommand::handles(topic)) out_ << BuildsCommand::usage();
     else if (topic == "status") out_ << kStatusUsage;
     else if (topic == "plugins") out_ << kPluginsUsage;
     else if (topic == "ping") out_ << kPingUsage;
     else out_ << kUsage;
     return 0;
+  }
+  if (BuildsCommand::handles(command)) {
+    if (wantsHelp) return out_ << BuildsCommand::usage(), 0;
+    return BuildsCommand(out_, err_, [this](const std::string& req, std::string& result) { return request(req, result); })
+        .run(command, rest);
   }
   if (command == "review") {
     return ReviewCommand(environment_, out_, err_).run(rest, configFile_);

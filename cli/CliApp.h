@@ -23,6 +23,7 @@ class CliApp {
   int plugins(bool json);
   int ping();
   int call(const std::string& command, std::string& result);
+  int request(const std::string& requestJson, std::string& result);
 
   config::Environment environment_;
   std::ostream& out_;

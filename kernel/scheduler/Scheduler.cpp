@@ -556,7 +556,7 @@ void Scheduler::updateQueueGauges() {
     const auto slash = queue.find('/');
     auto it = ready_.find(queue);
     services_.metrics
-        .gauge("build_queue_depth", "Buildable derivations waiting for a builder",
+        .gauge("builds_waiting_for_builder", "Buildable derivations waiting for a builder, per system and queue kind",
                {{"system", queue.substr(0, slash)}, {"queue", queue.substr(slash + 1)}})
         .set(it == ready_.end() ? 0.0 : static_cast<double>(it->second.size()));
   }

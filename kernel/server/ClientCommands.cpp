@@ -5,6 +5,8 @@
 
 #include <sstream>
 
+#include "kernel/server/BuildService.h"
+
 namespace ekaci::server {
 
 std::string ClientCommands::errorResponse(sdk::ErrorCode code, const std::string& message) {
@@ -44,8 +46,14 @@ std::string ClientCommands::handle(const std::string& request) const {
   if (command == "ping") return R"({"ok":true,"result":{"pong":true}})";
   if (command == "status") return R"({"ok":true,"result":)" + status_.statusJson() + "}";
   if (command == "plugins") return R"({"ok":true,"result":)" + status_.pluginsJson() + "}";
+  if (builds_ != nullptr && BuildService::handles(command)) {
+    Poco::JSON::Parser parser;
+    auto object = parser.parse(request).extract<Poco::JSON::Object::Ptr>();  // parsed once already
+    return builds_->handle(command, *object);
+  }
   return errorResponse(sdk::ErrorCode::ProtocolUnknownCommand,
-                       "unknown command '" + command.substr(0, 64) + "' (known: ping, status, plugins)");
+                       "unknown command '" + command.substr(0, 64) + "' (known: ping, status, plugins" +
+                           (builds_ != nullptr ? ", builds, build, jobset, logs, derivation" : "") + ")");
 }
 
 }  // namespace ekaci::server

@@ -7,11 +7,15 @@
 
 namespace ekaci::server {
 
-// Answers the CLI's requests on the Unix socket: {"command": "status" | "ping" | "plugins"}.
+class BuildService;
+
+// Answers the CLI's requests on the Unix socket: {"command": "status" | "ping" | "plugins"},
+// and with a BuildService also "builds", "build", "jobset", "logs" and "derivation".
 // Responses are {"ok": true, "result": {...}} or {"ok": false, "error": {code, name, message}}.
 class ClientCommands {
  public:
-  ClientCommands(const StatusService& status, sdk::Logger& logger) : status_(status), logger_(logger) {}
+  ClientCommands(const StatusService& status, sdk::Logger& logger, BuildService* builds = nullptr)
+      : status_(status), logger_(logger), builds_(builds) {}
   std::string handle(const std::string& request) const;
 
   static std::string errorResponse(sdk::ErrorCode code, const std::string& message);
@@ -21,6 +25,7 @@ class ClientCommands {
  private:
   const StatusService& status_;
   sdk::Logger& logger_;
+  BuildService* builds_;
 };
 
 }  // namespace ekaci::server

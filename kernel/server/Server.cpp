@@ -2,10 +2,12 @@
 
 #include <sys/stat.h>
 
+#include <charconv>
 #include <fstream>
 
 #include "ekaci/sdk/Version.h"
 #include "kernel/config/Diagnostics.h"
+#include "kernel/scheduler/SchedulerSettings.h"
 #include "kernel/server/Bootstrap.h"
 #include "kernel/storage/SqliteStorage.h"
 
@@ -85,6 +87,32 @@ void Server::buildRoutes() {
   });
   router_.add("GET", "/v1/status", [this](const HttpExchange&) { return HttpReply::json(200, status_->statusJson()); });
   router_.add("GET", "/v1/plugins", [this](const HttpExchange&) { return HttpReply::json(200, status_->pluginsJson()); });
+  const auto reply = [](const sdk::Result<std::string>& result) {
+    if (result) return HttpReply::json(200, *result);
+    const auto code = result.error().code();
+    const int status = code == sdk::ErrorCode::NotFound ? 404 : code == sdk::ErrorCode::InvalidArgument ? 400 : 500;
+    return HttpReply::error(status, static_cast<int>(code), sdk::errorCodeName(code), result.error().message());
+  };
+  router_.add("GET", "/v1/builds", [this, reply](const HttpExchange&) { return reply(builds_->activeJson(1000)); });
+  router_.add("GET", "/v1/builds/{drv}",
+              [this, reply](const HttpExchange& e) { return reply(builds_->derivationJson(e.params.at("drv"))); });
+  router_.add("GET", "/v1/jobsets/{id}", [this, reply](const HttpExchange& e) {
+    const std::string& text = e.params.at("id");
+    std::int64_t id = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (ec != std::errc() || end != text.data() + text.size()) {
+      return reply(sdk::Error(sdk::ErrorCode::InvalidArgument, "a jobset id is a number"));
+    }
+    return reply(builds_->jobsetJson(id));
+  });
+  router_.add("GET", "/logs/{drv}", [this, reply](const HttpExchange& e) {
+    auto text = builds_->log(e.params.at("drv"));
+    if (!text) return reply(text.error());
+    HttpReply r;
+    r.contentType = "text/plain; charset=utf-8";
+    r.body = std::move(text).value();
+    return r;
+  });
 }
 
 void Server::refreshQueueGauges() {
@@ -131,7 +159,16 @@ sdk::Result<void> Server::run() {
       .set(static_cast<double>(config_.graphLruCapacity));
 
   status_ = std::make_unique<StatusService>(config_, *plugins_, *storage_, started_);
-  commands_ = std::make_unique<ClientCommands>(*status_, *logger_);
+  auto schedulerConfig = scheduler::SchedulerSettings::fromServerConfig(config_);
+  if (!schedulerConfig) return schedulerConfig.error();
+  schedulerLogger_ = logging_.logger("scheduler");
+  scheduler_ = std::make_unique<scheduler::Scheduler>(
+      scheduler::Scheduler::Services{*storage_, services_->processes(), services_->clock(), services_->metrics(),
+                                     *schedulerLogger_},
+      std::move(schedulerConfig).value(), scheduler::SchedulerSettings::hostSystem(services_->processes()));
+  if (auto started = scheduler_->start(); !started) return started;
+  builds_ = std::make_unique<BuildService>(*scheduler_, *storage_);
+  commands_ = std::make_unique<ClientCommands>(*status_, *logger_, builds_.get());
   buildRoutes();
 
   httpLogger_ = logging_.logger("http");
@@ -153,10 +190,13 @@ sdk::Result<void> Server::run() {
 void Server::stop() {
   if (!logger_) return;
   const bool wasRunning = http_ || socket_;
+  if (scheduler_) scheduler_->shutdown(std::chrono::seconds(config_.builders.shutdownGraceSeconds));
   if (socket_) socket_->stop();
   if (http_) http_->stop();
   socket_.reset();
   http_.reset();
+  builds_.reset();
+  scheduler_.reset();
   storage_.reset();  // checkpoints the WAL and closes the database
   if (wasRunning) logger_->info("eka-ci server stopped");
   logging_.flush();

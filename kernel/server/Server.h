@@ -12,6 +12,8 @@
 #include "kernel/config/Environment.h"
 #include "kernel/config/ServerConfig.h"
 #include "kernel/plugin_host/PluginHost.h"
+#include "kernel/scheduler/Scheduler.h"
+#include "kernel/server/BuildService.h"
 #include "kernel/server/ClientCommands.h"
 #include "kernel/server/HttpServer.h"
 #include "kernel/server/Router.h"
@@ -59,6 +61,9 @@ class Server {
   config::ServerConfig config_;
   std::unique_ptr<services::ServiceHub> services_;
   std::unique_ptr<storage::Storage> storage_;
+  std::unique_ptr<sdk::Logger> schedulerLogger_;
+  std::unique_ptr<scheduler::Scheduler> scheduler_;
+  std::unique_ptr<BuildService> builds_;
   std::unique_ptr<StatusService> status_;
   std::unique_ptr<ClientCommands> commands_;
   Router router_;
