@@ -1,0 +1,202 @@
+// eka-ci-server building real derivations: killed with SIGKILL mid-build and restarted,
+// stopped with SIGTERM during a build, and its builds, jobsets and logs read over HTTP
+// and with the CLI.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include "kernel/storage/SqliteStorage.h"
+#include "tests/support/ServerProcess.h"
+#include "tests/support/TempDir.h"
+
+namespace ekaci::integration {
+namespace {
+
+using namespace std::chrono_literals;
+using testsupport::ServerProcess;
+
+class BuildServerTest : public ::testing::Test {
+ protected:
+  std::map<std::string, std::string> environment() const {
+    return {{"HOME", dir_.path().string()},
+            {"XDG_DATA_HOME", (dir_.path() / "data").string()},
+            {"XDG_RUNTIME_DIR", (dir_.path() / "run").string()},
+            {"XDG_CONFIG_HOME", (dir_.path() / "config").string()},
+            {"PATH", "/usr/bin:/bin"}};
+  }
+
+  std::unique_ptr<ServerProcess> server(int graceSeconds = 30) {
+    auto file = dir_.write("ekaci.toml",
+                           "[web]\nport = 0\n[builders]\nmax_jobs = 2\nnix_options = [\"substituters=\"]\n"
+                           "shutdown_grace_seconds = " + std::to_string(graceSeconds) + "\n",
+                           0644);
+    return std::make_unique<ServerProcess>(
+        ServerProcess::Options{EKACI_SERVER_BINARY, {"--config", file.string()}, environment(), dir_.path()});
+  }
+
+  testsupport::CommandResult cli(std::vector<std::string> args, std::chrono::milliseconds timeout = 60s) {
+    args.insert(args.begin(), EKACI_CLI_BINARY);
+    return testsupport::runCommand(args, environment(), timeout);
+  }
+
+  // `count` derivations in layers of four; each one waits `seconds` and depends on the
+  // whole previous layer. Returns their paths.
+  std::vector<std::string> graph(int count, const std::string& seconds) {
+    std::random_device random;
+    const std::string nonce = std::to_string(random());
+    std::ostringstream nix;
+    nix << "let mk = i: deps: derivation { name = \"layer-\" + toString i + \"-" << nonce
+        << "\"; system = builtins.currentSystem; builder = \"/bin/sh\"; PATH = \"/usr/bin:/bin\"; inherit deps;"
+        << " args = [ \"-c\" \"echo building ${toString i}; sleep " << seconds << "; echo done > $out\" ]; };\n"
+        << "in rec {\n";
+    for (int i = 0; i < count; ++i) {
+      nix << "  d" << i << " = mk " << i << " [";
+      const int layer = i / 4;
+      if (layer > 0) {
+        for (int j = (layer - 1) * 4; j < layer * 4; ++j) nix << " d" << j;
+      }
+      nix << " ];\n";
+    }
+    nix << "}\n";
+    auto file = dir_.write("graph.nix", nix.str(), 0644);
+    std::vector<std::string> drvs;
+    for (int i = 0; i < count; ++i) {
+      auto result = testsupport::runCommand({"nix-instantiate", file.string(), "-A", "d" + std::to_string(i)},
+                                            environment());
+      EXPECT_EQ(result.status, 0) << result.err;
+      std::string path = result.out;
+      while (!path.empty() && path.back() == '\n') path.pop_back();
+      drvs.push_back(path);
+    }
+    return drvs;
+  }
+
+  std::int64_t submit(const std::vector<std::string>& drvs) {
+    std::vector<std::string> args = {"build"};
+    args.insert(args.end(), drvs.begin(), drvs.end());
+    auto submitted = cli(args);
+    EXPECT_EQ(submitted.status, 0) << submitted.err;
+    const auto at = submitted.out.find("jobset ");
+    return at == std::string::npos ? -1 : std::stoll(submitted.out.substr(at + 7));
+  }
+
+  std::unique_ptr<storage::SqliteStorage> database() {
+    return std::move(storage::SqliteStorage::open(dir_.path() / "data" / "ekaci" / "sqlite.db")).value();
+  }
+
+  std::size_t successes(const std::string& body) {
+    std::size_t n = 0;
+    for (auto at = body.find(R"("state":"success")"); at != std::string::npos; at = body.find(R"("state":"success")", at + 1)) ++n;
+    return n;
+  }
+
+  testsupport::TempDir dir_;
+};
+
+TEST_F(BuildServerTest, SigkillMidBuildLosesNothingAndCountsNothingTwice) {
+  const auto drvs = graph(16, "0.4");
+  const auto jobset = [&] {
+    auto s = server();
+    EXPECT_TRUE(s->start()) << s->stderrText();
+    const auto id = submit(drvs);
+    // Kill it hard once some, not all, derivations are built.
+    for (int i = 0; i < 300; ++i) {
+      auto state = testsupport::httpRequest(s->httpPort(), "GET", "/v1/jobsets/" + std::to_string(id));
+      if (successes(state.body) >= 4) break;
+      std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_EQ(s->stop(SIGKILL), SIGKILL + 128);
+    return id;
+  }();
+  ASSERT_GT(jobset, 0);
+  {
+    auto db = database();
+    auto open = db->openBuildJobsets().value();
+    ASSERT_EQ(open.size(), 1u) << "the jobset is still open after the kill";
+    std::size_t done = 0;
+    for (const auto& d : drvs) done += db->drvStatus(d).value().value().state == "success";
+    EXPECT_GE(done, 4u);
+    EXPECT_LT(done, drvs.size()) << "the kill came too late to test anything";
+  }
+  auto s = server();
+  ASSERT_TRUE(s->start()) << s->stderrText();
+  auto waited = cli({"jobset", std::to_string(jobset), "--wait"}, 120s);
+  EXPECT_EQ(waited.status, 0) << waited.out << waited.err;
+  EXPECT_NE(waited.out.find("jobset " + std::to_string(jobset) + ": succeeded"), std::string::npos) << waited.out;
+  // Each derivation succeeded exactly once; nothing that had succeeded was built again.
+  auto db = database();
+  for (const auto& d : drvs) {
+    const auto events = db->buildEvents(db->drvStatus(d).value().value().drvId).value();
+    std::size_t success = 0, buildingAfterSuccess = 0;
+    for (const auto& e : events) {
+      if (e.state == "success") ++success;
+      if (e.state == "building" && success > 0) ++buildingAfterSuccess;
+    }
+    EXPECT_EQ(success, 1u) << d;
+    EXPECT_EQ(buildingAfterSuccess, 0u) << d;
+  }
+  // Builds, logs and metrics over HTTP and the CLI.
+  const std::string name = drvs.back().substr(std::string("/nix/store/").size());
+  auto drv = testsupport::httpRequest(s->httpPort(), "GET", "/v1/builds/" + name);
+  EXPECT_EQ(drv.status, 200);
+  EXPECT_NE(drv.body.find(R"("state":"success")"), std::string::npos) << drv.body;
+  auto log = testsupport::httpRequest(s->httpPort(), "GET", "/logs/" + name.substr(0, 32));
+  EXPECT_EQ(log.status, 200);
+  EXPECT_NE(log.body.find("building 15"), std::string::npos) << log.body;
+  auto cliLog = cli({"logs", drvs.back()});
+  EXPECT_NE(cliLog.out.find("building 15"), std::string::npos) << cliLog.out << cliLog.err;
+  auto history = cli({"derivation", name});
+  EXPECT_NE(history.out.find("success"), std::string::npos) << history.out << history.err;
+  EXPECT_EQ(testsupport::httpRequest(s->httpPort(), "GET", "/v1/builds/..%2Fetc%2Fpasswd").status, 400);
+  EXPECT_EQ(testsupport::httpRequest(s->httpPort(), "GET", "/logs/not-a-hash").status, 400);
+  EXPECT_EQ(testsupport::httpRequest(s->httpPort(), "GET", "/v1/jobsets/999999").status, 404);
+  auto metrics = testsupport::httpRequest(s->httpPort(), "GET", "/metrics");
+  EXPECT_NE(metrics.body.find("eka_ci_build_outcomes_total{result=\"success\"}"), std::string::npos);
+  EXPECT_NE(metrics.body.find("eka_ci_jobsets_concluded_total{result=\"succeeded\"} 1"), std::string::npos) << metrics.body;
+  EXPECT_EQ(s->stop(SIGTERM), 0);
+}
+
+TEST_F(BuildServerTest, SigtermStopsRunningBuildsAfterTheGraceAndTheNextStartFinishesThem) {
+  const auto drvs = graph(1, "4");
+  std::int64_t jobset = 0;
+  {
+    auto s = server(1);
+    ASSERT_TRUE(s->start()) << s->stderrText();
+    jobset = submit(drvs);
+    for (int i = 0; i < 100 && cli({"builds"}).out.find("building") == std::string::npos; ++i) std::this_thread::sleep_for(50ms);
+    const auto stopping = std::chrono::steady_clock::now();
+    EXPECT_EQ(s->stop(SIGTERM), 0) << s->stderrText();
+    EXPECT_LT(std::chrono::steady_clock::now() - stopping, 3500ms) << "the 4 s build must not delay shutdown past the grace";
+  }
+  {
+    auto db = database();
+    auto status = db->drvStatus(drvs[0]).value().value();
+    EXPECT_EQ(status.state, "queued");
+    EXPECT_NE(status.detail.find("server stopped"), std::string::npos) << status.detail;
+  }
+  auto s = server();
+  ASSERT_TRUE(s->start()) << s->stderrText();
+  auto waited = cli({"jobset", std::to_string(jobset), "--wait"}, 60s);
+  EXPECT_EQ(waited.status, 0) << waited.out << waited.err;
+  EXPECT_EQ(s->stop(SIGTERM), 0);
+}
+
+TEST_F(BuildServerTest, BadBuildRequestsAreRefusedClearly) {
+  auto s = server();
+  ASSERT_TRUE(s->start()) << s->stderrText();
+  auto outside = cli({"build", "/etc/passwd"});
+  EXPECT_EQ(outside.status, 1);
+  EXPECT_NE(outside.err.find("not a derivation"), std::string::npos) << outside.err;
+  auto missing = cli({"build", "/nix/store/00000000000000000000000000000000-missing.drv"});
+  EXPECT_EQ(missing.status, 1);
+  EXPECT_NE(missing.err.find("not in the Nix store"), std::string::npos) << missing.err;
+  EXPECT_EQ(cli({"jobset", "abc"}).status, 2);
+  EXPECT_EQ(cli({"logs"}).status, 2);
+  EXPECT_EQ(s->stop(SIGTERM), 0);
+}
+
+}  // namespace
+}  // namespace ekaci::integration
