@@ -201,6 +201,7 @@ sdk::Result<ServerConfig> ConfigLoader::build(sdk::Value root, std::filesystem::
   const sdk::Value& builders = sub(root, "builders");
   config.builders.maxJobs = sub(builders, "max_jobs").asInteger();
   config.builders.fixedOutputMaxJobs = sub(builders, "fixed_output_max_jobs").asInteger();
+  config.builders.batchSize = sub(builders, "batch_size").asInteger();
   config.builders.systems = sub(builders, "systems").asStringList();
   config.builders.features = sub(builders, "features").asStringList();
   if (auto machines = optionalString(builders, "machines_file")) config.builders.machinesFile = *machines;

@@ -72,6 +72,7 @@ struct SecurityConfig {
 struct BuildersConfig {
   std::int64_t maxJobs = 0;  // 0: one per CPU core
   std::int64_t fixedOutputMaxJobs = 4;
+  std::int64_t batchSize = 8;
   std::vector<std::string> systems;
   std::vector<std::string> features;
   std::optional<std::filesystem::path> machinesFile;

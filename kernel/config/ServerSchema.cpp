@@ -56,6 +56,9 @@ sdk::SettingsSchema ServerSchema::settings() {
       integer("build_max_duration_seconds", 14400, 60, 604800, "Hard upper bound on one build's wall-clock time."),
       table("builders",
             {integer("max_jobs", 0, 0, 4096, "Builds run at once on this machine (0: one per CPU core)."),
+             integer("batch_size", 8, 1, 1024,
+                     "Buildable derivations one local build slot takes in one nix-store run (saves a Nix start-up "
+                     "per derivation; 1: one run per derivation)."),
              integer("fixed_output_max_jobs", 4, 0, 4096,
                      "Separate capacity on this machine for fixed-output derivations (downloads)."),
              stringList("systems", "Systems this machine builds. Default: its own system."),

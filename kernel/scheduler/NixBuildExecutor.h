@@ -20,9 +20,22 @@ class NixBuildExecutor {
  public:
   NixBuildExecutor(sdk::ProcessRunner& processes, const SchedulerConfig& config) : processes_(processes), config_(config) {}
 
-  std::vector<std::string> command(const std::string& drvPath, const BuilderSpec& builder) const;
+  std::vector<std::string> command(const std::vector<std::string>& drvPaths, const BuilderSpec& builder) const;
   BuildOutcome build(const std::string& drvPath, const BuilderSpec& builder, BuildLogStore::Writer& log,
                      const std::atomic<bool>& cancel) const;
+
+  // One item of a batch: the derivation, its output paths and its log.
+  struct BatchItem {
+    std::string drvPath;
+    std::vector<std::string> outputs;
+    BuildLogStore::Writer* log = nullptr;
+  };
+  // Builds independent derivations in one `nix-store --realise --keep-going` run, one
+  // after the other, saving a Nix start-up per derivation. Nix's structured log
+  // (--log-format internal-json) says which line and which failure belongs to which
+  // derivation; whether each one succeeded is then checked on its outputs.
+  std::vector<BuildOutcome> buildBatch(const std::vector<BatchItem>& items, const BuilderSpec& builder,
+                                       const std::atomic<bool>& cancel) const;
   // `nix store ping --store URI`: true when the builder answers within 15 s.
   bool ping(const BuilderSpec& builder) const;
 

@@ -188,6 +188,7 @@ sdk::Result<void> Scheduler::ingest(storage::BuildJobsetRecord record, bool reco
     node.drvId = idOf[p.path];
     node.path = p.path;
     node.needs = p.needs;
+    for (const auto& [name, path] : p.outputs) node.outputs.push_back(path);
     const auto& stored = persistedById[node.drvId];
     node.attempt = stored.attempt;
     node.detail = stored.detail;
@@ -419,95 +420,141 @@ void Scheduler::dispatch() {
         }
         continue;
       }
-      startBuild(n, route.builder);
+      // A local slot takes more buildable derivations of this queue that it can build.
+      std::vector<std::size_t> batch = {n};
+      const BuilderSpec& spec = pool_.spec(route.builder);
+      if (spec.kind != BuilderKind::Remote) {
+        for (auto more = it; more != entries.end() && batch.size() < std::max<std::size_t>(1, config_.batchSize);) {
+          const Node& other = nodes_[more->node];
+          if (other.status.state == BuildState::Buildable && !other.jobsets.empty() &&
+              spec.canBuild(other.needs.system, other.needs.features) && other.needs.fixedOutput == node.needs.fixedOutput &&
+              (!other.needs.preferLocal || spec.kind == BuilderKind::Local)) {
+            batch.push_back(more->node);
+            more = entries.erase(more);
+          } else {
+            ++more;
+          }
+        }
+        it = entries.begin();  // erasures above may have moved past `it`; rescan from the front
+        scanned = 0;
+      }
+      startBuild(std::move(batch), route.builder);
     }
   }
   updateQueueGauges();
 }
 
-void Scheduler::startBuild(std::size_t n, std::size_t builder) {
-  Node& node = nodes_[n];
+void Scheduler::startBuild(std::vector<std::size_t> batch, std::size_t builder) {
   const BuilderSpec spec = pool_.spec(builder);
-  if (!transition(n, BuildStatus{BuildState::Building}, "building on " + spec.name, true)) return;
-  node.builder = spec.name;
-  node.cancel = std::make_shared<std::atomic<bool>>(false);
+  auto cancelFlag = std::make_shared<std::atomic<bool>>(false);
+  std::vector<std::size_t> started;
+  std::vector<NixBuildExecutor::BatchItem> items;
+  for (std::size_t n : batch) {
+    Node& node = nodes_[n];
+    if (!transition(n, BuildStatus{BuildState::Building}, "building on " + spec.name, true)) continue;
+    node.builder = spec.name;
+    node.cancel = cancelFlag;
+    started.push_back(n);
+    items.push_back(NixBuildExecutor::BatchItem{node.path, node.outputs, nullptr});
+    services_.logger.info("build started",
+                          {{"drv", node.path}, {"builder", spec.name}, {"attempt", std::to_string(node.attempt)}});
+  }
+  if (started.empty()) return;
   pool_.acquire(builder);
-  services_.metrics.gauge("builds_active", "Builds running per builder", {{"builder", spec.name}})
+  services_.metrics.gauge("builds_active", "Build processes running per builder", {{"builder", spec.name}})
       .set(static_cast<double>(pool_.active(builder)));
-  services_.logger.info("build started", {{"drv", node.path}, {"builder", spec.name}, {"attempt", std::to_string(node.attempt)}});
-  auto cancelFlag = node.cancel;
-  const std::string path = node.path;
-  running_[n] = std::thread([this, n, builder, spec, cancelFlag, path] {
-    BuildOutcome outcome;
-    auto log = logs_.open(path);
-    if (!log) {
-      outcome.kind = BuildOutcome::Kind::Interrupted;
-      outcome.interrupt = InterruptKind::ProcessDeath;
-      outcome.detail = "cannot write the build log: " + log.error().message();
-    } else {
-      outcome = executor_.build(path, spec, **log, *cancelFlag);
-      (*log)->finish();
+  const std::uint64_t id = ++batches_;
+  Running& running = running_[id];
+  running.nodes = started;
+  running.thread = std::thread([this, id, started, builder, spec, cancelFlag, items]() mutable {
+    std::vector<BuildOutcome> outcomes(items.size());
+    std::vector<std::unique_ptr<BuildLogStore::Writer>> logs;
+    bool logsOk = true;
+    for (auto& item : items) {
+      auto log = logs_.open(item.drvPath);
+      if (!log) {
+        logsOk = false;
+        for (auto& outcome : outcomes) {
+          outcome.kind = BuildOutcome::Kind::Interrupted;
+          outcome.interrupt = InterruptKind::ProcessDeath;
+          outcome.detail = "cannot write the build log: " + log.error().message();
+        }
+        break;
+      }
+      item.log = log->get();
+      logs.push_back(std::move(log).value());
     }
+    if (logsOk && items.size() == 1) {
+      outcomes[0] = executor_.build(items[0].drvPath, spec, *items[0].log, *cancelFlag);
+    } else if (logsOk) {
+      outcomes = executor_.buildBatch(items, spec, *cancelFlag);
+    }
+    for (auto& log : logs) log->finish();
     {
       std::lock_guard lock(mutex_);
-      completions_.push_back(Completion{n, builder, std::move(outcome)});
+      completions_.push_back(Completion{id, started, builder, std::move(outcomes)});
     }
     wake_.notify_all();
   });
 }
 
 void Scheduler::handle(const Completion& c) {
-  if (auto it = running_.find(c.node); it != running_.end()) {
-    it->second.join();
+  if (auto it = running_.find(c.batch); it != running_.end()) {
+    it->second.thread.join();
     running_.erase(it);
   }
   pool_.release(c.builder);
-  Node& node = nodes_[c.node];
-  const std::string builderName = pool_.spec(c.builder).name;
-  services_.metrics.gauge("builds_active", "Builds running per builder", {{"builder", builderName}})
+  services_.metrics.gauge("builds_active", "Build processes running per builder", {{"builder", pool_.spec(c.builder).name}})
       .set(static_cast<double>(pool_.active(c.builder)));
-  const std::string result = outcomeName(c.outcome);
+  for (std::size_t i = 0; i < c.nodes.size(); ++i) record(c.nodes[i], c.outcomes[i]);
+  concluded_.notify_all();
+}
+
+void Scheduler::record(std::size_t n, const BuildOutcome& outcome) {
+  Node& node = nodes_[n];
+  const std::string result = outcomeName(outcome);
   services_.metrics.histogram("build_duration_seconds", "Wall-clock time of one build attempt", {{"result", result}},
                               kDurationBuckets)
-      .observe(static_cast<double>(c.outcome.elapsed.count()) / 1000.0);
+      .observe(static_cast<double>(outcome.elapsed.count()) / 1000.0);
   services_.metrics.counter("build_outcomes_total", "Build attempts by how they ended", {{"result", result}}).increment();
-  services_.logger.info("build finished", {{"drv", node.path}, {"result", result}, {"detail", c.outcome.detail}});
+  services_.logger.info("build finished", {{"drv", node.path}, {"result", result}, {"detail", outcome.detail}});
   node.cancel.reset();
   if (node.stoppedForShutdown) {
     node.stoppedForShutdown = false;
-    transition(c.node, BuildStatus{BuildState::Queued}, "the server stopped during the build; building again at next start");
-    return;
+    if (outcome.kind != BuildOutcome::Kind::Success) {
+      transition(n, BuildStatus{BuildState::Queued}, "the server stopped during the build; building again at next start");
+      return;
+    }
   }
-  switch (c.outcome.kind) {
+  switch (outcome.kind) {
     case BuildOutcome::Kind::Success:
-      if (transition(c.node, BuildStatus{BuildState::Success}, c.outcome.detail)) {
+      if (transition(n, BuildStatus{BuildState::Success}, outcome.detail)) {
         for (std::size_t d : node.dependents) makeReadyIfBuildable(d);
       }
       break;
     case BuildOutcome::Kind::Failure:
       if (++node.failuresThisRound == 1) {
-        if (transition(c.node, BuildStatus{BuildState::FailedRetry}, c.outcome.detail + "; retrying once")) {
+        if (transition(n, BuildStatus{BuildState::FailedRetry}, outcome.detail + "; retrying once")) {
           services_.metrics.counter("build_retries_total", "Automatic retries after a first failure", {}).increment();
-          transition(c.node, BuildStatus{BuildState::Queued}, "automatic retry");
-          makeReadyIfBuildable(c.node);
+          transition(n, BuildStatus{BuildState::Queued}, "automatic retry");
+          makeReadyIfBuildable(n);
         }
-      } else if (transition(c.node, BuildStatus{BuildState::Failure}, c.outcome.detail)) {
+      } else if (transition(n, BuildStatus{BuildState::Failure}, outcome.detail)) {
         const auto expires = nowSeconds() + static_cast<std::int64_t>(config_.failureCacheTtl.count());
         if (auto ok = services_.storage.setFailureExpiry(node.drvId, expires); !ok) {
           services_.logger.warn("cannot cache a failure", {{"drv", node.path}, {"error", ok.error().describe()}});
         }
-        propagate(c.node, BuildState::TransitiveFailure, "");
+        propagate(n, BuildState::TransitiveFailure, "");
       }
       break;
     case BuildOutcome::Kind::Interrupted:
-      if (transition(c.node, BuildStatus{BuildState::Interrupted, c.outcome.interrupt}, c.outcome.detail)) {
-        if (c.outcome.interrupt == InterruptKind::Cancelled && !node.jobsets.empty()) {
+      if (transition(n, BuildStatus{BuildState::Interrupted, outcome.interrupt}, outcome.detail)) {
+        if (outcome.interrupt == InterruptKind::Cancelled && !node.jobsets.empty()) {
           // Cancelled for a superseded jobset while another one came to want it.
-          transition(c.node, BuildStatus{BuildState::Queued}, "wanted again");
-          makeReadyIfBuildable(c.node);
+          transition(n, BuildStatus{BuildState::Queued}, "wanted again");
+          makeReadyIfBuildable(n);
         } else {
-          propagate(c.node, BuildState::Blocked,
-                    "dependency " + node.path + " did not finish (" + statusName(node.status) + ")");
+          propagate(n, BuildState::Blocked, "dependency " + node.path + " did not finish (" + statusName(node.status) + ")");
         }
       }
       break;
@@ -589,8 +636,9 @@ void Scheduler::shutdown(std::chrono::milliseconds grace) {
   concluded_.wait_until(lock, deadline, [this] { return running_.empty(); });
   // Completions are handled by the dispatcher; wait for the rest after stopping them.
   while (!running_.empty() || !completions_.empty()) {
-    for (auto& [n, thread] : running_) {
-      if (nodes_[n].cancel && !*nodes_[n].cancel) {
+    for (auto& [id, running] : running_) {
+      for (std::size_t n : running.nodes) {
+        if (!nodes_[n].cancel) continue;
         nodes_[n].stoppedForShutdown = true;
         *nodes_[n].cancel = true;
       }
@@ -637,9 +685,11 @@ std::optional<DerivationView> Scheduler::derivation(const std::string& drvPath) 
 std::vector<DerivationView> Scheduler::active(std::size_t limit) const {
   std::lock_guard lock(mutex_);
   std::vector<DerivationView> out;
-  for (const auto& [n, thread] : running_) {
-    if (out.size() >= limit) return out;
-    out.push_back(viewOf(nodes_[n]));
+  for (const auto& [id, running] : running_) {
+    for (std::size_t n : running.nodes) {
+      if (out.size() >= limit) return out;
+      out.push_back(viewOf(nodes_[n]));
+    }
   }
   for (const auto& [queue, entries] : ready_) {
     for (const auto& key : entries) {

@@ -111,6 +111,7 @@ class Scheduler {
     std::int64_t drvId = 0;
     std::string path;
     BuildRequirements needs;
+    std::vector<std::string> outputs;
     std::vector<std::size_t> deps;  // inputs that are built here too
     std::vector<std::size_t> dependents;
     BuildStatus status;
@@ -137,9 +138,10 @@ class Scheduler {
     }
   };
   struct Completion {
-    std::size_t node;
+    std::uint64_t batch;
+    std::vector<std::size_t> nodes;
     std::size_t builder;
-    BuildOutcome outcome;
+    std::vector<BuildOutcome> outcomes;  // parallel to nodes
   };
 
   sdk::Result<void> ingest(storage::BuildJobsetRecord record, bool recovered);
@@ -150,7 +152,8 @@ class Scheduler {
   void finishJobset(OpenJobset& jobset, storage::BuildJobsetState state);
   void dispatch();
   void handle(const Completion& completion);
-  void startBuild(std::size_t node, std::size_t builder);
+  void record(std::size_t node, const BuildOutcome& outcome);
+  void startBuild(std::vector<std::size_t> nodes, std::size_t builder);
   void dispatcherLoop();
   void healthLoop();
   std::string queueName(const Node& node) const;
@@ -175,7 +178,12 @@ class Scheduler {
   std::map<std::string, std::set<ReadyKey>> ready_;  // queue name -> buildable nodes
   std::uint64_t sequence_ = 0;
   std::vector<Completion> completions_;
-  std::map<std::size_t, std::thread> running_;  // node -> its build thread
+  struct Running {
+    std::vector<std::size_t> nodes;
+    std::thread thread;
+  };
+  std::map<std::uint64_t, Running> running_;  // batch number -> its nodes and thread
+  std::uint64_t batches_ = 0;
   std::vector<std::thread> finishedThreads_;
   std::set<std::string> gaugedQueues_;
   bool started_ = false;

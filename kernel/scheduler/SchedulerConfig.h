@@ -16,6 +16,8 @@ struct SchedulerConfig {
   std::filesystem::path logsDir;
   std::size_t localMaxJobs = 2;
   std::size_t fixedOutputMaxJobs = 4;
+  // Buildable derivations one local build slot takes at once (one nix-store run).
+  std::size_t batchSize = 8;
   std::vector<std::string> localSystems;   // empty: this machine's system only
   std::vector<std::string> localFeatures;  // features this machine supports
   std::vector<BuilderSpec> remoteBuilders;

@@ -15,6 +15,7 @@ sdk::Result<SchedulerConfig> SchedulerSettings::fromServerConfig(const config::S
   out.localMaxJobs = b.maxJobs > 0 ? static_cast<std::size_t>(b.maxJobs)
                                    : std::max<std::size_t>(1, std::thread::hardware_concurrency());
   out.fixedOutputMaxJobs = static_cast<std::size_t>(b.fixedOutputMaxJobs);
+  out.batchSize = static_cast<std::size_t>(b.batchSize);
   out.localSystems = b.systems;
   out.localFeatures = b.features;
   out.noOutputTimeout = std::chrono::seconds(config.buildNoOutputTimeoutSeconds);

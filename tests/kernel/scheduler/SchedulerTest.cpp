@@ -31,7 +31,7 @@ std::string hostSystem() {
 }
 
 class SchedulerTest : public ::testing::Test {
- protected:
+ public:
   void SetUp() override {
     storage = std::move(storage::SqliteStorage::open(dir.path() / "db.sqlite")).value();
     config.logsDir = dir.path() / "logs";
@@ -222,30 +222,36 @@ TEST_F(SchedulerTest, FixedOutputDerivationsRunOnTheirOwnCapacity) {
   EXPECT_EQ(pkg[2].detail, "building on local");
 }
 
-TEST_F(SchedulerTest, SilenceAndOverlongBuildsAreInterruptedAndBlockDependents) {
+void checkTimeouts(SchedulerTest& t, std::size_t batchSize) {
+  auto& config = t.config;
+  config.batchSize = batchSize;
   config.noOutputTimeout = 2s;
   config.maxDuration = 4s;
-  auto drvs = instantiate(R"(
+  auto drvs = t.instantiate(R"(
     silent = mk { name = "silent"; script = "echo starting; sleep 60"; };
     chatty = mk { name = "chatty"; script = "i=0; while [ $i -lt 100 ]; do echo tick $i; sleep 0.5; i=$((i+1)); done"; };
     after = mk { name = "after"; deps = [ silent ]; };
   )", {"silent", "chatty", "after"});
-  auto scheduler = make();
-  const auto jobset = newJobset("timeouts");
+  auto scheduler = t.make();
+  const auto jobset = t.newJobset("timeouts");
   const auto started = std::chrono::steady_clock::now();
-  ASSERT_TRUE(scheduler->submit(request(jobset, {drvs["after"], drvs["chatty"]})));
+  ASSERT_TRUE(scheduler->submit(t.request(jobset, {drvs["after"], drvs["chatty"]})));
   ASSERT_TRUE(scheduler->waitForJobset(jobset, 60s));
   EXPECT_LT(std::chrono::steady_clock::now() - started, 40s);  // nowhere near the 50-60 s the builds want
-  EXPECT_EQ(stateOf(drvs["silent"]), "interrupted(timeout)");
-  EXPECT_EQ(stateOf(drvs["chatty"]), "interrupted(timeout)");
-  EXPECT_EQ(stateOf(drvs["after"]), "blocked");
-  EXPECT_EQ(count(statesSeen(drvs["silent"]), "building"), 1u);  // timeouts are not retried
-  EXPECT_EQ(conclusion(jobset), storage::BuildJobsetState::Failed);
+  EXPECT_EQ(t.stateOf(drvs["silent"]), "interrupted(timeout)");
+  EXPECT_EQ(t.stateOf(drvs["chatty"]), "interrupted(timeout)");
+  EXPECT_EQ(t.stateOf(drvs["after"]), "blocked");
+  EXPECT_EQ(t.count(t.statesSeen(drvs["silent"]), "building"), 1u);  // timeouts are not retried
+  EXPECT_EQ(t.conclusion(jobset), storage::BuildJobsetState::Failed);
   auto log = scheduler->logs().read(*BuildLogStore::drvHash(drvs["chatty"]));
   ASSERT_TRUE(log);
   EXPECT_NE(log->find("tick 3"), std::string::npos);
   EXPECT_EQ(log->find("tick 99"), std::string::npos);
 }
+
+TEST_F(SchedulerTest, SilenceAndOverlongBuildsAreInterruptedOneRunPerDerivation) { checkTimeouts(*this, 1); }
+
+TEST_F(SchedulerTest, SilenceAndOverlongBuildsAreInterruptedInABatch) { checkTimeouts(*this, 8); }
 
 TEST_F(SchedulerTest, NoBuilderForTheFeaturesIsUnsatisfiableWithAReason) {
   auto drvs = instantiate(R"(
@@ -310,6 +316,7 @@ TEST_F(SchedulerTest, ValidOutputsAreCachedAndFailuresAreRememberedUntilTheyExpi
 
 TEST_F(SchedulerTest, ANewPushCancelsSupersededBuildsThatNothingElseNeeds) {
   config.localMaxJobs = 3;
+  config.batchSize = 1;  // one nix-store per derivation: cancelling one leaves the others running
   auto drvs = instantiate(R"(
     shared = mk { name = "shared"; script = "sleep 2"; };
     slowOld = mk { name = "slow-old"; script = "echo old; sleep 60"; };
@@ -333,6 +340,31 @@ TEST_F(SchedulerTest, ANewPushCancelsSupersededBuildsThatNothingElseNeeds) {
   EXPECT_EQ(stateOf(drvs["shared"]), "success");  // the new push needed it: it kept building
   EXPECT_EQ(count(statesSeen(drvs["shared"]), "building"), 1u);
   EXPECT_NE(stateOf(drvs["oldTop"]), "success");
+}
+
+TEST_F(SchedulerTest, CancellingPartOfABatchRequeuesWhatIsStillWanted) {
+  config.localMaxJobs = 1;  // shared and slow-old run in one nix-store
+  auto drvs = instantiate(R"(
+    shared = mk { name = "shared"; script = "sleep 1"; };
+    slowOld = mk { name = "slow-old"; script = "sleep 60"; };
+    oldTop = mk { name = "old-top"; deps = [ shared slowOld ]; };
+    newTop = mk { name = "new-top"; deps = [ shared ]; };
+  )", {"shared", "slowOld", "oldTop", "newTop"});
+  auto scheduler = make();
+  const auto first = newJobset("push-1");
+  ASSERT_TRUE(scheduler->submit(request(first, {drvs["oldTop"]}, 1, "pr#8")));
+  for (int i = 0; i < 100 && stateOf(drvs["slowOld"]) != "building"; ++i) std::this_thread::sleep_for(50ms);
+  ASSERT_EQ(stateOf(drvs["shared"]), "building") << "expected one batch";
+  const auto second = newJobset("push-2");
+  ASSERT_TRUE(scheduler->submit(request(second, {drvs["newTop"]}, 1, "pr#8")));
+  ASSERT_TRUE(scheduler->waitForJobset(second, 60s));
+  EXPECT_EQ(conclusion(second), storage::BuildJobsetState::Succeeded);
+  EXPECT_EQ(stateOf(drvs["slowOld"]), "interrupted(cancelled)");
+  const auto shared = statesSeen(drvs["shared"]);
+  EXPECT_EQ(shared.back(), "success");
+  if (count(shared, "building") == 2) {
+    EXPECT_EQ(count(shared, "interrupted(cancelled)"), 1u);  // stopped with the batch, then wanted again
+  }
 }
 
 TEST_F(SchedulerTest, SmallerJobsetsGoFirst) {
