@@ -5,7 +5,7 @@
 //      of the two is what the scheduler costs on top of Nix;
 //   3. the scheduler with builds stubbed at the process-runner level (no Nix build runs):
 //      state machine, routing, SQLite events and logs per derivation.
-// Usage: SchedulerBench [derivations=500] [jobs=2]
+// Usage: SchedulerBench [derivations=500] [jobs=2] [batch=8]
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -93,7 +93,7 @@ struct SchedulerRun {
 };
 
 SchedulerRun throughScheduler(const std::filesystem::path& dir, const std::string& root, std::size_t jobs,
-                              sdk::ProcessRunner& runner, const std::string& label) {
+                              std::size_t batch, sdk::ProcessRunner& runner, const std::string& label) {
   auto storage = std::move(storage::SqliteStorage::open(dir / (label + ".sqlite"))).value();
   services::Logging logging(services::LogFilter::parse("error").value());
   auto logger = logging.logger("bench");
@@ -102,6 +102,7 @@ SchedulerRun throughScheduler(const std::filesystem::path& dir, const std::strin
   scheduler::SchedulerConfig config;
   config.logsDir = dir / (label + "-logs");
   config.localMaxJobs = jobs;
+  config.batchSize = batch;
   config.nixOptions = {{"substituters", ""}};
   const auto repo = storage->upsertRepository({0, "local", "bench", label, "", "main"}).value();
   const auto commit = storage->upsertCommit(repo, label).value();
@@ -135,6 +136,7 @@ SchedulerRun throughScheduler(const std::filesystem::path& dir, const std::strin
 int main(int argc, char** argv) {
   const int count = argc > 1 ? std::atoi(argv[1]) : 500;
   const std::size_t jobs = argc > 2 ? static_cast<std::size_t>(std::atoi(argv[2])) : 2;
+  const std::size_t batch = argc > 3 ? static_cast<std::size_t>(std::atoi(argv[3])) : 8;
   const auto dir = std::filesystem::temp_directory_path() / ("ekaci-scheduler-bench-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::random_device random;
@@ -153,15 +155,15 @@ int main(int argc, char** argv) {
   started = Clock::now();
   const std::string schedRoot = run({"nix-instantiate", schedFile, "-A", "all"});
   const double instantiate = secondsSince(started);
-  const auto real2 = throughScheduler(dir, schedRoot, jobs, real, "real");
+  const auto real2 = throughScheduler(dir, schedRoot, jobs, batch, real, "real");
 
   // 3. Stubbed builds: the scheduler's own cost per derivation.
   const auto stubFile = writeDag(dir, base + "-stub", count);
   const std::string stubRoot = run({"nix-instantiate", stubFile, "-A", "all"});
   StubBuilds stub(real);
-  const auto stubbed = throughScheduler(dir, stubRoot, jobs, stub, "stub");
+  const auto stubbed = throughScheduler(dir, stubRoot, jobs, batch, stub, "stub");
 
-  std::printf("derivations: %d (+1 root), max jobs: %zu\n", count, jobs);
+  std::printf("derivations: %d (+1 root), max jobs: %zu, batch size: %zu\n", count, jobs, batch);
   std::printf("raw nix-build (instantiate + build):   %.2f s\n", raw);
   std::printf("scheduler (instantiate %.2f s + build %.2f s): %.2f s, %s\n", instantiate, real2.seconds,
               instantiate + real2.seconds, real2.succeeded ? "succeeded" : "FAILED");

@@ -160,6 +160,10 @@ TEST_F(SchedulerTest, BuildsADependencyChainInOrderAndConcludesSucceeded) {
   ASSERT_TRUE(log) << log.error().describe();
   EXPECT_NE(log->find("compiling c"), std::string::npos) << *log;
   EXPECT_EQ(metrics.value("build_outcomes_total", {{"result", "success"}}), 3.0);
+  EXPECT_EQ(metrics.observations("build_duration_seconds", {{"result", "success"}}).size(), 3u);
+  EXPECT_EQ(metrics.value("builds_active", {{"builder", "local"}}), 0.0);
+  EXPECT_EQ(metrics.value("builds_waiting_for_builder", {{"system", system}, {"queue", "build"}}), 0.0);
+  EXPECT_EQ(metrics.value("jobsets_concluded_total", {{"result", "succeeded"}}), 1.0);
 }
 
 TEST_F(SchedulerTest, AFailureIsRetriedOnceThenFailsItsDependentsTransitively) {
@@ -482,6 +486,7 @@ TEST_F(SchedulerTest, RemoteBuildersAreRoutedToAndHealthChecked) {
   ASSERT_TRUE(scheduler->submit(request(waiting, {drvs["waits"]})));
   EXPECT_FALSE(scheduler->waitForJobset(waiting, 2s));
   EXPECT_EQ(stateOf(drvs["waits"]), "buildable");
+  EXPECT_EQ(metrics.value("builds_waiting_for_builder", {{"system", system}, {"queue", "build"}}), 1.0);
   ASSERT_TRUE(scheduler->cancel(waiting, "test over"));
   EXPECT_EQ(stateOf(drvs["waits"]), "interrupted(cancelled)");
 }
