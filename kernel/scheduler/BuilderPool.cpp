@@ -13,7 +13,7 @@ std::string describe(const BuilderSpec& spec) {
 
 }  // namespace
 
-BuilderPool::BuilderPool(const SchedulerConfig& config, std::string hostSystem) {
+BuilderPool::BuilderPool(const SchedulerConfig& config, const std::string& hostSystem) {
   BuilderSpec local;
   local.name = "local";
   local.kind = BuilderKind::Local;

@@ -36,7 +36,7 @@ class BuilderPool {
     std::string reason;  // Unsatisfiable: why, naming what the builders offer
   };
 
-  explicit BuilderPool(const SchedulerConfig& config, std::string hostSystem);
+  BuilderPool(const SchedulerConfig& config, const std::string& hostSystem);
 
   Route route(const BuildRequirements& needs) const;
   void acquire(std::size_t builder) { ++slots_[builder].active; }

@@ -32,13 +32,13 @@ struct ParsedDrv {
 
 }  // namespace
 
-Scheduler::Scheduler(Services services, SchedulerConfig config, std::string hostSystem)
+Scheduler::Scheduler(Services services, SchedulerConfig config, const std::string& hostSystem)
     : services_(services),
       config_(std::move(config)),
       logs_(config_.logsDir),
       executor_(services_.processes, config_),
       store_(services_.processes, config_),
-      pool_(config_, std::move(hostSystem)) {}
+      pool_(config_, hostSystem) {}
 
 Scheduler::~Scheduler() { shutdown(std::chrono::milliseconds(0)); }
 
@@ -327,8 +327,10 @@ void Scheduler::propagate(std::size_t failed, BuildState state, const std::strin
   }
 }
 
-void Scheduler::concludeFinishedJobsets(std::set<std::int64_t> candidates) {
-  for (std::int64_t id : candidates) {
+void Scheduler::concludeFinishedJobsets(const std::set<std::int64_t>& candidates) {
+  // A copy: concluding a jobset edits the nodes' sets, which `candidates` may be one of.
+  const std::vector<std::int64_t> ids(candidates.begin(), candidates.end());
+  for (std::int64_t id : ids) {
     auto it = open_.find(id);
     if (it == open_.end()) continue;
     bool done = true, failed = false;
@@ -438,13 +440,13 @@ void Scheduler::dispatch() {
         it = entries.begin();  // erasures above may have moved past `it`; rescan from the front
         scanned = 0;
       }
-      startBuild(std::move(batch), route.builder);
+      startBuild(batch, route.builder);
     }
   }
   updateQueueGauges();
 }
 
-void Scheduler::startBuild(std::vector<std::size_t> batch, std::size_t builder) {
+void Scheduler::startBuild(const std::vector<std::size_t>& batch, std::size_t builder) {
   const BuilderSpec spec = pool_.spec(builder);
   auto cancelFlag = std::make_shared<std::atomic<bool>>(false);
   std::vector<std::size_t> started;

@@ -80,7 +80,7 @@ class Scheduler {
     sdk::Logger& logger;
   };
 
-  Scheduler(Services services, SchedulerConfig config, std::string hostSystem);
+  Scheduler(Services services, SchedulerConfig config, const std::string& hostSystem);
   ~Scheduler();
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
@@ -148,12 +148,12 @@ class Scheduler {
   bool transition(std::size_t node, BuildStatus to, const std::string& detail, bool newAttempt = false);
   void makeReadyIfBuildable(std::size_t node);
   void propagate(std::size_t failed, BuildState state, const std::string& detail);
-  void concludeFinishedJobsets(std::set<std::int64_t> candidates);  // by value: concluding edits node sets
+  void concludeFinishedJobsets(const std::set<std::int64_t>& candidates);
   void finishJobset(OpenJobset& jobset, storage::BuildJobsetState state);
   void dispatch();
   void handle(const Completion& completion);
   void record(std::size_t node, const BuildOutcome& outcome);
-  void startBuild(std::vector<std::size_t> nodes, std::size_t builder);
+  void startBuild(const std::vector<std::size_t>& batch, std::size_t builder);
   void dispatcherLoop();
   void healthLoop();
   std::string queueName(const Node& node) const;

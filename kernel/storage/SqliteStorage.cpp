@@ -19,7 +19,6 @@ using Poco::Data::Statement;
 namespace ekaci::storage {
 using sqlite::inTransaction;
 using sqlite::query;
-using sqlite::storageError;
 namespace {
 
 std::string joinFeatures(const std::vector<std::string>& features) {
