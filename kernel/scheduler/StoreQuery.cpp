@@ -9,20 +9,22 @@ constexpr std::size_t kBatch = 2000;  // roots per nix-store call (argument leng
 
 }  // namespace
 
-std::set<std::string> StoreQuery::parseDryRun(const std::string& output) {
+std::set<std::string> StoreQuery::parseDryRun(const std::string& output, std::set<std::string>* unknown) {
   std::set<std::string> out;
   std::istringstream lines(output);
   std::string line;
-  bool inBuilt = false;
+  bool inBuilt = false, inUnknown = false;
   while (std::getline(lines, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.rfind("  ", 0) == 0) {
-      if (!inBuilt) continue;
       const std::string path = line.substr(line.find_first_not_of(' '));
+      if (inUnknown && unknown != nullptr) unknown->insert(path);
+      if (!inBuilt) continue;
       if (path.size() > 4 && path.compare(path.size() - 4, 4, ".drv") == 0) out.insert(path);
       continue;
     }
     inBuilt = line.find("will be built") != std::string::npos;
+    inUnknown = line.find("don't know how to build") != std::string::npos;
   }
   return out;
 }
@@ -45,7 +47,12 @@ sdk::Result<std::set<std::string>> StoreQuery::derivationsToBuild(const std::vec
       if (text.size() > 2000) text = text.substr(0, 2000) + "...";
       return sdk::Error(sdk::ErrorCode::ProcessKilled, "nix-store --realise --dry-run failed: " + text);
     }
-    auto part = parseDryRun(result->stderrText + "\n" + result->stdoutText);
+    std::set<std::string> unknown;
+    auto part = parseDryRun(result->stderrText + "\n" + result->stdoutText, &unknown);
+    if (!unknown.empty()) {
+      return sdk::Error(sdk::ErrorCode::NotFound, "not in the Nix store (evaluate again?): " + *unknown.begin() +
+                                                      (unknown.size() > 1 ? " and " + std::to_string(unknown.size() - 1) + " more" : ""));
+    }
     out.insert(part.begin(), part.end());
   }
   return out;

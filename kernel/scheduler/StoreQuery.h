@@ -18,8 +18,9 @@ class StoreQuery {
   StoreQuery(sdk::ProcessRunner& processes, const SchedulerConfig& config) : processes_(processes), config_(config) {}
 
   sdk::Result<std::set<std::string>> derivationsToBuild(const std::vector<std::string>& roots) const;
-  // The part of `nix-store --realise --dry-run` output that lists derivations to build.
-  static std::set<std::string> parseDryRun(const std::string& output);
+  // The part of `nix-store --realise --dry-run` output that lists derivations to build,
+  // and the paths Nix says it does not know how to build (derivations not in the store).
+  static std::set<std::string> parseDryRun(const std::string& output, std::set<std::string>* unknown = nullptr);
 
  private:
   sdk::ProcessRunner& processes_;

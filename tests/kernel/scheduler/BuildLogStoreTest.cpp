@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "kernel/scheduler/StoreQuery.h"
 #include "tests/support/TempDir.h"
 
 namespace ekaci::scheduler {
@@ -67,22 +66,6 @@ TEST(BuildLogStoreTest, HashesAreValidatedSoNoPathEscapes) {
   EXPECT_EQ(BuildLogStore::drvHash(kDrv), "0123456789abcdfghijklmnpqrsvwxyz");
   EXPECT_FALSE(BuildLogStore::drvHash("/nix/store/0123456789abcdfghijklmnpqrsvwxyz"));
   EXPECT_FALSE(BuildLogStore::validHash("0123456789abcdfghijklmnpqrsvwxye"));  // 'e' is not base-32
-}
-
-TEST(StoreQueryTest, ParsesTheDerivationsToBuildAndIgnoresFetchedPaths) {
-  const std::string output =
-      "these 2 derivations will be built:\n"
-      "  /nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-a.drv\n"
-      "  /nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-b.drv\n"
-      "these 3 paths will be fetched (1.20 MiB download, 5.00 MiB unpacked):\n"
-      "  /nix/store/cccccccccccccccccccccccccccccccc-c\n"
-      "  /nix/store/dddddddddddddddddddddddddddddddd-d.drv\n"
-      "warning: something\n";
-  auto built = StoreQuery::parseDryRun(output);
-  EXPECT_EQ(built, (std::set<std::string>{"/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-a.drv",
-                                          "/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-b.drv"}));
-  EXPECT_EQ(StoreQuery::parseDryRun("this derivation will be built:\n  /nix/store/x-y.drv\n").size(), 1u);
-  EXPECT_TRUE(StoreQuery::parseDryRun("").empty());
 }
 
 }  // namespace

@@ -1,0 +1,130 @@
+#include "kernel/scheduler/NixBuildExecutor.h"
+
+#include <gtest/gtest.h>
+
+#include "ekaci/sdk/testing/FakeProcessRunner.h"
+#include "tests/support/TempDir.h"
+
+namespace ekaci::scheduler {
+namespace {
+
+SchedulerConfig config() {
+  SchedulerConfig c;
+  c.noOutputTimeout = std::chrono::seconds(1200);
+  c.maxDuration = std::chrono::seconds(14400);
+  c.nixOptions = {{"substituters", ""}};
+  return c;
+}
+
+TEST(NixBuildExecutorTest, LocalBuildsPassBothTimeoutsAndNoRemoteBuilders) {
+  sdk::testing::FakeProcessRunner runner;
+  const auto c = config();
+  NixBuildExecutor executor(runner, c);
+  BuilderSpec local;
+  local.name = "local";
+  local.kind = BuilderKind::Local;
+  EXPECT_EQ(executor.command({"/nix/store/a-x.drv"}, local),
+            (std::vector<std::string>{"nix-store", "--realise", "/nix/store/a-x.drv", "--max-silent-time", "1200",
+                                      "--timeout", "14400", "--option", "substituters", "", "--max-jobs", "1",
+                                      "--option", "builders", ""}));
+}
+
+TEST(NixBuildExecutorTest, RemoteBuildsNameTheMachineAloneAndBuildNothingHere) {
+  sdk::testing::FakeProcessRunner runner;
+  const auto c = config();
+  NixBuildExecutor executor(runner, c);
+  BuilderSpec remote;
+  remote.name = remote.uri = "ssh-ng://builder@10.0.0.5";
+  remote.kind = BuilderKind::Remote;
+  remote.systems = {"aarch64-linux"};
+  remote.maxJobs = 4;
+  remote.supportedFeatures = {"big-parallel"};
+  auto argv = executor.command({"/nix/store/a-x.drv", "/nix/store/b-y.drv"}, remote);
+  const std::vector<std::string> tail = {"--max-jobs", "0", "--option", "builders",
+                                         "ssh-ng://builder@10.0.0.5 aarch64-linux - 4 1 big-parallel - -"};
+  ASSERT_GE(argv.size(), tail.size());
+  EXPECT_EQ(std::vector<std::string>(argv.end() - static_cast<std::ptrdiff_t>(tail.size()), argv.end()), tail);
+  EXPECT_EQ(argv[2], "/nix/store/a-x.drv");
+  EXPECT_EQ(argv[3], "/nix/store/b-y.drv");
+}
+
+// Answers a batch run with Nix's JSON log as Nix 2.8 writes it, and the validity check with
+// the outputs that were not built.
+class ScriptedNix : public sdk::ProcessRunner {
+ public:
+  using sdk::ProcessRunner::run;
+  sdk::Result<sdk::ProcessResult> run(const sdk::ProcessSpec& spec, const sdk::ProcessLineCallback& onLine) override {
+    calls.push_back(spec.argv);
+    sdk::ProcessResult result;
+    result.exitCode = 0;
+    if (std::find(spec.argv.begin(), spec.argv.end(), "--check-validity") != spec.argv.end()) {
+      result.stdoutText = invalid;
+      return result;
+    }
+    for (const auto& line : log) onLine(sdk::OutputStream::Stderr, line);
+    result.exitCode = 100;
+    return result;
+  }
+  std::vector<std::string> log;
+  std::string invalid;
+  std::vector<std::vector<std::string>> calls;
+};
+
+TEST(NixBuildExecutorTest, ABatchSortsLinesAndFailuresByDerivation) {
+  ScriptedNix nix;
+  const std::string a = "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-ok.drv";
+  const std::string b = "/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-bad.drv";
+  const std::string c = "/nix/store/cccccccccccccccccccccccccccccccc-slow.drv";
+  const std::string esc = "\\u001b";  // Nix colours its messages even in JSON (escaped there)
+  nix.log = {
+      R"(@nix {"action":"start","id":1,"level":0,"text":"","type":102})",
+      R"(@nix {"action":"start","fields":[")" + a + R"(","",1,1],"id":7,"level":3,"text":"building","type":105})",
+      R"(@nix {"action":"start","fields":[")" + b + R"(","",1,1],"id":8,"level":3,"text":"building","type":105})",
+      R"(@nix {"action":"start","fields":[")" + c + R"(","",1,1],"id":9,"level":3,"text":"building","type":105})",
+      R"(@nix {"action":"result","fields":["compiling ok"],"id":7,"type":101})",
+      R"(@nix {"action":"result","fields":["missing header"],"id":8,"type":101})",
+      R"(@nix {"action":"result","fields":[0,2,1,0],"id":1,"type":105})",
+      R"(@nix {"action":"msg","level":0,"msg":")" + esc + "[31;1merror:" + esc + "[0m builder for '" + esc + "[35;1m" + b +
+          esc + R"([0m' failed with exit code 2","raw_msg":"builder for ')" + esc + "[35;1m" + b + esc +
+          R"([0m' failed with exit code 2"})",
+      R"(@nix {"action":"msg","level":0,"msg":"building of ')" + c +
+          R"(!*' from .drv file timed out after 2 seconds of silence"})",
+      "not json at all",
+  };
+  nix.invalid = "/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-bad\n/nix/store/cccccccccccccccccccccccccccccccc-slow\n";
+  const auto c0 = config();
+  NixBuildExecutor executor(nix, c0);
+  testsupport::TempDir dir;
+  BuildLogStore logs(dir.path());
+  auto la = std::move(logs.open(a)).value();
+  auto lb = std::move(logs.open(b)).value();
+  auto lc = std::move(logs.open(c)).value();
+  BuilderSpec local;
+  local.name = "local";
+  std::atomic<bool> cancel{false};
+  auto outcomes = executor.buildBatch({{a, {"/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-ok"}, la.get()},
+                                       {b, {"/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-bad"}, lb.get()},
+                                       {c, {"/nix/store/cccccccccccccccccccccccccccccccc-slow"}, lc.get()}},
+                                      local, cancel);
+  ASSERT_EQ(outcomes.size(), 3u);
+  EXPECT_EQ(outcomes[0].kind, BuildOutcome::Kind::Success);
+  EXPECT_EQ(outcomes[1].kind, BuildOutcome::Kind::Failure);
+  EXPECT_EQ(outcomes[1].detail, "exit code 2");
+  EXPECT_EQ(outcomes[2].kind, BuildOutcome::Kind::Interrupted);
+  EXPECT_EQ(outcomes[2].interrupt, InterruptKind::Timeout);
+  la->finish();
+  lb->finish();
+  const auto logA = logs.read("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").value();
+  const auto logB = logs.read("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb").value();
+  EXPECT_NE(logA.find("compiling ok"), std::string::npos) << logA;
+  EXPECT_EQ(logA.find("missing header"), std::string::npos) << logA;
+  EXPECT_NE(logB.find("missing header"), std::string::npos) << logB;
+  EXPECT_NE(logB.find("failed with exit code 2"), std::string::npos) << logB;
+  EXPECT_EQ(logB.find("\x1b"), std::string::npos) << "colours are stripped";
+  ASSERT_EQ(nix.calls.size(), 2u);
+  EXPECT_NE(std::find(nix.calls[0].begin(), nix.calls[0].end(), "--keep-going"), nix.calls[0].end());
+  EXPECT_NE(std::find(nix.calls[0].begin(), nix.calls[0].end(), "internal-json"), nix.calls[0].end());
+}
+
+}  // namespace
+}  // namespace ekaci::scheduler
