@@ -213,6 +213,7 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
   }
   auto markdown = review::MarkdownRenderer::render(*result, review::MarkdownRenderer::optionsFor(*result));
   bool buildsClean = true;
+  std::string json = jsonFile.empty() ? std::string() : review::JsonRenderer::render(*result);
   if (build) {
     auto settings = scheduler::SchedulerSettings::fromServerConfig(config);
     if (!settings) {
@@ -250,9 +251,10 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
       return 3;
     }
     markdown.markdown += review::ReviewBuilder::markdown(*built);
+    if (!json.empty()) json = review::ReviewBuilder::addToJson(json, *built);
     buildsClean = review::ReviewBuilder::clean(*built);
   }
-  if (!jsonFile.empty() && !writeFile(jsonFile, review::JsonRenderer::render(*result), out_, err_)) return 3;
+  if (!jsonFile.empty() && !writeFile(jsonFile, json, out_, err_)) return 3;
   if (!markdownFile.empty()) {
     if (!writeFile(markdownFile, markdown.markdown, out_, err_)) return 3;
   } else if (jsonFile != "-") {

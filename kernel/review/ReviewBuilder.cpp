@@ -1,6 +1,11 @@
 #include "kernel/review/ReviewBuilder.h"
 
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "kernel/review/MarkdownRenderer.h"
@@ -76,6 +81,43 @@ sdk::Result<std::vector<JobBuildResults>> ReviewBuilder::build(const ReviewRepor
     out.push_back(std::move(results));
   }
   return out;
+}
+
+std::string ReviewBuilder::addToJson(const std::string& reportJson, const std::vector<JobBuildResults>& results) {
+  Poco::JSON::Parser parser;
+  auto report = parser.parse(reportJson).extract<Poco::JSON::Object::Ptr>();
+  Poco::JSON::Array::Ptr builds = new Poco::JSON::Array;
+  for (const auto& r : results) {
+    Poco::JSON::Object::Ptr job = new Poco::JSON::Object;
+    job->set("job", r.job);
+    job->set("jobset_id", r.jobsetId);
+    job->set("conclusion", std::string(storage::toString(r.state)));
+    Poco::JSON::Object::Ptr counts = new Poco::JSON::Object;
+    counts->set("newly_failing", r.newlyFailing);
+    counts->set("newly_succeeding", r.newlySucceeding);
+    counts->set("still_failing", r.stillFailing);
+    counts->set("still_succeeding", r.stillSucceeding);
+    counts->set("removed", r.removed);
+    counts->set("unfinished", r.unfinished);
+    job->set("counts", counts);
+    Poco::JSON::Array::Ptr verdicts = new Poco::JSON::Array;
+    for (const auto& v : r.verdicts) {
+      Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+      o->set("attr", v.attr);
+      o->set("verdict", std::string(scheduler::toString(v.verdict)));
+      o->set("head_state", v.headState);
+      o->set("base_state", v.baseState);
+      o->set("base_known", v.baseKnown);
+      o->set("drv_path", v.drvPath);
+      verdicts->add(o);
+    }
+    job->set("verdicts", verdicts);
+    builds->add(job);
+  }
+  report->set("builds", builds);
+  std::ostringstream out;
+  report->stringify(out, 2);
+  return out.str() + "\n";
 }
 
 bool ReviewBuilder::clean(const std::vector<JobBuildResults>& results) {

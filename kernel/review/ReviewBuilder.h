@@ -37,6 +37,9 @@ class ReviewBuilder {
   // A "## Builds" Markdown section for the results (escaped like the rest of the report).
   static std::string markdown(const std::vector<JobBuildResults>& results);
   static bool clean(const std::vector<JobBuildResults>& results);
+  // `reportJson` (JsonRenderer's output) with a "builds" member added: per job, the jobset's
+  // conclusion, the counts and every verdict.
+  static std::string addToJson(const std::string& reportJson, const std::vector<JobBuildResults>& results);
 
  private:
   std::optional<scheduler::BuildStatus> statusOf(const std::string& drvPath) const;

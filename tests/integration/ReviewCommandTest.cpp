@@ -130,6 +130,23 @@ TEST_F(ReviewCommandTest, BuildReportsNewlyAndStillFailingAndSucceeding) {
   EXPECT_EQ(still.status, 0) << still.err;  // nothing newly fails
   EXPECT_NE(still.out.find("| `packages` | 0 | 0 | 1 | 1 | 0 |"), std::string::npos) << still.out;
   EXPECT_NE(still.out.find("- `app-c` (failure, base failure)"), std::string::npos) << still.out;
+  // With --json the builds are in the report too.
+  const auto json = (dir_->path() / "builds.json").string();
+  auto again = testsupport::runCommand({EKACI_CLI_BINARY, "review", "--repo", (dir_->path() / "repo").string(), "--head",
+                                        "still-broken", "--build", "--quiet", "--json", json},
+                                       env, std::chrono::seconds(180));
+  EXPECT_EQ(again.status, 0) << again.err;
+  std::ifstream in(json);
+  std::stringstream text;
+  text << in.rdbuf();
+  Poco::JSON::Parser parser;
+  auto report = parser.parse(text.str()).extract<Poco::JSON::Object::Ptr>();
+  auto builds = report->getArray("builds");
+  ASSERT_TRUE(builds && builds->size() == 1) << text.str();
+  auto counts = builds->getObject(0)->getObject("counts");
+  EXPECT_EQ(counts->getValue<int>("still_failing"), 1);
+  EXPECT_EQ(counts->getValue<int>("still_succeeding"), 1);
+  EXPECT_EQ(builds->getObject(0)->getValue<std::string>("conclusion"), "failed");  // a changed job fails
   auto fixed = run("build-fix");
   EXPECT_EQ(fixed.status, 0) << fixed.err;
   EXPECT_NE(fixed.out.find("| `packages` | 0 | 1 | 0 | 0 | 0 |"), std::string::npos) << fixed.out;
