@@ -573,9 +573,20 @@ void Scheduler::dispatcherLoop() {
       for (const auto& c : batch) handle(c);
     }
     dispatch();
+    forgetGraphWhenIdle();
     wake_.wait_for(lock, std::chrono::milliseconds(500), [this] { return stopped_ || !completions_.empty(); });
     if (!completions_.empty()) continue;
   }
+}
+
+void Scheduler::forgetGraphWhenIdle() {
+  // Nothing open, nothing running: the graph only remembers what storage already holds.
+  // Dropping it here keeps a long-running server's memory bounded by its busiest moment.
+  if (!open_.empty() || !running_.empty() || !completions_.empty() || nodes_.empty()) return;
+  nodes_.clear();
+  nodes_.shrink_to_fit();
+  index_.clear();
+  ready_.clear();
 }
 
 void Scheduler::healthLoop() {
@@ -682,6 +693,11 @@ std::optional<DerivationView> Scheduler::derivation(const std::string& drvPath) 
   auto it = index_.find(drvPath);
   if (it == index_.end()) return std::nullopt;
   return viewOf(nodes_[it->second]);
+}
+
+std::size_t Scheduler::graphSize() const {
+  std::lock_guard lock(mutex_);
+  return nodes_.size();
 }
 
 std::vector<DerivationView> Scheduler::active(std::size_t limit) const {

@@ -100,7 +100,10 @@ class Scheduler {
   void shutdown(std::chrono::milliseconds grace);
 
   std::optional<JobsetView> jobset(std::int64_t jobsetId) const;
+  // A derivation of an open jobset (the graph is dropped when no jobset is open; storage
+  // keeps every state).
   std::optional<DerivationView> derivation(const std::string& drvPath) const;
+  std::size_t graphSize() const;
   // Derivations queued, buildable or building, most urgent first (at most `limit`).
   std::vector<DerivationView> active(std::size_t limit) const;
   const BuildLogStore& logs() const noexcept { return logs_; }
@@ -155,6 +158,7 @@ class Scheduler {
   void record(std::size_t node, const BuildOutcome& outcome);
   void startBuild(const std::vector<std::size_t>& batch, std::size_t builder);
   void dispatcherLoop();
+  void forgetGraphWhenIdle();
   void healthLoop();
   std::string queueName(const Node& node) const;
   void updateQueueGauges();

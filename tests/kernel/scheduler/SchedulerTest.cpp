@@ -164,6 +164,10 @@ TEST_F(SchedulerTest, BuildsADependencyChainInOrderAndConcludesSucceeded) {
   EXPECT_EQ(metrics.value("builds_active", {{"builder", "local"}}), 0.0);
   EXPECT_EQ(metrics.value("builds_waiting_for_builder", {{"system", system}, {"queue", "build"}}), 0.0);
   EXPECT_EQ(metrics.value("jobsets_concluded_total", {{"result", "succeeded"}}), 1.0);
+  // Idle again: the in-memory graph is dropped (storage keeps everything).
+  for (int i = 0; i < 40 && scheduler->graphSize() > 0; ++i) std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(scheduler->graphSize(), 0u);
+  EXPECT_EQ(stateOf(drvs["c"]), "success");
 }
 
 TEST_F(SchedulerTest, AFailureIsRetriedOnceThenFailsItsDependentsTransitively) {
