@@ -177,9 +177,16 @@ sdk::Result<void> Scheduler::ingest(storage::BuildJobsetRecord record, bool reco
       const BuildState s = node.status.state;
       const bool failureExpired = s == BuildState::Failure &&
                                   persistedById[node.drvId].failureExpiresAt <= now;
-      if (building && (s == BuildState::Interrupted || s == BuildState::Blocked || s == BuildState::TransitiveFailure || failureExpired)) {
+      const bool retryable = s == BuildState::Interrupted || s == BuildState::Blocked ||
+                             s == BuildState::TransitiveFailure || failureExpired;
+      if (building && retryable) {
         node.failuresThisRound = 0;
         transition(n, BuildStatus{BuildState::Queued}, "queued again for jobset " + std::to_string(record.jobsetId));
+      } else if (!building && (retryable || s == BuildState::Failure)) {
+        // Its outputs appeared meanwhile (built or fetched elsewhere).
+        if (transition(n, BuildStatus{BuildState::Queued}, "outputs now valid")) {
+          transition(n, BuildStatus{BuildState::Cached}, "outputs already valid or substitutable");
+        }
       }
       continue;
     }

@@ -375,6 +375,34 @@ TEST_F(SchedulerTest, CancellingPartOfABatchRequeuesWhatIsStillWanted) {
   }
 }
 
+TEST_F(SchedulerTest, ADerivationCancelledEarlierIsCachedOnceItsOutputsExist) {
+  auto drvs = instantiate(R"(
+    keeper = mk { name = "keeper"; script = "sleep 4"; };
+    gate = mk { name = "gate"; script = "sleep 1"; };
+    x = mk { name = "x"; deps = [ gate ]; };
+  )", {"keeper", "gate", "x"});
+  auto scheduler = make();
+  const auto keep = newJobset("keeper");  // stays open: the graph is kept
+  ASSERT_TRUE(scheduler->submit(request(keep, {drvs["keeper"]})));
+  const auto first = newJobset("first");
+  ASSERT_TRUE(scheduler->submit(request(first, {drvs["x"]})));
+  ASSERT_TRUE(scheduler->cancel(first, "test"));
+  for (int i = 0; i < 100 && stateOf(drvs["gate"]) == "building"; ++i) std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(stateOf(drvs["x"]), "interrupted(cancelled)");
+  // Built outside eka-ci meanwhile.
+  services::PosixProcessRunner runner;
+  sdk::ProcessSpec build;
+  build.argv = {"nix-store", "--realise", drvs["x"], "--option", "substituters", ""};
+  build.inheritEnvironment = true;
+  ASSERT_TRUE(runner.run(build).value().succeeded());
+  const auto second = newJobset("second");
+  ASSERT_TRUE(scheduler->submit(request(second, {drvs["x"]})));
+  ASSERT_TRUE(scheduler->waitForJobset(second, 30s));
+  EXPECT_EQ(conclusion(second), storage::BuildJobsetState::Succeeded);
+  EXPECT_EQ(stateOf(drvs["x"]), "cached");
+  ASSERT_TRUE(scheduler->waitForJobset(keep, 30s));
+}
+
 TEST_F(SchedulerTest, SmallerJobsetsGoFirst) {
   config.localMaxJobs = 1;
   auto drvs = instantiate(R"(
