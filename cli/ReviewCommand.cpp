@@ -220,6 +220,7 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
       err_ << "ekaci review: " << settings.error().describe() << "\n";
       return 2;
     }
+    settings->resumeOpenJobsets = false;  // a server may own the jobsets open in this database
     auto buildLogger = logging.logger("scheduler");
     scheduler::Scheduler scheduler(
         scheduler::Scheduler::Services{**storage, hub.processes(), hub.clock(), hub.metrics(), *buildLogger},

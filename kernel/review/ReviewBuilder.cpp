@@ -44,7 +44,10 @@ sdk::Result<std::vector<JobBuildResults>> ReviewBuilder::build(const ReviewRepor
       if (progress) progress("job " + job.job + ": building " + std::to_string(request.roots.size()) + " derivations");
       if (auto submitted = scheduler_.submit(request); !submitted) return submitted.error();
       while (!scheduler_.waitForJobset(request.jobsetId, std::chrono::seconds(2), cancel)) {
-        if (cancel != nullptr && *cancel) return sdk::Error(sdk::ErrorCode::Cancelled, "builds cancelled");
+        if (cancel != nullptr && *cancel) {
+          (void)scheduler_.cancel(request.jobsetId, "cancelled by the user");
+          return sdk::Error(sdk::ErrorCode::Cancelled, "builds cancelled");
+        }
         if (progress) {
           if (auto view = scheduler_.jobset(request.jobsetId)) {
             progress("job " + job.job + ": " + std::to_string(view->finished) + "/" +

@@ -56,6 +56,18 @@ sdk::Result<void> Scheduler::start() {
         .set(up ? 1 : 0);
     if (!up) services_.logger.warn("remote builder does not answer", {{"builder", pool_.spec(i).name}});
   }
+  if (config_.resumeOpenJobsets) {
+    if (auto resumed = resume(); !resumed) return resumed;
+  }
+  std::lock_guard lock(mutex_);
+  started_ = true;
+  dispatcher_ = std::thread([this] { dispatcherLoop(); });
+  if (pool_.size() > 2) health_ = std::thread([this] { healthLoop(); });
+  wake_.notify_all();
+  return sdk::success();
+}
+
+sdk::Result<void> Scheduler::resume() {
   auto open = services_.storage.openBuildJobsets();
   if (!open) return open.error();
   for (auto& record : *open) {
@@ -78,11 +90,6 @@ sdk::Result<void> Scheduler::start() {
       (void)services_.storage.recordBuildEvent(event);
     }
   }
-  std::lock_guard lock(mutex_);
-  started_ = true;
-  dispatcher_ = std::thread([this] { dispatcherLoop(); });
-  if (pool_.size() > 2) health_ = std::thread([this] { healthLoop(); });
-  wake_.notify_all();
   return sdk::success();
 }
 

@@ -85,7 +85,8 @@ class Scheduler {
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
 
-  // Recovers the jobsets left open in storage and starts the threads.
+  // Recovers the jobsets left open in storage (unless configured not to) and starts the
+  // threads.
   sdk::Result<void> start();
   // Persists the jobset (roots and priority), cancels what it supersedes, and queues its
   // derivations.
@@ -147,6 +148,7 @@ class Scheduler {
     std::vector<BuildOutcome> outcomes;  // parallel to nodes
   };
 
+  sdk::Result<void> resume();
   sdk::Result<void> ingest(storage::BuildJobsetRecord record, bool recovered);
   bool transition(std::size_t node, BuildStatus to, const std::string& detail, bool newAttempt = false);
   void makeReadyIfBuildable(std::size_t node);

@@ -27,6 +27,9 @@ struct SchedulerConfig {
   std::chrono::seconds healthCheckInterval{60};
   std::chrono::seconds shutdownGrace{30};
   std::vector<std::pair<std::string, std::string>> nixOptions;  // passed as --option NAME VALUE
+  // The server resumes the jobsets a previous run left open (and marks derivations no open
+  // jobset wants as interrupted); a one-off `ekaci review --build` must not touch them.
+  bool resumeOpenJobsets = true;
   std::string nixStoreProgram = "nix-store";
   std::string nixProgram = "nix";
 };

@@ -473,6 +473,22 @@ TEST_F(SchedulerTest, ACrashWhileBuildingIsRecoveredFromTheDatabase) {
   EXPECT_EQ(events.back().attempt, 2);
 }
 
+TEST_F(SchedulerTest, AOneOffSchedulerLeavesOtherJobsetsAlone) {
+  auto drvs = instantiate("one = mk { name = \"one\"; };", {"one"});
+  const auto jobset = newJobset("servers");
+  storage::DrvRecord row;
+  row.drvPath = drvs["one"];
+  row.system = system;
+  const auto id = storage->upsertDrvs({row}).value().front();
+  ASSERT_TRUE(storage->submitBuildJobset({jobset, storage::BuildJobsetState::Building, 1, "", 1, 0, {{id, drvs["one"], true}}}));
+  ASSERT_TRUE(storage->recordBuildEvent({0, id, 1, "building", "building on local", 1}));
+  config.resumeOpenJobsets = false;  // as `ekaci review --build` runs it
+  auto scheduler = make();
+  EXPECT_FALSE(scheduler->waitForJobset(jobset, 1s));
+  EXPECT_EQ(conclusion(jobset), storage::BuildJobsetState::Building);
+  EXPECT_EQ(statesSeen(drvs["one"]), (std::vector<std::string>{"building"}));
+}
+
 TEST_F(SchedulerTest, RemoteBuildersAreRoutedToAndHealthChecked) {
   // A second Nix store on this machine stands in for a remote builder: Nix copies the
   // inputs there, builds, and copies the outputs back, as with ssh-ng://.
