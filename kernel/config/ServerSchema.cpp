@@ -18,7 +18,9 @@ sdk::Setting withEnv(sdk::Setting s, std::string env) {
 }
 
 sdk::Setting nullablePath(std::string name, std::string doc) {
-  return string(std::move(name), std::nullopt, std::move(doc));
+  sdk::Setting s = string(std::move(name), std::nullopt, std::move(doc));
+  s.minimum = 1;  // a path is absent (the default) or not empty
+  return s;
 }
 
 }  // namespace

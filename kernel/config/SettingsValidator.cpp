@@ -107,6 +107,15 @@ void SettingsValidator::validateValue(const sdk::Setting& setting, sdk::Value& v
       }
       break;
     }
+    case sdk::SettingType::String:
+      // For strings the kernel reads `minimum` as a minimum length: a path set to "" would
+      // otherwise mean "the current directory" or, for SQLite, a database deleted on close.
+      if (setting.minimum && static_cast<std::int64_t>(value.asString().size()) < *setting.minimum) {
+        diagnostics_.add(sdk::ErrorCode::ConfigInvalidValue, value.location(), path,
+                         *setting.minimum == 1 ? std::string("must not be empty (leave the key out for the default)")
+                                               : "must be at least " + std::to_string(*setting.minimum) + " characters");
+      }
+      break;
     case sdk::SettingType::Enum:
       if (std::find(setting.choices.begin(), setting.choices.end(), value.asString()) == setting.choices.end()) {
         diagnostics_.add(sdk::ErrorCode::ConfigInvalidValue, value.location(), path,

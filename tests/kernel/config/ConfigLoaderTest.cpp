@@ -215,3 +215,20 @@ TEST(ConfigLoaderTest, SocketPathForReadsOnlyTheSocketKeys) {
 }
 
 }  // namespace ekaci::config
+
+namespace ekaci::config {
+
+// Found by fuzzing: `db_path = ""` was accepted, and SQLite opens "" as a temporary database
+// that is deleted when closed — every result would have been lost at shutdown.
+TEST(ConfigLoaderTest, EmptyPathsAreRefusedWithTheKey) {
+  for (const char* key : {"db_path", "logs_dir", "socket_path", "state_dir"}) {
+    const std::string error = errorOf(std::string("#tt\n") + key + "  = \"\"\n");
+    EXPECT_NE(error.find(std::string("ekaci.toml:2:") ), std::string::npos) << error;
+    EXPECT_NE(error.find(key), std::string::npos) << error;
+    EXPECT_NE(error.find("must not be empty"), std::string::npos) << error;
+  }
+  EXPECT_NE(errorOf("[builders]\nmachines_file = \"\"\n").find("builders.machines_file"), std::string::npos);
+  EXPECT_TRUE(load("db_path = \"/var/lib/ekaci/db.sqlite\"\n"));
+}
+
+}  // namespace ekaci::config
