@@ -25,7 +25,7 @@ TEST(BuildServiceTest, AnythingElseIsRefusedWithoutTouchingTheFilesystem) {
            std::string("0123456789ABCDFGHIJKLMNPQRSVWXYZ-hello.drv"),    // not Nix's base-32
            std::string("0123456789abcdfghijklmnpqrsvwxyz hello.drv"),
            std::string("0123456789abcdfghijklmnpqrsvwxyz-hel\nlo.drv"),
-           std::string("0123456789abcdfghijklmnpqrsvwxyz-hel\0lo.drv", 44),
+           std::string("0123456789abcdfghijklmnpqrsvwxyz-hel\0lo.drv", 43),
            std::string("0123456789abcdfghijklmnpqrsvwxyz-h\xc3\xa9llo.drv"),
            "0123456789abcdfghijklmnpqrsvwxyz-" + std::string(300, 'a') + ".drv",
            std::string(""),
