@@ -20,13 +20,7 @@ using testsupport::ServerProcess;
 
 class BuildServerTest : public ::testing::Test {
  protected:
-  std::map<std::string, std::string> environment() const {
-    return {{"HOME", dir_.path().string()},
-            {"XDG_DATA_HOME", (dir_.path() / "data").string()},
-            {"XDG_RUNTIME_DIR", (dir_.path() / "run").string()},
-            {"XDG_CONFIG_HOME", (dir_.path() / "config").string()},
-            {"PATH", "/usr/bin:/bin"}};
-  }
+  std::map<std::string, std::string> environment() const { return testsupport::isolatedEnvironment(dir_.path()); }
 
   std::unique_ptr<ServerProcess> server(int graceSeconds = 30) {
     auto file = dir_.write("ekaci.toml",

@@ -150,4 +150,12 @@ HttpResult httpRequest(std::uint16_t port, const std::string& method, const std:
   return result;
 }
 
+std::map<std::string, std::string> isolatedEnvironment(const std::filesystem::path& dir) {
+  return {{"HOME", dir.string()},
+          {"XDG_DATA_HOME", (dir / "data").string()},
+          {"XDG_RUNTIME_DIR", (dir / "run").string()},
+          {"XDG_CONFIG_HOME", (dir / "config").string()},
+          {"PATH", "/usr/bin:/bin"}};
+}
+
 }  // namespace ekaci::testsupport

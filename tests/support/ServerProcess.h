@@ -47,6 +47,10 @@ class ServerProcess {
   std::string socketPath_;
 };
 
+// The environment the binaries get in tests: HOME and the XDG directories under `dir`, and a
+// PATH with the system's tools only.
+std::map<std::string, std::string> isolatedEnvironment(const std::filesystem::path& dir);
+
 // Runs a command to completion, capturing stdout and stderr; returns the exit status.
 struct CommandResult {
   int status = -1;

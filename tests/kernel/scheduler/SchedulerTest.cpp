@@ -98,6 +98,43 @@ class SchedulerTest : public ::testing::Test {
     return r;
   }
 
+  // Builds a derivation with Nix directly, as something outside eka-ci would.
+  void realiseOutside(const std::string& drv) {
+    sdk::ProcessSpec build;
+    build.argv = {"nix-store", "--realise", drv, "--option", "substituters", ""};
+    build.inheritEnvironment = true;
+    auto result = processes.run(build);
+    ASSERT_TRUE(result && result->succeeded()) << (result ? result->stderrText : result.error().describe());
+  }
+
+  // Polls until the derivation's stored state is (or, with `until` false, stops being) `state`.
+  void waitForState(const std::string& drv, const std::string& state, bool until = true) {
+    for (int i = 0; i < 200 && (stateOf(drv) == state) != until; ++i) std::this_thread::sleep_for(50ms);
+  }
+
+  // Two pushes to one pull request: the first wants old-top (shared + a 60 s build), the
+  // second only new-top (shared). Returns the derivations and both jobsets.
+  struct Supersede {
+    std::map<std::string, std::string> drvs;
+    std::int64_t first = 0, second = 0;
+  };
+  Supersede supersede(Scheduler& scheduler, const std::string& key, const std::string& sharedSleep) {
+    Supersede out;
+    out.drvs = instantiate("shared = mk { name = \"shared\"; script = \"sleep " + sharedSleep + "\"; };\n"
+                           "slowOld = mk { name = \"slow-old\"; script = \"echo old; sleep 60\"; };\n"
+                           "oldTop = mk { name = \"old-top\"; deps = [ shared slowOld ]; };\n"
+                           "newTop = mk { name = \"new-top\"; deps = [ shared ]; };",
+                           {"shared", "slowOld", "oldTop", "newTop"});
+    out.first = newJobset("push-1");
+    EXPECT_TRUE(scheduler.submit(request(out.first, {out.drvs["oldTop"]}, 1, key)));
+    waitForState(out.drvs["slowOld"], "building");
+    EXPECT_EQ(stateOf(out.drvs["slowOld"]), "building");
+    out.second = newJobset("push-2");
+    EXPECT_TRUE(scheduler.submit(request(out.second, {out.drvs["newTop"]}, 1, key)));
+    EXPECT_TRUE(scheduler.waitForJobset(out.second, 60s));
+    return out;
+  }
+
   std::string stateOf(const std::string& drv) {
     auto status = storage->drvStatus(drv);
     return status && *status ? (*status)->state : "absent";
@@ -309,11 +346,7 @@ TEST_F(SchedulerTest, ValidOutputsAreCachedAndFailuresAreRememberedUntilTheyExpi
   EXPECT_EQ(count(statesSeen(drvs["bad"]), "building"), 4u);
   // A derivation nobody built through eka-ci but whose outputs exist is Cached.
   auto fresh = instantiate("pre = mk { name = \"pre\"; };", {"pre"});
-  services::PosixProcessRunner runner;
-  sdk::ProcessSpec build;
-  build.argv = {"nix-store", "--realise", fresh["pre"], "--option", "substituters", ""};
-  build.inheritEnvironment = true;
-  ASSERT_TRUE(runner.run(build).value().succeeded());
+  realiseOutside(fresh["pre"]);
   auto scheduler = make();
   const auto fourth = newJobset("fourth");
   ASSERT_TRUE(scheduler->submit(request(fourth, {fresh["pre"]})));
@@ -325,54 +358,29 @@ TEST_F(SchedulerTest, ValidOutputsAreCachedAndFailuresAreRememberedUntilTheyExpi
 TEST_F(SchedulerTest, ANewPushCancelsSupersededBuildsThatNothingElseNeeds) {
   config.localMaxJobs = 3;
   config.batchSize = 1;  // one nix-store per derivation: cancelling one leaves the others running
-  auto drvs = instantiate(R"(
-    shared = mk { name = "shared"; script = "sleep 2"; };
-    slowOld = mk { name = "slow-old"; script = "echo old; sleep 60"; };
-    oldTop = mk { name = "old-top"; deps = [ shared slowOld ]; };
-    newTop = mk { name = "new-top"; deps = [ shared ]; };
-  )", {"shared", "slowOld", "oldTop", "newTop"});
   auto scheduler = make();
-  const auto first = newJobset("push-1");
-  ASSERT_TRUE(scheduler->submit(request(first, {drvs["oldTop"]}, 1, "pr#7")));
-  for (int i = 0; i < 100 && stateOf(drvs["slowOld"]) != "building"; ++i) std::this_thread::sleep_for(100ms);
-  ASSERT_EQ(stateOf(drvs["slowOld"]), "building");
-  const auto second = newJobset("push-2");
   const auto started = std::chrono::steady_clock::now();
-  ASSERT_TRUE(scheduler->submit(request(second, {drvs["newTop"]}, 1, "pr#7")));
-  ASSERT_TRUE(scheduler->waitForJobset(second, 60s));
-  EXPECT_EQ(conclusion(first), storage::BuildJobsetState::Cancelled);
-  EXPECT_EQ(conclusion(second), storage::BuildJobsetState::Succeeded);
-  for (int i = 0; i < 50 && stateOf(drvs["slowOld"]) == "building"; ++i) std::this_thread::sleep_for(100ms);
-  EXPECT_EQ(stateOf(drvs["slowOld"]), "interrupted(cancelled)");
+  auto run = supersede(*scheduler, "pr#7", "2");
+  EXPECT_EQ(conclusion(run.first), storage::BuildJobsetState::Cancelled);
+  EXPECT_EQ(conclusion(run.second), storage::BuildJobsetState::Succeeded);
+  waitForState(run.drvs["slowOld"], "building", false);
+  EXPECT_EQ(stateOf(run.drvs["slowOld"]), "interrupted(cancelled)");
   EXPECT_LT(std::chrono::steady_clock::now() - started, 30s);
-  EXPECT_EQ(stateOf(drvs["shared"]), "success");  // the new push needed it: it kept building
-  EXPECT_EQ(count(statesSeen(drvs["shared"]), "building"), 1u);
-  EXPECT_NE(stateOf(drvs["oldTop"]), "success");
+  EXPECT_EQ(stateOf(run.drvs["shared"]), "success");  // the new push needed it: it kept building
+  EXPECT_EQ(count(statesSeen(run.drvs["shared"]), "building"), 1u);
+  EXPECT_NE(stateOf(run.drvs["oldTop"]), "success");
 }
 
 TEST_F(SchedulerTest, CancellingPartOfABatchRequeuesWhatIsStillWanted) {
   config.localMaxJobs = 1;  // shared and slow-old run in one nix-store
-  auto drvs = instantiate(R"(
-    shared = mk { name = "shared"; script = "sleep 1"; };
-    slowOld = mk { name = "slow-old"; script = "sleep 60"; };
-    oldTop = mk { name = "old-top"; deps = [ shared slowOld ]; };
-    newTop = mk { name = "new-top"; deps = [ shared ]; };
-  )", {"shared", "slowOld", "oldTop", "newTop"});
   auto scheduler = make();
-  const auto first = newJobset("push-1");
-  ASSERT_TRUE(scheduler->submit(request(first, {drvs["oldTop"]}, 1, "pr#8")));
-  for (int i = 0; i < 100 && stateOf(drvs["slowOld"]) != "building"; ++i) std::this_thread::sleep_for(50ms);
-  ASSERT_EQ(stateOf(drvs["shared"]), "building") << "expected one batch";
-  const auto second = newJobset("push-2");
-  ASSERT_TRUE(scheduler->submit(request(second, {drvs["newTop"]}, 1, "pr#8")));
-  ASSERT_TRUE(scheduler->waitForJobset(second, 60s));
-  EXPECT_EQ(conclusion(second), storage::BuildJobsetState::Succeeded);
-  EXPECT_EQ(stateOf(drvs["slowOld"]), "interrupted(cancelled)");
-  const auto shared = statesSeen(drvs["shared"]);
+  auto run = supersede(*scheduler, "pr#8", "1");
+  EXPECT_EQ(conclusion(run.second), storage::BuildJobsetState::Succeeded);
+  EXPECT_EQ(stateOf(run.drvs["slowOld"]), "interrupted(cancelled)");
+  const auto shared = statesSeen(run.drvs["shared"]);
   EXPECT_EQ(shared.back(), "success");
-  if (count(shared, "building") == 2) {
-    EXPECT_EQ(count(shared, "interrupted(cancelled)"), 1u);  // stopped with the batch, then wanted again
-  }
+  // Stopped with its batch, then built again because the new push wants it.
+  EXPECT_EQ(count(shared, "interrupted(cancelled)"), count(shared, "building") - 1);
 }
 
 TEST_F(SchedulerTest, ADerivationCancelledEarlierIsCachedOnceItsOutputsExist) {
@@ -389,12 +397,7 @@ TEST_F(SchedulerTest, ADerivationCancelledEarlierIsCachedOnceItsOutputsExist) {
   ASSERT_TRUE(scheduler->cancel(first, "test"));
   for (int i = 0; i < 100 && stateOf(drvs["gate"]) == "building"; ++i) std::this_thread::sleep_for(50ms);
   EXPECT_EQ(stateOf(drvs["x"]), "interrupted(cancelled)");
-  // Built outside eka-ci meanwhile.
-  services::PosixProcessRunner runner;
-  sdk::ProcessSpec build;
-  build.argv = {"nix-store", "--realise", drvs["x"], "--option", "substituters", ""};
-  build.inheritEnvironment = true;
-  ASSERT_TRUE(runner.run(build).value().succeeded());
+  realiseOutside(drvs["x"]);  // built outside eka-ci meanwhile
   const auto second = newJobset("second");
   ASSERT_TRUE(scheduler->submit(request(second, {drvs["x"]})));
   ASSERT_TRUE(scheduler->waitForJobset(second, 30s));
