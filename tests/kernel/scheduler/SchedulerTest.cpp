@@ -135,6 +135,16 @@ class SchedulerTest : public ::testing::Test {
     return out;
   }
 
+  // What a server killed mid-build leaves behind: the jobset open, the derivation building.
+  void leftBuildingByACrash(std::int64_t jobset, const std::string& drv) {
+    storage::DrvRecord row;
+    row.drvPath = drv;
+    row.system = system;
+    const auto id = storage->upsertDrvs({row}).value().front();
+    ASSERT_TRUE(storage->submitBuildJobset({jobset, storage::BuildJobsetState::Building, 1, "", 1, 0, {{id, drv, true}}}));
+    ASSERT_TRUE(storage->recordBuildEvent({0, id, 1, "building", "building on local", 1}));
+  }
+
   std::string stateOf(const std::string& drv) {
     auto status = storage->drvStatus(drv);
     return status && *status ? (*status)->state : "absent";
@@ -459,13 +469,7 @@ TEST_F(SchedulerTest, AShutdownRequeuesRunningBuildsAndTheNextStartFinishesThem)
 TEST_F(SchedulerTest, ACrashWhileBuildingIsRecoveredFromTheDatabase) {
   auto drvs = instantiate("one = mk { name = \"one\"; };", {"one"});
   const auto jobset = newJobset("crash");
-  // What a server killed mid-build leaves behind: the jobset open, the derivation building.
-  storage::DrvRecord row;
-  row.drvPath = drvs["one"];
-  row.system = system;
-  const auto id = storage->upsertDrvs({row}).value().front();
-  ASSERT_TRUE(storage->submitBuildJobset({jobset, storage::BuildJobsetState::Building, 1, "", 1, 0, {{id, drvs["one"], true}}}));
-  ASSERT_TRUE(storage->recordBuildEvent({0, id, 1, "building", "building on local", 1}));
+  leftBuildingByACrash(jobset, drvs["one"]);
   auto scheduler = make();
   ASSERT_TRUE(scheduler->waitForJobset(jobset, 60s));
   EXPECT_EQ(conclusion(jobset), storage::BuildJobsetState::Succeeded);
@@ -479,12 +483,7 @@ TEST_F(SchedulerTest, ACrashWhileBuildingIsRecoveredFromTheDatabase) {
 TEST_F(SchedulerTest, AOneOffSchedulerLeavesOtherJobsetsAlone) {
   auto drvs = instantiate("one = mk { name = \"one\"; };", {"one"});
   const auto jobset = newJobset("servers");
-  storage::DrvRecord row;
-  row.drvPath = drvs["one"];
-  row.system = system;
-  const auto id = storage->upsertDrvs({row}).value().front();
-  ASSERT_TRUE(storage->submitBuildJobset({jobset, storage::BuildJobsetState::Building, 1, "", 1, 0, {{id, drvs["one"], true}}}));
-  ASSERT_TRUE(storage->recordBuildEvent({0, id, 1, "building", "building on local", 1}));
+  leftBuildingByACrash(jobset, drvs["one"]);
   config.resumeOpenJobsets = false;  // as `ekaci review --build` runs it
   auto scheduler = make();
   EXPECT_FALSE(scheduler->waitForJobset(jobset, 1s));
