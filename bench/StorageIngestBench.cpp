@@ -1,5 +1,6 @@
 // Derivation ingest into SQLite: the batched path (one transaction, one prepared statement
-// executed per row) against the obvious alternative (one transaction per derivation).
+// executed per row) against the obvious alternative (one transaction per derivation). And the
+// scheduler's status read: one statement per 500 ids against one statement per id.
 #include <benchmark/benchmark.h>
 
 #include <Poco/Data/SQLite/Connector.h>
@@ -70,8 +71,47 @@ void BM_IngestOneTransactionPerRow(benchmark::State& state) {
   });
 }
 
+// Reads the state of `n` derivations (each with one build event) each iteration with `read`.
+template <typename Read>
+void readStatuses(benchmark::State& state, Read read) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  auto path = freshDatabase();
+  auto storage = std::move(ekaci::storage::SqliteStorage::open(path)).value();
+  auto ids = std::move(storage->upsertDrvs(makeDrvs(n, 0))).value();
+  for (auto id : ids) {
+    if (!storage->recordBuildEvent(ekaci::storage::BuildEventRecord{0, id, 0, "queued", "", 1})) std::abort();
+  }
+  for (auto _ : state) {
+    std::size_t answered = read(*storage, ids);
+    if (answered != n) state.SkipWithError("not every derivation was answered");
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+  storage.reset();
+  std::filesystem::remove_all(path.parent_path());
+}
+
+void BM_StatusesBatched(benchmark::State& state) {
+  readStatuses(state, [](ekaci::storage::Storage& storage, const std::vector<std::int64_t>& ids) {
+    auto rows = storage.drvStatuses(ids);
+    return rows ? rows->size() : 0;
+  });
+}
+
+void BM_StatusesOneQueryPerId(benchmark::State& state) {
+  readStatuses(state, [](ekaci::storage::Storage& storage, const std::vector<std::int64_t>& ids) {
+    std::size_t answered = 0;
+    for (auto id : ids) {
+      auto rows = storage.drvStatuses({id});
+      answered += rows ? rows->size() : 0;
+    }
+    return answered;
+  });
+}
+
 }  // namespace
 
+BENCHMARK(BM_StatusesBatched)->Arg(20000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_StatusesOneQueryPerId)->Arg(20000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_IngestBatched)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_IngestOneTransactionPerRow)->Arg(1000)->Unit(benchmark::kMillisecond);
 BENCHMARK_MAIN();

@@ -2,6 +2,9 @@
 // scheduler and their roots).
 #include <Poco/Data/Session.h>
 
+#include <algorithm>
+#include <unordered_map>
+
 #include "kernel/storage/SqliteStorage.h"
 #include "kernel/storage/SqliteSupport.h"
 
@@ -19,32 +22,44 @@ constexpr const char* kStatusSelect =
     "d.failure_expires_at FROM drvs d LEFT JOIN build_events e ON e.id = "
     "(SELECT MAX(id) FROM build_events WHERE drv_id = d.id) ";
 
+// Ids per statement, well under SQLite's limit on the length of one statement.
+constexpr std::size_t kStatusChunk = 500;
+
 }  // namespace
 
-std::vector<DrvBuildStatus> SqliteStorage::statusesWhere(const std::string& condition, std::int64_t parameter) {
-  std::vector<std::int64_t> ids, attempts, ats, expiries;
-  std::vector<std::string> paths, states, details;
-  std::string sql = std::string(kStatusSelect) + condition;
-  *session_ << sql, use(parameter), into(ids), into(paths), into(states), into(attempts), into(details), into(ats),
-      into(expiries), now;
-  std::vector<DrvBuildStatus> out(ids.size());
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    out[i] = DrvBuildStatus{ids[i], paths[i], states[i], attempts[i], details[i], ats[i], expiries[i]};
+std::vector<DrvBuildStatus> SqliteStorage::statusesOf(const std::vector<std::int64_t>& drvIds) {
+  // One statement per chunk of ids. The ids are integers formatted here, never text from outside,
+  // so they are written into the IN list directly.
+  std::unordered_map<std::int64_t, DrvBuildStatus> found;
+  for (std::size_t start = 0; start < drvIds.size(); start += kStatusChunk) {
+    const std::size_t end = std::min(drvIds.size(), start + kStatusChunk);
+    std::string sql = std::string(kStatusSelect) + "WHERE d.id IN (";
+    for (std::size_t i = start; i < end; ++i) {
+      if (i != start) sql += ',';
+      sql += std::to_string(drvIds[i]);
+    }
+    sql += ')';
+    std::vector<std::int64_t> ids, attempts, ats, expiries;
+    std::vector<std::string> paths, states, details;
+    *session_ << sql, into(ids), into(paths), into(states), into(attempts), into(details), into(ats), into(expiries),
+        now;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      found[ids[i]] = DrvBuildStatus{ids[i], paths[i], states[i], attempts[i], details[i], ats[i], expiries[i]};
+    }
+  }
+  // In the order asked for; unknown ids are left out, a repeated id is answered each time.
+  std::vector<DrvBuildStatus> out;
+  out.reserve(drvIds.size());
+  for (std::int64_t id : drvIds) {
+    auto it = found.find(id);
+    if (it != found.end()) out.push_back(it->second);
   }
   return out;
 }
 
 sdk::Result<std::vector<DrvBuildStatus>> SqliteStorage::drvStatuses(const std::vector<std::int64_t>& drvIds) {
   std::lock_guard lock(mutex_);
-  return query<std::vector<DrvBuildStatus>>("derivation states", [&] {
-    std::vector<DrvBuildStatus> out;
-    out.reserve(drvIds.size());
-    for (std::int64_t id : drvIds) {
-      auto one = statusesWhere("WHERE d.id = ?", id);
-      out.insert(out.end(), one.begin(), one.end());
-    }
-    return out;
-  });
+  return query<std::vector<DrvBuildStatus>>("derivation states", [&] { return statusesOf(drvIds); });
 }
 
 sdk::Result<std::optional<DrvBuildStatus>> SqliteStorage::drvStatus(const std::string& drvPath) {
@@ -53,7 +68,7 @@ sdk::Result<std::optional<DrvBuildStatus>> SqliteStorage::drvStatus(const std::s
     std::int64_t id = -1;
     *session_ << "SELECT id FROM drvs WHERE drv_path = ?", bind(drvPath), into(id), now;
     if (id < 0) return std::nullopt;
-    auto rows = statusesWhere("WHERE d.id = ?", id);
+    auto rows = statusesOf({id});
     if (rows.empty()) return std::nullopt;
     return rows.front();
   });
@@ -69,10 +84,8 @@ sdk::Result<std::vector<DrvBuildStatus>> SqliteStorage::drvsInStates(const std::
       std::string name = state;
       std::int64_t max = static_cast<std::int64_t>(limit);
       *session_ << "SELECT id FROM drvs WHERE build_state = ? ORDER BY id LIMIT ?", use(name), use(max), into(ids), now;
-      for (std::int64_t id : ids) {
-        auto one = statusesWhere("WHERE d.id = ?", id);
-        out.insert(out.end(), one.begin(), one.end());
-      }
+      auto rows = statusesOf(ids);
+      out.insert(out.end(), rows.begin(), rows.end());
     }
     return out;
   });

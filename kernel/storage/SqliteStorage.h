@@ -64,7 +64,7 @@ class SqliteStorage : public Storage {
  private:
   SqliteStorage(std::filesystem::path path, std::unique_ptr<Poco::Data::Session> session);
   sdk::Result<void> migrate();
-  std::vector<DrvBuildStatus> statusesWhere(const std::string& condition, std::int64_t parameter);
+  std::vector<DrvBuildStatus> statusesOf(const std::vector<std::int64_t>& drvIds);
   std::vector<BuildRoot> rootsOf(std::int64_t jobsetId);
 
   std::filesystem::path path_;

@@ -215,6 +215,38 @@ TEST_F(SqliteStorageTest, BuildEventsAppendAndSetTheCurrentState) {
   EXPECT_EQ(counts->queuedBySystem[0], (std::pair<std::string, std::int64_t>{"x86_64-linux", 1}));
 }
 
+TEST_F(SqliteStorageTest, DrvStatusesAnswerInTheOrderAskedAcrossChunks) {
+  std::vector<DrvRecord> batch;
+  for (int i = 0; i < 1203; ++i) {
+    DrvRecord d = drv("p" + std::to_string(i));
+    d.drvPath = "/nix/store/" + std::string(27, 'a') + std::to_string(10000 + i) + "-p.drv";
+    batch.push_back(d);
+  }
+  auto ids = storage_->upsertDrvs(batch);
+  ASSERT_TRUE(ids);
+  ASSERT_EQ(ids->size(), 1203u);
+  const auto last = ids->back();
+  ASSERT_TRUE(storage_->recordBuildEvent(BuildEventRecord{0, last, 2, "failure", "exit 1", 500}));
+  std::vector<std::int64_t> asked(ids->rbegin(), ids->rend());
+  asked.push_back(999999);       // unknown: left out
+  asked.push_back((*ids)[600]);  // asked twice: answered twice
+  auto statuses = storage_->drvStatuses(asked);
+  ASSERT_TRUE(statuses) << statuses.error().describe();
+  ASSERT_EQ(statuses->size(), 1204u);
+  for (std::size_t i = 0; i < 1203; ++i) {
+    ASSERT_EQ((*statuses)[i].drvId, asked[i]) << "position " << i;
+    EXPECT_EQ((*statuses)[i].drvPath, batch[1202 - i].drvPath);
+  }
+  EXPECT_EQ(statuses->back().drvId, (*ids)[600]);
+  EXPECT_EQ(statuses->front().state, "failure");
+  EXPECT_EQ(statuses->front().attempt, 2);
+  EXPECT_EQ(statuses->front().detail, "exit 1");
+  EXPECT_EQ((*statuses)[1].attempt, 0) << "no event yet";
+  auto none = storage_->drvStatuses({});
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->empty());
+}
+
 TEST_F(SqliteStorageTest, OutboxDeliversDueMessagesAndSupersedesByKey) {
   OutboxMessage m;
   m.forgeId = "gh";
