@@ -13,14 +13,17 @@ namespace ekaci::cli {
 namespace {
 
 constexpr const char* kUsage = R"(Usage:
-  ekaci build DRV... [--wait] [--json]   Build derivations on the server as one jobset
+  ekaci build DRV... [--wait] [--rebuild] [--json]
+                                         Build derivations on the server as one jobset
   ekaci builds [--json]                  Builds running or waiting, most urgent first
   ekaci jobset ID [--wait] [--json]      A jobset's build state and its derivations
   ekaci derivation DRV [--json]          A derivation's build state and history
   ekaci logs DRV                         A derivation's build log (also while it builds)
 
 DRV is a /nix/store/...drv path or its file name. --wait waits until the jobset concludes
-and exits 0 when it succeeded, 1 otherwise.
+and exits 0 when it succeeded, 1 otherwise. A failed derivation is not built again until its
+cached failure expires ([builders] failure_cache_seconds); --rebuild forgets the cached
+failures of the derivations asked for and of their dependencies, and builds them again.
 )";
 
 Poco::JSON::Object::Ptr parse(const std::string& json) {
@@ -48,10 +51,11 @@ bool BuildsCommand::handles(const std::string& command) {
 const char* BuildsCommand::usage() { return kUsage; }
 
 int BuildsCommand::run(const std::string& command, const std::vector<std::string>& args) {
-  bool wait = false, json = false;
+  bool wait = false, json = false, rebuild = false;
   std::vector<std::string> operands;
   for (const auto& a : args) {
     if (a == "--wait" && (command == "build" || command == "jobset")) wait = true;
+    else if (a == "--rebuild" && command == "build") rebuild = true;
     else if (a == "--json" && command != "logs") json = true;
     else if (a.rfind("--", 0) == 0) {
       err_ << "ekaci " << command << ": unknown option '" << a << "'\n" << kUsage;
@@ -83,7 +87,7 @@ int BuildsCommand::run(const std::string& command, const std::vector<std::string
   } else {
     request = R"({"command":"build","drvs":[)";
     for (std::size_t i = 0; i < operands.size(); ++i) request += (i ? "," : "") + quoted(operands[i]);
-    request += "]}";
+    request += std::string("]") + (rebuild ? R"(,"rebuild":true)" : "") + "}";
   }
   if (int rc = transport_(request, result); rc != 0) return rc;
   auto o = parse(result);

@@ -24,7 +24,7 @@ Talks to a running eka-ci-server over its Unix socket.
 
 Commands:
   review     Review a change of a Nix repository locally (no server needed)
-  build      Build derivations on the server: ekaci build DRV... [--wait]
+  build      Build derivations on the server: ekaci build DRV... [--wait] [--rebuild]
   builds     Builds running or waiting on the server
   jobset     State of a jobset's builds: ekaci jobset ID [--wait]
   logs       Build log of a derivation: ekaci logs DRV

@@ -71,7 +71,7 @@ sdk::SettingsSchema ServerSchema::settings() {
              integer("health_check_interval_seconds", 60, 5, 86400,
                      "How often remote builders are checked with nix store ping."),
              integer("failure_cache_seconds", 86400, 0, 31536000,
-                     "A permanent build failure is not built again for this long (0: always rebuild)."),
+                     "A permanent build failure is not built again for this long (0: always rebuild; ekaci build --rebuild forgets it sooner)."),
              integer("shutdown_grace_seconds", 30, 0, 86400,
                      "On SIGTERM, running builds get this long to finish before they are stopped and re-queued."),
              stringList("nix_options", "Extra Nix settings for builds, as NAME=VALUE (e.g. substituters=...).")},

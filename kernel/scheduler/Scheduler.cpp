@@ -104,7 +104,7 @@ sdk::Result<void> Scheduler::submit(const JobsetBuildRequest& request) {
     std::lock_guard lock(mutex_);
     if (stopping_) return sdk::Error(sdk::ErrorCode::Cancelled, "the scheduler is shutting down");
   }
-  auto ingested = ingest(record, false);
+  auto ingested = ingest(record, false, request.forgetFailures);
   if (!ingested) return ingested;
   if (!request.supersedeKey.empty()) {
     std::vector<std::int64_t> superseded;
@@ -121,7 +121,7 @@ sdk::Result<void> Scheduler::submit(const JobsetBuildRequest& request) {
   return sdk::success();
 }
 
-sdk::Result<void> Scheduler::ingest(storage::BuildJobsetRecord record, bool recovered) {
+sdk::Result<void> Scheduler::ingest(storage::BuildJobsetRecord record, bool recovered, bool forgetFailures) {
   // 1. Ask Nix what has to be built (outside the lock: it may take a while).
   std::vector<std::string> rootPaths;
   for (const auto& root : record.roots) rootPaths.push_back(root.drvPath);
@@ -169,6 +169,15 @@ sdk::Result<void> Scheduler::ingest(storage::BuildJobsetRecord record, bool reco
   if (!persisted) return persisted.error();
   std::map<std::int64_t, storage::DrvBuildStatus> persistedById;
   for (auto& row : *persisted) persistedById[row.drvId] = row;
+  if (forgetFailures) {
+    for (auto& [id, row] : persistedById) {
+      if (row.failureExpiresAt == 0 || toBuild->count(row.drvPath) == 0) continue;
+      if (auto cleared = services_.storage.setFailureExpiry(id, 0); !cleared) return cleared.error();
+      row.failureExpiresAt = 0;
+      services_.logger.info("cached failure forgotten on request",
+                            {{"drv", row.drvPath}, {"jobset", std::to_string(record.jobsetId)}});
+    }
+  }
 
   // 4. Merge into the in-memory graph.
   std::unique_lock lock(mutex_);

@@ -38,6 +38,7 @@ struct JobsetBuildRequest {
   std::int64_t rebuildCount = 0;
   std::string supersedeKey;  // empty: never superseded
   std::vector<storage::BuildRoot> roots;  // drvPath required; drvId filled in by the scheduler
+  bool forgetFailures = false;  // build again what has a cached failure, instead of answering from the cache
 };
 
 struct DerivationView {
@@ -149,7 +150,7 @@ class Scheduler {
   };
 
   sdk::Result<void> resume();
-  sdk::Result<void> ingest(storage::BuildJobsetRecord record, bool recovered);
+  sdk::Result<void> ingest(storage::BuildJobsetRecord record, bool recovered, bool forgetFailures = false);
   bool transition(std::size_t node, BuildStatus to, const std::string& detail, bool newAttempt = false);
   void makeReadyIfBuildable(std::size_t node);
   void propagate(std::size_t failed, BuildState state, const std::string& detail);

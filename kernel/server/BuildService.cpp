@@ -140,7 +140,7 @@ sdk::Result<std::string> BuildService::log(const std::string& drv) const {
   return scheduler_.logs().read(hash);
 }
 
-sdk::Result<std::int64_t> BuildService::submit(const std::vector<std::string>& drvPaths) {
+sdk::Result<std::int64_t> BuildService::submit(const std::vector<std::string>& drvPaths, bool forgetFailures) {
   if (drvPaths.empty()) return sdk::Error(sdk::ErrorCode::InvalidArgument, "no derivations to build");
   scheduler::JobsetBuildRequest request;
   for (const auto& drv : drvPaths) {
@@ -169,6 +169,7 @@ sdk::Result<std::int64_t> BuildService::submit(const std::vector<std::string>& d
   if (!id) return id.error();
   request.jobsetId = *id;
   request.rebuildCount = static_cast<std::int64_t>(request.roots.size());
+  request.forgetFailures = forgetFailures;
   if (auto submitted = scheduler_.submit(request); !submitted) return submitted.error();
   return *id;
 }
@@ -223,7 +224,14 @@ std::string BuildService::handle(const std::string& command, const Poco::JSON::O
     }
     drvs.push_back(list->getElement<std::string>(static_cast<unsigned>(i)));
   }
-  auto id = submit(drvs);
+  bool rebuild = false;
+  if (request.has("rebuild")) {
+    if (!request.get("rebuild").isBoolean()) {
+      return fail(sdk::Error(sdk::ErrorCode::ProtocolMalformed, "'rebuild' is true or false"));
+    }
+    rebuild = request.getValue<bool>("rebuild");
+  }
+  auto id = submit(drvs, rebuild);
   if (!id) return fail(id.error());
   return okResponse(R"({"jobset_id":)" + std::to_string(*id) + "}");
 }

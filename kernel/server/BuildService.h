@@ -28,7 +28,7 @@ class BuildService {
   // `drv` as above, or the 32-character hash.
   sdk::Result<std::string> log(const std::string& drv) const;
   // Builds the given derivations as a new ad-hoc jobset; returns its id.
-  sdk::Result<std::int64_t> submit(const std::vector<std::string>& drvPaths);
+  sdk::Result<std::int64_t> submit(const std::vector<std::string>& drvPaths, bool forgetFailures = false);
 
   // The socket commands "builds", "build", "jobset", "logs": the whole response document.
   std::string handle(const std::string& command, const Poco::JSON::Object& request);

@@ -178,6 +178,36 @@ TEST_F(BuildServerTest, SigtermStopsRunningBuildsAfterTheGraceAndTheNextStartFin
   EXPECT_EQ(s->stop(SIGTERM), 0);
 }
 
+TEST_F(BuildServerTest, AFailureIsAnsweredFromTheCacheUntilARebuildIsAsked) {
+  const auto fixed = (dir_.path() / "fixed").string();
+  std::random_device random;
+  auto file = dir_.write("failing.nix",
+                         "derivation { name = \"flaky-" + std::to_string(random()) +
+                             "\"; system = builtins.currentSystem; builder = \"/bin/sh\"; PATH = \"/usr/bin:/bin\";"
+                             " args = [ \"-c\" \"[ -e " + fixed + " ] || { echo missing fix; exit 5; }; echo ok > $out\" ]; }\n",
+                         0644);
+  auto instantiated = testsupport::runCommand({"nix-instantiate", file.string()}, environment());
+  ASSERT_EQ(instantiated.status, 0) << instantiated.err;
+  std::string drv = instantiated.out.substr(0, instantiated.out.find('\n'));
+  auto s = server();
+  ASSERT_TRUE(s->start()) << s->stderrText();
+  auto failed = cli({"build", drv, "--wait"});
+  EXPECT_EQ(failed.status, 1) << failed.out << failed.err;
+  std::ofstream(fixed) << "fixed\n";
+  // The cause is gone, but the failure is cached: answered without building.
+  auto cached = cli({"build", drv, "--wait"});
+  EXPECT_EQ(cached.status, 1) << cached.out << cached.err;
+  auto history = cli({"derivation", drv, "--json"});
+  EXPECT_NE(history.out.find("failure_cached_until"), std::string::npos) << history.out;
+  auto rebuilt = cli({"build", "--rebuild", drv, "--wait"});
+  EXPECT_EQ(rebuilt.status, 0) << rebuilt.out << rebuilt.err;
+  history = cli({"derivation", drv, "--json"});
+  EXPECT_NE(history.out.find(R"("state":"success")"), std::string::npos) << history.out;
+  EXPECT_EQ(history.out.find("failure_cached_until"), std::string::npos) << history.out;
+  EXPECT_EQ(cli({"builds", "--rebuild"}).status, 2) << "--rebuild belongs to build only";
+  EXPECT_EQ(s->stop(SIGTERM), 0);
+}
+
 TEST_F(BuildServerTest, BadBuildRequestsAreRefusedClearly) {
   auto s = server();
   ASSERT_TRUE(s->start()) << s->stderrText();

@@ -365,6 +365,53 @@ TEST_F(SchedulerTest, ValidOutputsAreCachedAndFailuresAreRememberedUntilTheyExpi
   EXPECT_EQ(conclusion(fourth), storage::BuildJobsetState::Succeeded);
 }
 
+TEST_F(SchedulerTest, ARebuildRequestForgetsCachedFailuresInTheClosure) {
+  const auto fixed = (dir.path() / "fixed").string();
+  auto drvs = instantiate("dep = mk { name = \"dep\"; script = \"[ -e " + fixed + " ] || exit 2\"; };\n"
+                          "top = mk { name = \"top\"; deps = [ dep ]; };\n"
+                          "other = mk { name = \"other\"; script = \"exit 4\"; };",
+                          {"dep", "top", "other"});
+  {
+    auto scheduler = make();
+    const auto first = newJobset("first");
+    ASSERT_TRUE(scheduler->submit(request(first, {drvs["top"], drvs["other"]})));
+    ASSERT_TRUE(scheduler->waitForJobset(first, 60s));
+  }
+  ASSERT_EQ(stateOf(drvs["dep"]), "failure");
+  ASSERT_EQ(stateOf(drvs["top"]), "transitive_failure");
+  ASSERT_GT(storage->drvStatus(drvs["dep"]).value()->failureExpiresAt, 0);
+  std::ofstream(fixed) << "the cause of the failure is gone\n";
+  {
+    auto scheduler = make();
+    // A plain submission answers from the failure cache: nothing is built.
+    const auto plain = newJobset("plain");
+    ASSERT_TRUE(scheduler->submit(request(plain, {drvs["top"]})));
+    ASSERT_TRUE(scheduler->waitForJobset(plain, 30s));
+    EXPECT_EQ(conclusion(plain), storage::BuildJobsetState::Failed);
+    EXPECT_EQ(count(statesSeen(drvs["dep"]), "building"), 2u);
+    // Asked to rebuild, the failed dependency is built again, and so is what it blocked.
+    const auto rebuild = newJobset("rebuild");
+    auto asked = request(rebuild, {drvs["top"]});
+    asked.forgetFailures = true;
+    ASSERT_TRUE(scheduler->submit(asked));
+    ASSERT_TRUE(scheduler->waitForJobset(rebuild, 60s));
+    EXPECT_EQ(conclusion(rebuild), storage::BuildJobsetState::Succeeded);
+    EXPECT_EQ(count(statesSeen(drvs["dep"]), "building"), 3u);
+    EXPECT_EQ(stateOf(drvs["top"]), "success");
+    EXPECT_EQ(storage->drvStatus(drvs["dep"]).value()->failureExpiresAt, 0);
+  }
+  // A scheduler that never held the derivation in memory forgets too; a real failure fails again.
+  auto scheduler = make();
+  const auto again = newJobset("again");
+  auto asked = request(again, {drvs["other"]});
+  asked.forgetFailures = true;
+  ASSERT_TRUE(scheduler->submit(asked));
+  ASSERT_TRUE(scheduler->waitForJobset(again, 60s));
+  EXPECT_EQ(conclusion(again), storage::BuildJobsetState::Failed);
+  EXPECT_EQ(count(statesSeen(drvs["other"]), "building"), 4u) << "built twice more: the attempt and its retry";
+  EXPECT_GT(storage->drvStatus(drvs["other"]).value()->failureExpiresAt, 0) << "cached again";
+}
+
 TEST_F(SchedulerTest, ANewPushCancelsSupersededBuildsThatNothingElseNeeds) {
   config.localMaxJobs = 3;
   config.batchSize = 1;  // one nix-store per derivation: cancelling one leaves the others running

@@ -1,6 +1,14 @@
 #include "kernel/server/BuildService.h"
 
+#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
+
+#include "ekaci/sdk/testing/CapturingLogger.h"
+#include "ekaci/sdk/testing/InMemoryMetrics.h"
+#include "kernel/services/PosixProcessRunner.h"
+#include "kernel/services/SystemClock.h"
+#include "kernel/storage/SqliteStorage.h"
+#include "tests/support/TempDir.h"
 
 namespace ekaci::server {
 namespace {
@@ -35,6 +43,42 @@ TEST(BuildServiceTest, AnythingElseIsRefusedWithoutTouchingTheFilesystem) {
     EXPECT_EQ(result.error().code(), sdk::ErrorCode::InvalidArgument);
     EXPECT_LE(result.error().message().size(), 250u) << "the error quotes at most a short prefix";
   }
+}
+
+// Socket requests refused before anything is looked up or submitted. The scheduler is never
+// started: a request that reached it would fail differently.
+TEST(BuildServiceTest, MalformedSocketRequestsAreRefusedWithTheField) {
+  testsupport::TempDir dir;
+  auto storage = std::move(storage::SqliteStorage::open(dir.path() / "db.sqlite")).value();
+  services::PosixProcessRunner processes;
+  services::SystemClock clock;
+  sdk::testing::InMemoryMetrics metrics;
+  sdk::testing::CapturingLogger logger;
+  scheduler::SchedulerConfig config;
+  config.logsDir = dir.path() / "logs";
+  scheduler::Scheduler scheduler({*storage, processes, clock, metrics, logger}, config, "x86_64-linux");
+  BuildService service(scheduler, *storage);
+  const std::string drv = R"(")" + kName + R"(")";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"command":"build"})", "non-empty array 'drvs'"},
+      {R"({"command":"build","drvs":[]})", "non-empty array 'drvs'"},
+      {R"({"command":"build","drvs":[1]})", "'drvs' holds strings only"},
+      {R"({"command":"build","drvs":[)" + drv + R"(],"rebuild":"yes"})", "'rebuild' is true or false"},
+      {R"({"command":"build","drvs":[)" + drv + R"(],"rebuild":1})", "'rebuild' is true or false"},
+      {R"({"command":"build","drvs":["../x.drv"]})", "not a derivation"},
+      {R"({"command":"build","drvs":[)" + drv + R"(],"rebuild":true})", "not in the Nix store"},
+      {R"({"command":"jobset","id":"7"})", "integer 'id'"},
+      {R"({"command":"logs"})", "string 'drv'"},
+      {R"({"command":"derivation","drv":["x"]})", "string 'drv'"},
+  };
+  for (const auto& [text, expected] : cases) {
+    Poco::JSON::Parser parser;
+    auto request = parser.parse(text).extract<Poco::JSON::Object::Ptr>();
+    const std::string response = service.handle(request->getValue<std::string>("command"), *request);
+    EXPECT_NE(response.find(R"("ok":false)"), std::string::npos) << text << " -> " << response;
+    EXPECT_NE(response.find(expected), std::string::npos) << text << " -> " << response;
+  }
+  EXPECT_FALSE(storage->findBuildJobset(1).value()) << "nothing was submitted";
 }
 
 }  // namespace
