@@ -15,6 +15,7 @@
 #include "kernel/review/MarkdownRenderer.h"
 #include "kernel/review/ReviewBuilder.h"
 #include "kernel/review/ReviewPipeline.h"
+#include "kernel/review/SizeComparison.h"
 #include "kernel/scheduler/SchedulerSettings.h"
 #include "kernel/server/Bootstrap.h"
 #include "kernel/services/Logging.h"
@@ -44,7 +45,8 @@ Options:
   --no-cache        Evaluate again even when a stored evaluation exists
   --build           Also build every new and changed job (and, to compare, the base
                     revision of each changed one) and report newly failing, newly
-                    succeeding, still failing and still succeeding jobs
+                    succeeding, still failing and still succeeding jobs, and how
+                    output and closure sizes move (size_check limits warn)
   --no-base-builds  With --build: do not build base revisions (unknown base results
                     count as successes)
   --quiet           No progress on stderr
@@ -221,6 +223,7 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
       return 2;
     }
     settings->resumeOpenJobsets = false;  // a server may own the jobsets open in this database
+    const scheduler::SchedulerConfig storeConfig = *settings;
     auto buildLogger = logging.logger("scheduler");
     scheduler::Scheduler scheduler(
         scheduler::Scheduler::Services{**storage, hub.processes(), hub.clock(), hub.metrics(), *buildLogger},
@@ -254,6 +257,19 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
     markdown.markdown += review::ReviewBuilder::markdown(*built);
     if (!json.empty()) json = review::ReviewBuilder::addToJson(json, *built);
     buildsClean = review::ReviewBuilder::clean(*built);
+    if (!quiet) err_ << "measuring output and closure sizes\n";
+    const scheduler::StorePathInfo store(hub.processes(), storeConfig);
+    review::SizeComparison sizes(
+        store, **storage,
+        std::chrono::duration_cast<std::chrono::seconds>(hub.clock().now().time_since_epoch()).count());
+    auto measured = sizes.measure(*result);
+    if (!measured) {
+      err_ << "ekaci review: sizes: " << measured.error().describe() << "\n";
+      return 3;
+    }
+    markdown.markdown += review::SizeComparison::markdown(*measured);
+    if (!json.empty()) json = review::SizeComparison::addToJson(json, *measured);
+    for (const auto& warning : review::SizeComparison::warnings(*measured)) err_ << "warning: " << warning << "\n";
   }
   if (!jsonFile.empty() && !writeFile(jsonFile, json, out_, err_)) return 3;
   if (!markdownFile.empty()) {

@@ -2,7 +2,8 @@
 # everything builds offline.
 { system ? builtins.currentSystem }:
 rec {
-  # A package: its build writes its name, version and the outputs it depends on.
+  # A package: its build writes its name, version and the outputs it depends on. Naming a
+  # dependency's path makes it a runtime reference, so closures grow as real ones do.
   mkPackage = { pname, version, deps ? [ ], script ? "", license ? null, maintainers ? [ ], tests ? { } }:
     let
       drv = derivation {
@@ -11,7 +12,7 @@ rec {
         builder = "/bin/sh";
         args = [ "-c" ''
           echo "${pname} ${version}" > $out
-          for d in $deps; do while IFS= read -r line; do echo "$line"; done < $d >> $out; done
+          for d in $deps; do echo "uses $d" >> $out; while IFS= read -r line; do echo "$line"; done < $d >> $out; done
           ${script}
         '' ];
       };

@@ -13,6 +13,7 @@
 #   build-break app-c 2 fails to build (review --build: newly failing)
 #   still-broken app-c 3 still fails, standalone 6 builds (still failing, still succeeding)
 #   build-fix   app-c 4 builds again (newly succeeding)
+#   size-growth standalone 7 depends on curl: its closure grows past size_check's 50 %
 set -euo pipefail
 dir=${1:?usage: make-demo-repo.sh DIRECTORY}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,7 +30,7 @@ mkdir -p .ekaci
 cat > .ekaci/config.json <<'JSON'
 {
   "jobs": {
-    "packages": { "file": "default.nix" }
+    "packages": { "file": "default.nix", "size_check": { "max_increase_percent": 50 } }
   },
   "rebuild_impact": { "max_top_blast_radius": 3 },
   "change_sets": [
@@ -105,5 +106,9 @@ git commit -q -am "app-c: 2 -> 3, standalone: 5 -> 6" && git tag still-broken
 replace default.nix 'app-c = mkPackage { pname = "app-c"; version = "3"; deps = [ libnet ]; script = "echo missing header >&2; exit 1"; };' \
   'app-c = mkPackage { pname = "app-c"; version = "4"; deps = [ libnet ]; };'
 git commit -q -am "app-c: 3 -> 4, fix the build" && git tag build-fix
+
+replace default.nix 'standalone = mkPackage { pname = "standalone"; version = "6"; };' \
+  'standalone = mkPackage { pname = "standalone"; version = "7"; deps = [ curl ]; };'
+git commit -q -am "standalone: 6 -> 7, bundle curl" && git tag size-growth
 
 echo "demo repository ready in $dir ($(git rev-list --count HEAD) commits)"

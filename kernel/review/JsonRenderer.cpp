@@ -2,6 +2,7 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 
 #include <sstream>
 
@@ -139,6 +140,17 @@ std::string JsonRenderer::render(const ReviewReport& report) {
   root.set("total_ms", report.totalMillis);
   std::ostringstream out;
   root.stringify(out, 2);
+  out << "\n";
+  return out.str();
+}
+
+std::string JsonRenderer::withMember(const std::string& reportJson, const std::string& key,
+                                     const Poco::Dynamic::Var& value) {
+  Poco::JSON::Parser parser;
+  auto report = parser.parse(reportJson).extract<Poco::JSON::Object::Ptr>();
+  report->set(key, value);
+  std::ostringstream out;
+  report->stringify(out, 2);
   out << "\n";
   return out.str();
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <Poco/Dynamic/Var.h>
+
 #include <string>
 
 #include "kernel/review/ReviewReport.h"
@@ -11,6 +13,8 @@ namespace ekaci::review {
 class JsonRenderer {
  public:
   static std::string render(const ReviewReport& report);
+  // `reportJson` (render's output) with `key` set to `value`, formatted the same way.
+  static std::string withMember(const std::string& reportJson, const std::string& key, const Poco::Dynamic::Var& value);
 };
 
 }  // namespace ekaci::review

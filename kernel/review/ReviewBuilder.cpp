@@ -2,12 +2,11 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 
 #include <set>
-#include <sstream>
 #include <thread>
 
+#include "kernel/review/JsonRenderer.h"
 #include "kernel/review/MarkdownRenderer.h"
 
 namespace ekaci::review {
@@ -87,8 +86,6 @@ sdk::Result<std::vector<JobBuildResults>> ReviewBuilder::build(const ReviewRepor
 }
 
 std::string ReviewBuilder::addToJson(const std::string& reportJson, const std::vector<JobBuildResults>& results) {
-  Poco::JSON::Parser parser;
-  auto report = parser.parse(reportJson).extract<Poco::JSON::Object::Ptr>();
   Poco::JSON::Array::Ptr builds = new Poco::JSON::Array;
   for (const auto& r : results) {
     Poco::JSON::Object::Ptr job = new Poco::JSON::Object;
@@ -117,10 +114,7 @@ std::string ReviewBuilder::addToJson(const std::string& reportJson, const std::v
     job->set("verdicts", verdicts);
     builds->add(job);
   }
-  report->set("builds", builds);
-  std::ostringstream out;
-  report->stringify(out, 2);
-  return out.str() + "\n";
+  return JsonRenderer::withMember(reportJson, "builds", builds);
 }
 
 bool ReviewBuilder::clean(const std::vector<JobBuildResults>& results) {

@@ -345,6 +345,7 @@ sdk::Result<ReviewReport> ReviewPipeline::run(const ReviewRequest& request, cons
     review.job = job.name;
     review.evaluator = job.evaluator;
     review.allowEvalFailures = job.allowEvalFailures;
+    if (job.sizeCheck) review.sizeLimitPercent = job.sizeCheck->maxIncreasePercent;
     ++step;
     auto baseEval = evaluate(*repositoryId, report.baseSha, (*baseCheckout)->directory(), job, request,
                              "job " + job.name + " at base " + report.baseSha.substr(0, 12), stepProgress);

@@ -55,6 +55,7 @@ struct JobReview {
   std::string job;
   std::string evaluator;
   bool allowEvalFailures = false;
+  std::optional<double> sizeLimitPercent;  // size_check.max_increase_percent
   std::optional<std::string> baseFailure;  // the whole evaluation failed
   std::optional<std::string> headFailure;
   std::size_t baseAttributes = 0, headAttributes = 0;

@@ -181,4 +181,39 @@ sdk::Result<void> SqliteStorage::concludeBuildJobset(std::int64_t jobsetId, Buil
   });
 }
 
+sdk::Result<void> SqliteStorage::recordOutputSizes(std::int64_t jobsetId, const std::vector<OutputSizeRecord>& sizes) {
+  std::lock_guard lock(mutex_);
+  return inTransaction<void>(*session_, "record output sizes", [&] {
+    std::int64_t known = 0;
+    *session_ << "SELECT COUNT(*) FROM jobsets WHERE id = ?", use(jobsetId), into(known), now;
+    if (known == 0) throw Poco::NotFoundException("jobset " + std::to_string(jobsetId));
+    for (const auto& size : sizes) {
+      std::int64_t drv = size.drvId, nar = size.narSize, closure = size.closureSize, at = size.recordedAt;
+      std::string output = size.outputName, path = size.storePath;
+      *session_ << "INSERT INTO output_sizes (drv_id, output_name, store_path, nar_size, closure_size, repository_id, "
+                   "commit_id, recorded_at) SELECT ?, ?, ?, ?, ?, repository_id, commit_id, ? FROM jobsets WHERE id = ? "
+                   "ON CONFLICT (drv_id, output_name, commit_id) DO UPDATE SET store_path = excluded.store_path, "
+                   "nar_size = excluded.nar_size, closure_size = excluded.closure_size, recorded_at = excluded.recorded_at",
+          use(drv), use(output), use(path), use(nar), use(closure), use(at), use(jobsetId), now;
+    }
+  });
+}
+
+sdk::Result<std::vector<OutputSizeRecord>> SqliteStorage::outputSizesOf(const std::vector<std::string>& storePaths) {
+  std::lock_guard lock(mutex_);
+  return query<std::vector<OutputSizeRecord>>("output sizes", [&] {
+    std::vector<OutputSizeRecord> out;
+    for (const auto& storePath : storePaths) {
+      std::string path = storePath;
+      std::vector<std::int64_t> drvs, nars, closures, ats;
+      std::vector<std::string> outputs;
+      *session_ << "SELECT drv_id, output_name, nar_size, closure_size, recorded_at FROM output_sizes "
+                   "WHERE store_path = ? ORDER BY recorded_at DESC, id DESC LIMIT 1",
+          use(path), into(drvs), into(outputs), into(nars), into(closures), into(ats), now;
+      if (!drvs.empty()) out.push_back(OutputSizeRecord{drvs[0], outputs[0], path, nars[0], closures[0], ats[0]});
+    }
+    return out;
+  });
+}
+
 }  // namespace ekaci::storage

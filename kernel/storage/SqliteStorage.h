@@ -47,6 +47,8 @@ class SqliteStorage : public Storage {
   sdk::Result<std::vector<BuildEventRecord>> buildEvents(std::int64_t drvId) override;
   // Build bookkeeping (SqliteBuildRecords.cpp).
   sdk::Result<std::vector<DrvBuildStatus>> drvStatuses(const std::vector<std::int64_t>& drvIds) override;
+  sdk::Result<void> recordOutputSizes(std::int64_t jobsetId, const std::vector<OutputSizeRecord>& sizes) override;
+  sdk::Result<std::vector<OutputSizeRecord>> outputSizesOf(const std::vector<std::string>& storePaths) override;
   sdk::Result<std::optional<DrvBuildStatus>> drvStatus(const std::string& drvPath) override;
   sdk::Result<std::vector<DrvBuildStatus>> drvsInStates(const std::vector<std::string>& states,
                                                         std::size_t limit) override;

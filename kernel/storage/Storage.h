@@ -68,6 +68,11 @@ class Storage {
   virtual sdk::Result<std::vector<BuildJobsetRecord>> openBuildJobsets() = 0;
   virtual sdk::Result<void> concludeBuildJobset(std::int64_t jobsetId, BuildJobsetState state, std::int64_t at) = 0;
 
+  // Output sizes measured for a jobset (its repository and commit); measuring again replaces.
+  virtual sdk::Result<void> recordOutputSizes(std::int64_t jobsetId, const std::vector<OutputSizeRecord>& sizes) = 0;
+  // The latest recorded size of each of `storePaths` that was ever measured.
+  virtual sdk::Result<std::vector<OutputSizeRecord>> outputSizesOf(const std::vector<std::string>& storePaths) = 0;
+
   virtual sdk::Result<std::int64_t> enqueueOutbox(const OutboxMessage& message) = 0;
   virtual sdk::Result<std::vector<OutboxMessage>> dueOutbox(std::int64_t now, std::size_t limit) = 0;
   virtual sdk::Result<void> markOutboxDelivered(std::int64_t id, std::int64_t at) = 0;

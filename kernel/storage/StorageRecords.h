@@ -127,6 +127,17 @@ struct DrvBuildStatus {
   std::int64_t failureExpiresAt = 0;  // 0: no cached failure
 };
 
+// The measured size of one output of a derivation, recorded with the jobset (and so the
+// repository and commit) it was built for.
+struct OutputSizeRecord {
+  std::int64_t drvId = 0;
+  std::string outputName;
+  std::string storePath;
+  std::int64_t narSize = 0;
+  std::int64_t closureSize = 0;
+  std::int64_t recordedAt = 0;
+};
+
 struct OutboxMessage {
   std::int64_t id = 0;
   std::string forgeId;

@@ -154,6 +154,43 @@ TEST_F(ReviewCommandTest, BuildReportsNewlyAndStillFailingAndSucceeding) {
   EXPECT_TRUE(fixed.out.find("- `app-c` (success, base failure)") != std::string::npos ||
               fixed.out.find("- `app-c` (cached, base failure)") != std::string::npos)
       << fixed.out;
+  // app-c 4 is measured; app-c 3 never built, so there is nothing to compare it with.
+  EXPECT_NE(fixed.out.find("`packages`: 1 output measured."), std::string::npos) << fixed.out;
+  EXPECT_NE(fixed.out.find("| base not built |"), std::string::npos) << fixed.out;
+}
+
+// The demo's last commit makes a package depend on curl: its closure grows far past the
+// size_check limit of 50 %, which warns without failing the review.
+TEST_F(ReviewCommandTest, BuildReportsClosureGrowthAboveTheSizeLimit) {
+  auto env = environment();
+  env["NIX_CONFIG"] = "substituters =";
+  const auto json = (dir_->path() / "sizes.json").string();
+  auto grown = testsupport::runCommand({EKACI_CLI_BINARY, "review", "--repo", (dir_->path() / "repo").string(), "--head",
+                                        "size-growth", "--build", "--json", json, "--markdown",
+                                        (dir_->path() / "sizes.md").string()},
+                                       env, std::chrono::seconds(180));
+  EXPECT_EQ(grown.status, 0) << grown.err;
+  EXPECT_NE(grown.err.find("warning: job packages: the closure of standalone (out) grew +"), std::string::npos)
+      << grown.err;
+  std::ifstream md(dir_->path() / "sizes.md");
+  std::stringstream markdown;
+  markdown << md.rdbuf();
+  EXPECT_NE(markdown.str().find("## Closure sizes"), std::string::npos) << markdown.str();
+  EXPECT_NE(markdown.str().find("- `standalone` (`out`): +"), std::string::npos) << markdown.str();
+  std::ifstream in(json);
+  std::stringstream text;
+  text << in.rdbuf();
+  Poco::JSON::Parser parser;
+  auto report = parser.parse(text.str()).extract<Poco::JSON::Object::Ptr>();
+  auto sizes = report->getArray("sizes");
+  ASSERT_TRUE(sizes && sizes->size() == 1) << text.str();
+  auto outputs = sizes->getObject(0)->getArray("outputs");
+  ASSERT_EQ(outputs->size(), 1u) << text.str();
+  auto standalone = outputs->getObject(0);
+  EXPECT_EQ(standalone->getValue<std::string>("attr"), "standalone");
+  EXPECT_TRUE(standalone->getValue<bool>("over_limit"));
+  // standalone 7 now refers to curl, which refers to libnet, which refers to libcore.
+  EXPECT_GT(standalone->getValue<std::int64_t>("closure_size"), 3 * standalone->getValue<std::int64_t>("base_closure_size"));
 }
 
 }  // namespace ekaci::integration

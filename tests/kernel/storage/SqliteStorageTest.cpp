@@ -247,6 +247,33 @@ TEST_F(SqliteStorageTest, DrvStatusesAnswerInTheOrderAskedAcrossChunks) {
   EXPECT_TRUE(none->empty());
 }
 
+TEST_F(SqliteStorageTest, OutputSizesAreRecordedPerCommitAndFoundByStorePath) {
+  auto repo = repository();
+  auto first = storage_->createJobset(
+      JobsetRecord{0, repo, *storage_->upsertCommit(repo, "c1"), "packages", "{}", EvalState::Succeeded, "", 0, 0});
+  auto second = storage_->createJobset(
+      JobsetRecord{0, repo, *storage_->upsertCommit(repo, "c2"), "packages", "{}", EvalState::Succeeded, "", 0, 0});
+  auto ids = storage_->upsertDrvs({drv("hello")});
+  ASSERT_TRUE(first && second && ids);
+  const std::string out = "/nix/store/" + std::string(32, 'b') + "-hello";
+  ASSERT_TRUE(storage_->recordOutputSizes(*first, {{(*ids)[0], "out", out, 100, 1000, 10}}));
+  ASSERT_TRUE(storage_->recordOutputSizes(*first, {{(*ids)[0], "out", out, 120, 1200, 11}})) << "measured again";
+  ASSERT_TRUE(storage_->recordOutputSizes(*second, {{(*ids)[0], "out", out, 130, 1300, 12}}));
+  auto found = storage_->outputSizesOf({out, "/nix/store/" + std::string(32, 'c') + "-never"});
+  ASSERT_TRUE(found) << found.error().describe();
+  ASSERT_EQ(found->size(), 1u) << "a path never measured is left out";
+  EXPECT_EQ((*found)[0].narSize, 130) << "the latest measurement";
+  EXPECT_EQ((*found)[0].closureSize, 1300);
+  EXPECT_EQ((*found)[0].outputName, "out");
+  Poco::Data::Session session("SQLite", (dir_.path() / "db" / "sqlite.db").string());
+  int rows = 0;
+  session << "SELECT COUNT(*) FROM output_sizes", into(rows), now;
+  EXPECT_EQ(rows, 2) << "one row per output and commit";
+  auto unknown = storage_->recordOutputSizes(999999, {{(*ids)[0], "out", out, 1, 1, 1}});
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message().find("jobset 999999"), std::string::npos) << unknown.error().message();
+}
+
 TEST_F(SqliteStorageTest, OutboxDeliversDueMessagesAndSupersedesByKey) {
   OutboxMessage m;
   m.forgeId = "gh";

@@ -1,0 +1,246 @@
+// Size comparison against real store paths (built here) and recorded history.
+#include "kernel/review/SizeComparison.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "kernel/services/PosixProcessRunner.h"
+#include "kernel/storage/SqliteStorage.h"
+#include "tests/support/TempDir.h"
+
+namespace ekaci::review {
+namespace {
+
+const std::string kGone = "/nix/store/00000000000000000000000000000000-legacy-1";
+
+class SizeComparisonTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    storage = std::move(storage::SqliteStorage::open(dir.path() / "db.sqlite")).value();
+    config.nixOptions = {{"substituters", ""}};
+    const auto repo = storage->upsertRepository({0, "local", "tests", "sizes", "", "main"}).value();
+    const auto jobset = [&](const std::string& sha) {
+      return storage->createJobset({0, repo, storage->upsertCommit(repo, sha).value(), "packages", "{}",
+                                    storage::EvalState::Succeeded, "", 0, 0})
+          .value();
+    };
+    baseJobset = jobset("base");
+    headJobset = jobset("head");
+  }
+
+  // Builds `attr` of `file`; returns {drv path, output path}.
+  std::pair<std::string, std::string> build(const std::filesystem::path& file, const std::string& attr) {
+    std::string drv = run({"nix-instantiate", file.string(), "-A", attr});
+    std::string out = run({"nix-store", "--realise", drv, "--option", "substituters", ""});
+    return {drv, out};
+  }
+
+  std::string run(const std::vector<std::string>& argv) {
+    sdk::ProcessSpec spec;
+    spec.argv = argv;
+    spec.inheritEnvironment = true;
+    auto result = processes.run(spec);
+    EXPECT_TRUE(result && result->succeeded()) << (result ? result->stderrText : result.error().describe());
+    return result ? result->stdoutText.substr(0, result->stdoutText.find('\n')) : "";
+  }
+
+  std::int64_t remember(const std::string& drvPath, const std::string& outPath) {
+    storage::DrvRecord row;
+    row.drvPath = drvPath;
+    row.system = "x86_64-linux";
+    row.outputs = {{"out", outPath}};
+    return storage->upsertDrvs({row}).value().front();
+  }
+
+  static PackageChange change(const std::string& attr, ChangeClass kind, const std::string& head,
+                              const std::string& base = "") {
+    PackageChange c;
+    c.attr = attr;
+    c.change = kind;
+    c.rebuild = kind != ChangeClass::Unchanged;
+    c.drvPath = head;
+    c.baseDrvPath = base;
+    return c;
+  }
+
+  testsupport::TempDir dir;
+  std::unique_ptr<storage::SqliteStorage> storage;
+  services::PosixProcessRunner processes;
+  scheduler::SchedulerConfig config;
+  std::int64_t baseJobset = 0, headJobset = 0;
+};
+
+TEST_F(SizeComparisonTest, MeasuresHeadAndBaseAndFallsBackToHistory) {
+  std::random_device random;
+  const std::string nonce = std::to_string(random());
+  const auto file = dir.write(
+      "set.nix",
+      "let mk = name: script: derivation { name = name + \"-" + nonce +
+          "\"; system = builtins.currentSystem; builder = \"/bin/sh\"; args = [ \"-c\" script ]; };\n"
+          "in rec {\n"
+          "  big = mk \"big\" \"i=0; while [ $i -lt 3000 ]; do echo 0123456789abcdef; i=$((i+1)); done > $out\";\n"
+          "  app1 = mk \"app-1\" \"echo app 1 > $out\";\n"
+          "  app2 = mk \"app-2\" \"echo app 2 uses ${big} > $out\";\n"
+          "  fresh = mk \"fresh\" \"echo new > $out\";\n"
+          "  legacy2 = mk \"legacy-2\" \"echo legacy 2 > $out\";\n"
+          "  broken = mk \"broken\" \"exit 1\";\n"
+          "}\n",
+      0644);
+  const auto [app1Drv, app1Out] = build(file, "app1");
+  const auto [app2Drv, app2Out] = build(file, "app2");
+  const auto [freshDrv, freshOut] = build(file, "fresh");
+  const auto [legacy2Drv, legacy2Out] = build(file, "legacy2");
+  const std::string brokenDrv = run({"nix-instantiate", file.string(), "-A", "broken"});
+  const std::string brokenOut = run({"nix-store", "--query", "--outputs", brokenDrv});
+  const std::string legacy1Drv = "/nix/store/00000000000000000000000000000000-legacy-1.drv";
+  for (const auto& [drv, out] : std::vector<std::pair<std::string, std::string>>{
+           {app1Drv, app1Out}, {app2Drv, app2Out}, {freshDrv, freshOut}, {legacy2Drv, legacy2Out},
+           {brokenDrv, brokenOut}, {legacy1Drv, kGone}}) {
+    remember(drv, out);
+  }
+  // An earlier review measured legacy 1 before it was garbage-collected.
+  const auto legacy1Id = storage->findDrv(legacy1Drv).value()->id;
+  ASSERT_TRUE(storage->recordOutputSizes(baseJobset, {{legacy1Id, "out", kGone, 100, 200, 1}}));
+
+  ReviewReport report;
+  JobReview job;
+  job.job = "packages";
+  job.sizeLimitPercent = 50;
+  job.baseJobsetId = baseJobset;
+  job.headJobsetId = headJobset;
+  job.changes = {change("app", ChangeClass::VersionBump, app2Drv, app1Drv),
+                 change("fresh", ChangeClass::Added, freshDrv),
+                 change("legacy", ChangeClass::VersionBump, legacy2Drv, legacy1Drv),
+                 change("broken", ChangeClass::Added, brokenDrv),
+                 change("meta-only", ChangeClass::VersionBump, app1Drv, app1Drv)};
+  job.changes.back().rebuild = false;  // same outputs: nothing to measure
+  report.jobs = {job};
+
+  scheduler::StorePathInfo info(processes, config);
+  SizeComparison comparison(info, *storage, 1000);
+  auto measured = comparison.measure(report);
+  ASSERT_TRUE(measured) << measured.error().describe();
+  ASSERT_EQ(measured->size(), 1u);
+  const auto& sizes = measured->front();
+  EXPECT_EQ(sizes.notInStore, 1u) << "broken never built";
+  ASSERT_EQ(sizes.outputs.size(), 3u);
+  // Largest closure change first: app grew by big's whole NAR.
+  const auto& app = sizes.outputs[0];
+  EXPECT_EQ(app.attr, "app");
+  ASSERT_TRUE(app.base.has_value());
+  EXPECT_FALSE(app.baseFromHistory);
+  EXPECT_GT(app.head.closureSize - app.base->closureSize, 3000 * 17);
+  EXPECT_GT(*app.closurePercent(), 50.0);
+  const auto& legacy = sizes.outputs[1].attr == "legacy" ? sizes.outputs[1] : sizes.outputs[2];
+  const auto& fresh = sizes.outputs[1].attr == "fresh" ? sizes.outputs[1] : sizes.outputs[2];
+  ASSERT_EQ(legacy.attr, "legacy");
+  ASSERT_TRUE(legacy.base.has_value());
+  EXPECT_TRUE(legacy.baseFromHistory);
+  EXPECT_EQ(legacy.base->closureSize, 200);
+  EXPECT_EQ(fresh.attr, "fresh");
+  EXPECT_FALSE(fresh.base.has_value());
+  EXPECT_FALSE(fresh.closurePercent().has_value());
+  ASSERT_EQ(sizes.overLimit().size(), 1u) << "legacy shrank from its recorded 200 bytes";
+  EXPECT_EQ(sizes.overLimit()[0]->attr, "app");
+
+  // Head sizes are recorded with the head commit, base sizes with the base commit.
+  auto recorded = storage->outputSizesOf({app2Out, app1Out, freshOut, brokenOut});
+  ASSERT_TRUE(recorded);
+  ASSERT_EQ(recorded->size(), 3u);
+  EXPECT_EQ((*recorded)[0].narSize, app.head.narSize);
+  EXPECT_EQ((*recorded)[0].recordedAt, 1000);
+
+  const auto md = SizeComparison::markdown(*measured);
+  EXPECT_NE(md.find("## Closure sizes"), std::string::npos) << md;
+  EXPECT_NE(md.find("3 outputs measured, 1 not built"), std::string::npos) << md;
+  EXPECT_NE(md.find("| `fresh` | `out` |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| `fresh` | `out` | " + SizeComparison::humanBytes(fresh.head.closureSize) + " | new |"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("(base from an earlier build)"), std::string::npos) << md;
+  EXPECT_NE(md.find("**Size warnings** in `packages` (closure growth above 50 %):\n\n- `app` (`out`): +"),
+            std::string::npos)
+      << md;
+  auto warnings = SizeComparison::warnings(*measured);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("the closure of app (out) grew +"), std::string::npos) << warnings[0];
+}
+
+TEST(SizeComparisonFormatTest, BytesArePrintedForPeople) {
+  EXPECT_EQ(SizeComparison::humanBytes(0), "0 B");
+  EXPECT_EQ(SizeComparison::humanBytes(1023), "1023 B");
+  EXPECT_EQ(SizeComparison::humanBytes(1536), "1.5 KiB");
+  EXPECT_EQ(SizeComparison::humanBytes(5LL * 1024 * 1024 * 1024), "5.0 GiB");
+  EXPECT_EQ(SizeComparison::humanBytes(-2048), "-2.0 KiB");
+}
+
+JobSizes sample(std::size_t outputs, std::optional<double> limit) {
+  JobSizes job;
+  job.job = "packages";
+  job.limitPercent = limit;
+  for (std::size_t i = 0; i < outputs; ++i) {
+    OutputSizeChange c;
+    c.attr = "pkg" + std::to_string(i);
+    c.output = "out";
+    c.headPath = "/nix/store/" + std::string(32, 'a') + "-pkg";
+    c.head = {100, static_cast<std::int64_t>(1000 + 10 * i)};
+    c.base = scheduler::PathSizes{100, 1000};
+    job.outputs.push_back(c);
+  }
+  return job;
+}
+
+TEST(SizeComparisonFormatTest, UnchangedOutputsAreCountedAndLongListsCut) {
+  auto job = sample(30, std::nullopt);
+  auto md = SizeComparison::markdown({job}, 20);
+  EXPECT_NE(md.find("30 outputs measured, 1 unchanged."), std::string::npos) << md;
+  EXPECT_NE(md.find("… and 9 more outputs"), std::string::npos) << md;
+  EXPECT_EQ(md.find("Size warnings"), std::string::npos) << "no limit, no warnings";
+  EXPECT_TRUE(SizeComparison::warnings({job}).empty());
+  EXPECT_EQ(md.find("`pkg0`"), std::string::npos) << "unchanged rows are not listed";
+}
+
+TEST(SizeComparisonFormatTest, AChangedPackageWithoutABaseIsNotCalledNew) {
+  auto job = sample(1, 10.0);
+  job.outputs[0].base.reset();
+  const auto md = SizeComparison::markdown({job});
+  EXPECT_NE(md.find("| base not built |"), std::string::npos) << md;
+  EXPECT_EQ(md.find("| new |"), std::string::npos) << md;
+  EXPECT_TRUE(job.overLimit().empty()) << "nothing to compare with";
+}
+
+TEST(SizeComparisonFormatTest, GrowthExactlyAtTheLimitIsNotAWarning) {
+  auto job = sample(2, 1.0);  // pkg1 grows 1.0 %
+  EXPECT_TRUE(job.overLimit().empty());
+  job.limitPercent = 0.5;
+  ASSERT_EQ(job.overLimit().size(), 1u);
+  EXPECT_EQ(job.overLimit()[0]->attr, "pkg1");
+}
+
+TEST(SizeComparisonFormatTest, JsonCarriesEveryOutputAndTheLimit) {
+  auto job = sample(2, 0.5);
+  job.outputs[0].base.reset();
+  job.outputs[0].added = true;
+  const auto json = SizeComparison::addToJson(R"({"schema":"ekaci.review/1"})", {job});
+  Poco::JSON::Parser parser;
+  auto root = parser.parse(json).extract<Poco::JSON::Object::Ptr>();
+  EXPECT_EQ(root->getValue<std::string>("schema"), "ekaci.review/1") << "the report is kept";
+  auto sizes = root->getArray("sizes");
+  ASSERT_EQ(sizes->size(), 1u);
+  auto entry = sizes->getObject(0);
+  EXPECT_EQ(entry->getValue<double>("max_increase_percent"), 0.5);
+  auto outputs = entry->getArray("outputs");
+  ASSERT_EQ(outputs->size(), 2u);
+  EXPECT_FALSE(outputs->getObject(0)->has("base_closure_size"));
+  EXPECT_TRUE(outputs->getObject(0)->getValue<bool>("added"));
+  EXPECT_FALSE(outputs->getObject(1)->getValue<bool>("added"));
+  EXPECT_FALSE(outputs->getObject(0)->getValue<bool>("over_limit"));
+  EXPECT_EQ(outputs->getObject(1)->getValue<double>("closure_change_percent"), 1.0);
+  EXPECT_TRUE(outputs->getObject(1)->getValue<bool>("over_limit"));
+}
+
+}  // namespace
+}  // namespace ekaci::review
