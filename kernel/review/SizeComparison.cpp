@@ -5,9 +5,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
+#include <iomanip>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "kernel/review/JsonRenderer.h"
 #include "kernel/review/MarkdownRenderer.h"
@@ -15,16 +16,18 @@
 namespace ekaci::review {
 namespace {
 
+// 687.5 -> "+687.5 %"
 std::string percent(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%+.1f %%", value);
-  return text;
+  std::ostringstream out;
+  out << std::showpos << std::fixed << std::setprecision(1) << value << " %";
+  return out.str();
 }
 
+// 50 -> "50 %", 0.5 -> "0.5 %"
 std::string limitText(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g %%", value);
-  return text;
+  std::ostringstream out;
+  out << value << " %";
+  return out.str();
 }
 
 // What ranks first: the largest closure change, a new package by its whole closure.
@@ -63,13 +66,13 @@ std::string SizeComparison::humanBytes(std::int64_t bytes) {
     value /= 1024.0;
     ++unit;
   }
-  char text[32];
+  std::ostringstream out;
   if (unit == 0) {
-    std::snprintf(text, sizeof text, "%lld B", static_cast<long long>(bytes));
+    out << bytes << " B";
   } else {
-    std::snprintf(text, sizeof text, "%.1f %s", value, kUnits[unit]);
+    out << std::fixed << std::setprecision(1) << value << " " << kUnits[unit];
   }
-  return text;
+  return out.str();
 }
 
 sdk::Result<std::vector<JobSizes>> SizeComparison::measure(const ReviewReport& report) {
