@@ -8,6 +8,7 @@
 
 #include "kernel/review/JsonRenderer.h"
 #include "kernel/review/MarkdownRenderer.h"
+#include "kernel/scheduler/BuildLogStore.h"
 
 namespace ekaci::review {
 
@@ -17,6 +18,27 @@ std::optional<scheduler::BuildStatus> ReviewBuilder::statusOf(const std::string&
   auto stored = storage_.drvStatus(drvPath);
   if (!stored || !*stored) return std::nullopt;
   return scheduler::statusFromName((*stored)->state);
+}
+
+std::optional<FailureLog> ReviewBuilder::failureLog(const std::string& attr, const std::string& drvPath) const {
+  static constexpr std::string_view kPrefix = "dependency ", kSuffix = " failed";
+  std::string current = drvPath;
+  for (int hop = 0; hop < 100; ++hop) {  // a chain of transitive failures is finite; bound it anyway
+    auto stored = storage_.drvStatus(current);
+    if (!stored || !*stored) return std::nullopt;
+    const std::string& detail = (*stored)->detail;
+    if ((*stored)->state == "transitive_failure" && detail.rfind(kPrefix, 0) == 0 && detail.size() > kPrefix.size() + kSuffix.size() &&
+        detail.compare(detail.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0) {
+      current = detail.substr(kPrefix.size(), detail.size() - kPrefix.size() - kSuffix.size());
+      continue;
+    }
+    auto hash = scheduler::BuildLogStore::drvHash(current);
+    if (!hash) return std::nullopt;
+    auto text = scheduler_.logs().read(*hash, 64u << 10);
+    if (!text) return std::nullopt;
+    return FailureLog{attr, current, scheduler::BuildLogStore::lastLines(*text, kFailureLogLines)};
+  }
+  return std::nullopt;
 }
 
 sdk::Result<std::vector<JobBuildResults>> ReviewBuilder::build(const ReviewReport& report, bool buildBase,
@@ -70,6 +92,9 @@ sdk::Result<std::vector<JobBuildResults>> ReviewBuilder::build(const ReviewRepor
       jb.head = statusOf(jb.headDrv);
       jb.base = statusOf(jb.baseDrv);
       auto verdict = scheduler::JobVerdict::judge(jb);
+      if (verdict.verdict == scheduler::Verdict::NewlyFailing && results.failureLogs.size() < kFailureLogs) {
+        if (auto log = failureLog(change.attr, jb.headDrv)) results.failureLogs.push_back(std::move(*log));
+      }
       switch (verdict.verdict) {
         case scheduler::Verdict::NewlyFailing: ++results.newlyFailing; break;
         case scheduler::Verdict::NewlySucceeding: ++results.newlySucceeding; break;
@@ -109,6 +134,11 @@ std::string ReviewBuilder::addToJson(const std::string& reportJson, const std::v
       o->set("base_state", v.baseState);
       o->set("base_known", v.baseKnown);
       o->set("drv_path", v.drvPath);
+      for (const auto& log : r.failureLogs) {
+        if (log.attr != v.attr) continue;
+        o->set("failed_drv", log.failedDrv);
+        o->set("log_tail", log.lines);
+      }
       verdicts->add(o);
     }
     job->set("verdicts", verdicts);
@@ -147,6 +177,13 @@ std::string ReviewBuilder::markdown(const std::vector<JobBuildResults>& results)
       std::replace(title.begin(), title.end(), '_', ' ');
       title[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(title[0])));
       md += "\n**" + title + "** in " + MarkdownRenderer::code(r.job) + ":\n\n" + list;
+      if (kind != scheduler::Verdict::NewlyFailing) continue;
+      for (const auto& log : r.failureLogs) {
+        std::string name = log.failedDrv.substr(log.failedDrv.rfind('/') + 1);
+        md += "\n<details><summary><code>" + MarkdownRenderer::html(log.attr) + "</code>: the end of the build log of " +
+              MarkdownRenderer::html(name) + "</summary>\n\n<pre>\n" + MarkdownRenderer::html(log.lines) +
+              "</pre>\n</details>\n";
+      }
     }
   }
   return md;

@@ -13,6 +13,14 @@
 
 namespace ekaci::review {
 
+// The end of the build log behind a newly failing job: its own build's, or, when it was not
+// built because a dependency failed, that dependency's.
+struct FailureLog {
+  std::string attr;
+  std::string failedDrv;
+  std::string lines;
+};
+
 struct JobBuildResults {
   std::string job;
   std::int64_t jobsetId = 0;
@@ -20,6 +28,7 @@ struct JobBuildResults {
   std::vector<scheduler::JobVerdict> verdicts;  // new and changed jobs, removed ones
   std::size_t newlyFailing = 0, newlySucceeding = 0, stillFailing = 0, stillSucceeding = 0, removed = 0,
               unfinished = 0;
+  std::vector<FailureLog> failureLogs;  // the first newly failing jobs (at most kFailureLogs)
 };
 
 // Builds what a review found new or changed: the head derivation of every added or
@@ -29,6 +38,8 @@ struct JobBuildResults {
 class ReviewBuilder {
  public:
   using Progress = std::function<void(const std::string& line)>;
+  static constexpr std::size_t kFailureLogs = 10;     // logs quoted per job
+  static constexpr std::size_t kFailureLogLines = 25;  // lines quoted per log
 
   ReviewBuilder(scheduler::Scheduler& scheduler, storage::Storage& storage) : scheduler_(scheduler), storage_(storage) {}
 
@@ -43,6 +54,9 @@ class ReviewBuilder {
 
  private:
   std::optional<scheduler::BuildStatus> statusOf(const std::string& drvPath) const;
+  // The derivation whose build failed for `drvPath` (itself, or the dependency named by a
+  // transitive failure, followed), with the end of its log; nothing when no log exists.
+  std::optional<FailureLog> failureLog(const std::string& attr, const std::string& drvPath) const;
 
   scheduler::Scheduler& scheduler_;
   storage::Storage& storage_;

@@ -4,7 +4,9 @@
 #include <Poco/Exception.h>
 #include <Poco/InflatingStream.h>
 
+#include <algorithm>
 #include <sstream>
+#include <vector>
 
 namespace ekaci::scheduler {
 namespace {
@@ -24,6 +26,38 @@ bool compressFile(const std::filesystem::path& from, const std::filesystem::path
   } catch (const Poco::Exception&) {
     return false;
   }
+}
+
+// The length of the well-formed UTF-8 sequence at text[i] (before `end`), or 1.
+std::size_t utf8Length(const std::string& text, std::size_t i, std::size_t end) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  const std::size_t length = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 1;
+  if (length == 1 || c >= 0xf5 || i + length > end) return 1;
+  for (std::size_t k = 1; k < length; ++k) {
+    if ((static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80) return 1;
+  }
+  return length;
+}
+
+// Where the terminal escape sequence starting at text[i] (ESC) ends: CSI (ESC [ parameters
+// final), OSC (ESC ] ... BEL or ESC \\), or ESC, intermediates and one final byte.
+std::size_t afterEscape(const std::string& text, std::size_t i, std::size_t end) {
+  ++i;
+  if (i >= end) return end;
+  if (text[i] == '[') {
+    for (++i; i < end && !(text[i] >= 0x40 && text[i] <= 0x7e); ++i) {
+    }
+    return std::min(end, i + 1);
+  }
+  if (text[i] == ']') {
+    for (++i; i < end; ++i) {
+      if (text[i] == '\a') return i + 1;
+      if (text[i] == 0x1b && i + 1 < end && text[i + 1] == '\\') return i + 2;
+    }
+    return end;
+  }
+  while (i < end && text[i] >= 0x20 && text[i] <= 0x2f) ++i;
+  return std::min(end, i + 1);
 }
 
 std::string tail(std::string text, std::size_t maxBytes) {
@@ -113,6 +147,40 @@ sdk::Result<std::string> BuildLogStore::read(const std::string& hash, std::size_
   } catch (const Poco::Exception& e) {
     return sdk::Error(sdk::ErrorCode::IoError, "cannot decompress the build log of " + hash + ": " + e.displayText());
   }
+}
+
+std::string BuildLogStore::lastLines(const std::string& text, std::size_t count, std::size_t maxLineLength) {
+  std::vector<std::string> lines;
+  std::size_t end = text.size();
+  while (end > 0 && lines.size() < count) {
+    const std::size_t newline = text.rfind('\n', end - 1);
+    const std::size_t start = newline == std::string::npos ? 0 : newline + 1;
+    std::string line;
+    for (std::size_t i = start; i < end && line.size() < maxLineLength;) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      const std::size_t length = utf8Length(text, i, end);
+      if (length > 1) {
+        if (line.size() + length > maxLineLength) break;  // never half a character
+        line.append(text, i, length);
+        i += length;
+        continue;
+      }
+      if (c == 0x1b) {
+        i = afterEscape(text, i, end);
+        continue;
+      }
+      if (c == '\t') line.push_back(' ');
+      else if (c >= 0x80) line.push_back('?');  // not UTF-8
+      else if (c >= 0x20 && c != 0x7f) line.push_back(static_cast<char>(c));
+      ++i;
+    }
+    if (line.find_first_not_of(' ') != std::string::npos) lines.push_back(std::move(line));
+    if (newline == std::string::npos) break;
+    end = newline;
+  }
+  std::string out;
+  for (auto it = lines.rbegin(); it != lines.rend(); ++it) out += *it + "\n";
+  return out;
 }
 
 }  // namespace ekaci::scheduler

@@ -46,6 +46,11 @@ class BuildLogStore {
   sdk::Result<std::string> read(const std::string& hash, std::size_t maxBytes = 16u << 20) const;
   std::filesystem::path directoryFor(const std::string& hash) const { return root_ / hash; }
 
+  // The last `count` non-empty lines of `text`, each cut to `maxLineLength` bytes (never in
+  // the middle of a UTF-8 character), without terminal escapes or control characters, tabs
+  // as spaces, bytes that are not UTF-8 as '?': what a report quotes from a log.
+  static std::string lastLines(const std::string& text, std::size_t count, std::size_t maxLineLength = 300);
+
  private:
   std::filesystem::path root_;
 };

@@ -126,6 +126,10 @@ TEST_F(ReviewCommandTest, BuildReportsNewlyAndStillFailingAndSucceeding) {
   EXPECT_NE(broke.out.find("| `packages` | 1 | 0 | 0 | 0 | 0 |"), std::string::npos) << broke.out;
   EXPECT_NE(broke.out.find("**Newly failing** in `packages`:\n\n- `app-c` (failure, base "), std::string::npos)
       << broke.out;
+  // The end of the failed build's log is quoted under it.
+  EXPECT_NE(broke.out.find("<details><summary><code>app-c</code>: the end of the build log of "), std::string::npos)
+      << broke.out;
+  EXPECT_NE(broke.out.find("missing header\n"), std::string::npos) << broke.out;
   auto still = run("still-broken");
   EXPECT_EQ(still.status, 0) << still.err;  // nothing newly fails
   EXPECT_NE(still.out.find("| `packages` | 0 | 0 | 1 | 1 | 0 |"), std::string::npos) << still.out;

@@ -68,5 +68,21 @@ TEST(BuildLogStoreTest, HashesAreValidatedSoNoPathEscapes) {
   EXPECT_FALSE(BuildLogStore::validHash("0123456789abcdfghijklmnpqrsvwxye"));  // 'e' is not base-32
 }
 
+TEST(BuildLogStoreTest, LastLinesAreCleanAndBounded) {
+  EXPECT_EQ(BuildLogStore::lastLines("a\nb\n\n  \nc\n", 2), "b\nc\n") << "blank lines do not count";
+  EXPECT_EQ(BuildLogStore::lastLines("only", 5), "only\n");
+  EXPECT_EQ(BuildLogStore::lastLines("", 5), "");
+  EXPECT_EQ(BuildLogStore::lastLines("x\n", 0), "");
+  EXPECT_EQ(BuildLogStore::lastLines("\x1b[1;31merror:\x1b[0m\tbad\r\n", 1), "error: bad\n") << "escapes, tab, CR";
+  EXPECT_EQ(BuildLogStore::lastLines("bell\x07 and \x1b(B charset\n", 1), "bell and  charset\n");
+  EXPECT_EQ(BuildLogStore::lastLines("caf\xc3\xa9 \xff\xc3x\n", 1), "caf\xc3\xa9 ??x\n") << "UTF-8 kept, the rest '?'";
+  EXPECT_EQ(BuildLogStore::lastLines("abc\xc3\xa9", 1, 4), "abc\n") << "never half a character";
+  EXPECT_EQ(BuildLogStore::lastLines(std::string(1000, 'x') + "\n", 1, 300), std::string(300, 'x') + "\n");
+  EXPECT_EQ(BuildLogStore::lastLines("\x1b]0;title\x07shown\n", 1), "shown\n") << "a window title";
+  EXPECT_EQ(BuildLogStore::lastLines("a\x1b]8;;http://x\x1b\\link\n", 1), "alink\n") << "a hyperlink";
+  EXPECT_EQ(BuildLogStore::lastLines("\x1b[", 1), "") << "an escape cut by the end of the text";
+  EXPECT_EQ(BuildLogStore::lastLines("ok\x1b", 1), "ok\n");
+}
+
 }  // namespace
 }  // namespace ekaci::scheduler
