@@ -49,6 +49,8 @@ Options:
                     output and closure sizes move (size_check limits warn)
   --no-base-builds  With --build: do not build base revisions (unknown base results
                     count as successes)
+  --rebuild         With --build: build again what failed before, instead of answering
+                    from the failure cache ([builders] failure_cache_seconds)
   --quiet           No progress on stderr
   -h, --help        Show this help
 
@@ -86,7 +88,8 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
   request.repository = ".";
   std::string jsonFile, markdownFile;
   std::optional<std::size_t> workers;
-  bool quiet = false, build = false, buildBase = true;
+  bool quiet = false, build = false;
+  review::ReviewBuilder::Options buildOptions;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> std::optional<std::string> {
@@ -123,11 +126,18 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
     } else if (a == "--no-cache") request.reuseEvaluations = false;
     else if (a == "--quiet") quiet = true;
     else if (a == "--build") build = true;
-    else if (a == "--no-base-builds") buildBase = false;
+    else if (a == "--no-base-builds") buildOptions.buildBase = false;
+    else if (a == "--rebuild") buildOptions.forgetFailures = true;
     else {
       err_ << "ekaci review: unknown option '" << a << "'\n\n" << kUsage;
       return 2;
     }
+  }
+
+  if (!build && (!buildOptions.buildBase || buildOptions.forgetFailures)) {
+    err_ << "ekaci review: " << (buildOptions.forgetFailures ? "--rebuild" : "--no-base-builds")
+         << " only applies with --build\n";
+    return 2;
   }
 
   // Logs go to stderr, quietly unless asked for.
@@ -243,7 +253,7 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
         if (sigtimedwait(&signals, &info, &wait) > 0) cancel = true;
       }
     });
-    auto built = builder.build(*result, buildBase, &cancel, [&](const std::string& line) {
+    auto built = builder.build(*result, buildOptions, &cancel, [&](const std::string& line) {
       if (!quiet) err_ << line << "\n";
     });
     finished = true;

@@ -41,7 +41,7 @@ std::optional<FailureLog> ReviewBuilder::failureLog(const std::string& attr, con
   return std::nullopt;
 }
 
-sdk::Result<std::vector<JobBuildResults>> ReviewBuilder::build(const ReviewReport& report, bool buildBase,
+sdk::Result<std::vector<JobBuildResults>> ReviewBuilder::build(const ReviewReport& report, const Options& options,
                                                                const std::atomic<bool>* cancel,
                                                                const Progress& progress) {
   std::vector<JobBuildResults> out;
@@ -51,12 +51,13 @@ sdk::Result<std::vector<JobBuildResults>> ReviewBuilder::build(const ReviewRepor
     results.jobsetId = job.headJobsetId;
     scheduler::JobsetBuildRequest request;
     request.jobsetId = job.headJobsetId;
+    request.forgetFailures = options.forgetFailures;
     std::set<std::string> seen;
     for (const auto& change : job.changes) {
       if (change.change == ChangeClass::Removed || change.drvPath.empty()) continue;
       if (change.change != ChangeClass::Added && !change.rebuild) continue;  // metadata only: same outputs
       if (seen.insert(change.drvPath).second) request.roots.push_back({0, change.drvPath, true});
-      if (buildBase && !change.baseDrvPath.empty() && seen.insert(change.baseDrvPath).second) {
+      if (options.buildBase && !change.baseDrvPath.empty() && seen.insert(change.baseDrvPath).second) {
         request.roots.push_back({0, change.baseDrvPath, false});
       }
     }

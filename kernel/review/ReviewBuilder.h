@@ -43,7 +43,12 @@ class ReviewBuilder {
 
   ReviewBuilder(scheduler::Scheduler& scheduler, storage::Storage& storage) : scheduler_(scheduler), storage_(storage) {}
 
-  sdk::Result<std::vector<JobBuildResults>> build(const ReviewReport& report, bool buildBase,
+  struct Options {
+    bool buildBase = true;        // build base versions too, to tell newly from still failing
+    bool forgetFailures = false;  // build again what has a cached failure
+  };
+
+  sdk::Result<std::vector<JobBuildResults>> build(const ReviewReport& report, const Options& options,
                                                   const std::atomic<bool>* cancel, const Progress& progress);
   // A "## Builds" Markdown section for the results (escaped like the rest of the report).
   static std::string markdown(const std::vector<JobBuildResults>& results);

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "kernel/storage/SqliteStorage.h"
 #include "tests/support/ServerProcess.h"
 #include "tests/support/TempDir.h"
 
@@ -84,6 +85,9 @@ TEST_F(ReviewCommandTest, UsageAndRepositoryErrors) {
   auto missing = review({"--head", "no-such-rev", "--quiet"});
   EXPECT_EQ(missing.status, 3);
   EXPECT_NE(missing.err.find("unknown revision 'no-such-rev'"), std::string::npos) << missing.err;
+  auto rebuildAlone = review({"--rebuild"});
+  EXPECT_EQ(rebuildAlone.status, 2);
+  EXPECT_NE(rebuildAlone.err.find("--rebuild only applies with --build"), std::string::npos) << rebuildAlone.err;
 }
 
 TEST_F(ReviewCommandTest, UntrustedConfigurationIsRefusedWithTheField) {
@@ -161,6 +165,38 @@ TEST_F(ReviewCommandTest, BuildReportsNewlyAndStillFailingAndSucceeding) {
   // app-c 4 is measured; app-c 3 never built, so there is nothing to compare it with.
   EXPECT_NE(fixed.out.find("`packages`: 1 output measured."), std::string::npos) << fixed.out;
   EXPECT_NE(fixed.out.find("| base not built |"), std::string::npos) << fixed.out;
+}
+
+// A failure is answered from the failure cache on the next review; --rebuild builds it again.
+TEST_F(ReviewCommandTest, RebuildBuildsCachedFailuresAgain) {
+  auto env = environment();
+  env["NIX_CONFIG"] = "substituters =";
+  const auto run = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {EKACI_CLI_BINARY, "review", "--repo", (dir_->path() / "repo").string(),
+                                     "--head", "build-break", "--build", "--quiet", "--no-base-builds"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return testsupport::runCommand(args, env, std::chrono::seconds(180));
+  };
+  const auto builds = [&] {
+    auto db = std::move(storage::SqliteStorage::open(dir_->path() / "data" / "ekaci" / "sqlite.db")).value();
+    std::size_t n = 0;
+    auto failed = db->drvsInStates({"failure"}, 1000);
+    if (!failed) return n;
+    for (const auto& row : *failed) {
+      if (row.drvPath.find("-app-c-2.drv") == std::string::npos) continue;
+      auto events = db->buildEvents(row.drvId);
+      if (!events) continue;
+      for (const auto& e : *events) n += e.state == "building";
+    }
+    return n;
+  };
+  EXPECT_EQ(run({}).status, 1);
+  const auto first = builds();
+  ASSERT_GE(first, 2u) << "built and retried";
+  EXPECT_EQ(run({}).status, 1);
+  EXPECT_EQ(builds(), first) << "the cached failure answers";
+  EXPECT_EQ(run({"--rebuild"}).status, 1);
+  EXPECT_EQ(builds(), first + 2) << "built again, and retried";
 }
 
 // The demo's last commit makes a package depend on curl: its closure grows far past the

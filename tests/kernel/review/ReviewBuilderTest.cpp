@@ -86,7 +86,7 @@ TEST_F(ReviewBuilderTest, NewlyFailingJobsQuoteTheLogOfTheBuildThatFailed) {
   }
   report.jobs = {job};
   ReviewBuilder builder(scheduler, *storage);
-  auto built = builder.build(report, false, nullptr, nullptr);
+  auto built = builder.build(report, ReviewBuilder::Options{false, false}, nullptr, nullptr);
   ASSERT_TRUE(built) << built.error().describe();
   ASSERT_EQ(built->size(), 1u);
   const auto& results = built->front();
