@@ -272,14 +272,16 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
     review::SizeComparison sizes(
         store, **storage,
         std::chrono::duration_cast<std::chrono::seconds>(hub.clock().now().time_since_epoch()).count());
-    auto measured = sizes.measure(*result);
-    if (!measured) {
-      err_ << "ekaci review: sizes: " << measured.error().describe() << "\n";
-      return 3;
+    // Sizes add to the builds' results; a failure to measure them loses nothing else.
+    if (auto measured = sizes.measure(*result); measured) {
+      markdown.markdown += review::SizeComparison::markdown(*measured);
+      if (!json.empty()) json = review::SizeComparison::addToJson(json, *measured);
+      for (const auto& warning : review::SizeComparison::warnings(*measured)) err_ << "warning: " << warning << "\n";
+    } else {
+      err_ << "ekaci review: warning: sizes not measured: " << measured.error().describe() << "\n";
+      markdown.markdown += "\n## Closure sizes\n\nNot measured: " +
+                           review::MarkdownRenderer::html(measured.error().message().substr(0, 500)) + "\n";
     }
-    markdown.markdown += review::SizeComparison::markdown(*measured);
-    if (!json.empty()) json = review::SizeComparison::addToJson(json, *measured);
-    for (const auto& warning : review::SizeComparison::warnings(*measured)) err_ << "warning: " << warning << "\n";
   }
   if (!jsonFile.empty() && !writeFile(jsonFile, json, out_, err_)) return 3;
   if (!markdownFile.empty()) {

@@ -199,6 +199,24 @@ TEST_F(ReviewCommandTest, RebuildBuildsCachedFailuresAgain) {
   EXPECT_EQ(builds(), first + 2) << "built again, and retried";
 }
 
+// When sizes cannot be measured (here a `nix` that always fails; nix-instantiate and
+// nix-store still work), the review still reports its builds and says why sizes are missing.
+TEST_F(ReviewCommandTest, SizesThatCannotBeMeasuredLoseNothingElse) {
+  testsupport::TempDir shim;
+  shim.write("nix", "#!/bin/sh\necho 'nix: broken on purpose' >&2\nexit 1\n", 0755);
+  auto env = environment();
+  env["NIX_CONFIG"] = "substituters =";
+  env["PATH"] = shim.path().string() + ":/usr/bin:/bin";
+  auto result = testsupport::runCommand({EKACI_CLI_BINARY, "review", "--repo", (dir_->path() / "repo").string(),
+                                         "--head", "size-growth", "--build", "--quiet"},
+                                        env, std::chrono::seconds(180));
+  EXPECT_EQ(result.status, 0) << result.err;
+  EXPECT_NE(result.err.find("warning: sizes not measured: "), std::string::npos) << result.err;
+  EXPECT_NE(result.out.find("| `packages` | 0 | 0 | 0 | 1 | 0 |"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("## Closure sizes\n\nNot measured: "), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("broken on purpose"), std::string::npos) << result.out;
+}
+
 // The demo's last commit makes a package depend on curl: its closure grows far past the
 // size_check limit of 50 %, which warns without failing the review.
 TEST_F(ReviewCommandTest, BuildReportsClosureGrowthAboveTheSizeLimit) {
