@@ -36,6 +36,24 @@ class ReviewCommandTest : public ::testing::Test {
     args.insert(args.begin(), {EKACI_CLI_BINARY, "review", "--repo", (dir_->path() / "repo").string()});
     return testsupport::runCommand(args, environment(), std::chrono::seconds(120));
   }
+  // `ekaci review --build` of demo commit `head` with `extra` arguments, binary caches off
+  // (this machine is offline); `path`, when given, replaces PATH.
+  testsupport::CommandResult buildReview(const std::string& head, const std::vector<std::string>& extra = {},
+                                         const std::string& path = "") {
+    auto env = environment();
+    env["NIX_CONFIG"] = "substituters =";
+    if (!path.empty()) env["PATH"] = path;
+    std::vector<std::string> args = {EKACI_CLI_BINARY, "review", "--repo", (dir_->path() / "repo").string(),
+                                     "--head", head, "--build"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return testsupport::runCommand(args, env, std::chrono::seconds(180));
+  }
+  static std::string readFile(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
   static testsupport::TempDir* dir_;
 };
 testsupport::TempDir* ReviewCommandTest::dir_ = nullptr;
@@ -55,11 +73,8 @@ TEST_F(ReviewCommandTest, BrokenChangeExitsOneAndWritesJson) {
   auto result = review({"--head", "eval-error", "--json", json.string(), "--quiet"});
   EXPECT_EQ(result.status, 1) << result.err;
   EXPECT_TRUE(result.err.empty()) << "--quiet: " << result.err;
-  std::ifstream in(json);
-  std::stringstream text;
-  text << in.rdbuf();
   Poco::JSON::Parser parser;
-  auto root = parser.parse(text.str()).extract<Poco::JSON::Object::Ptr>();
+  auto root = parser.parse(readFile(json)).extract<Poco::JSON::Object::Ptr>();
   EXPECT_FALSE(root->getValue<bool>("clean"));
   auto job = root->getArray("jobs")->getObject(0);
   EXPECT_EQ(job->getObject("counts")->getValue<int>("new_errors"), 1);
@@ -71,10 +86,8 @@ TEST_F(ReviewCommandTest, MarkdownToAFileAndJsonToStdout) {
   auto result = review({"--head", "deep", "--markdown", markdown.string(), "--json", "-", "--quiet"});
   EXPECT_EQ(result.status, 0) << result.err;
   EXPECT_EQ(result.out.front(), '{');
-  std::ifstream in(markdown);
-  std::stringstream text;
-  text << in.rdbuf();
-  EXPECT_NE(text.str().find("| `libcore` | 8 |"), std::string::npos) << text.str();
+  const auto text = readFile(markdown);
+  EXPECT_NE(text.find("| `libcore` | 8 |"), std::string::npos) << text;
 }
 
 TEST_F(ReviewCommandTest, UsageAndRepositoryErrors) {
@@ -115,16 +128,10 @@ TEST_F(ReviewCommandTest, UntrustedConfigurationIsRefusedWithTheField) {
 
 namespace ekaci::integration {
 
-// `ekaci review --build` on the demo's last three commits: a package breaks, stays broken
+// `ekaci review --build` on three of the demo's last commits: a package breaks, stays broken
 // while another changes, then is fixed. Real Nix builds through the scheduler.
 TEST_F(ReviewCommandTest, BuildReportsNewlyAndStillFailingAndSucceeding) {
-  auto env = environment();
-  env["NIX_CONFIG"] = "substituters =";  // this machine is offline
-  const auto run = [&](const std::string& head) {
-    return testsupport::runCommand({EKACI_CLI_BINARY, "review", "--repo", (dir_->path() / "repo").string(), "--head",
-                                    head, "--build", "--quiet"},
-                                   env, std::chrono::seconds(180));
-  };
+  const auto run = [&](const std::string& head) { return buildReview(head, {"--quiet"}); };
   auto broke = run("build-break");
   EXPECT_EQ(broke.status, 1) << broke.err;
   EXPECT_NE(broke.out.find("| `packages` | 1 | 0 | 0 | 0 | 0 |"), std::string::npos) << broke.out;
@@ -140,17 +147,13 @@ TEST_F(ReviewCommandTest, BuildReportsNewlyAndStillFailingAndSucceeding) {
   EXPECT_NE(still.out.find("- `app-c` (failure, base failure)"), std::string::npos) << still.out;
   // With --json the builds are in the report too.
   const auto json = (dir_->path() / "builds.json").string();
-  auto again = testsupport::runCommand({EKACI_CLI_BINARY, "review", "--repo", (dir_->path() / "repo").string(), "--head",
-                                        "still-broken", "--build", "--quiet", "--json", json},
-                                       env, std::chrono::seconds(180));
+  auto again = buildReview("still-broken", {"--quiet", "--json", json});
   EXPECT_EQ(again.status, 0) << again.err;
-  std::ifstream in(json);
-  std::stringstream text;
-  text << in.rdbuf();
+  const auto text = readFile(json);
   Poco::JSON::Parser parser;
-  auto report = parser.parse(text.str()).extract<Poco::JSON::Object::Ptr>();
+  auto report = parser.parse(text).extract<Poco::JSON::Object::Ptr>();
   auto builds = report->getArray("builds");
-  ASSERT_TRUE(builds && builds->size() == 1) << text.str();
+  ASSERT_TRUE(builds && builds->size() == 1) << text;
   auto counts = builds->getObject(0)->getObject("counts");
   EXPECT_EQ(counts->getValue<int>("still_failing"), 1);
   EXPECT_EQ(counts->getValue<int>("still_succeeding"), 1);
@@ -169,13 +172,9 @@ TEST_F(ReviewCommandTest, BuildReportsNewlyAndStillFailingAndSucceeding) {
 
 // A failure is answered from the failure cache on the next review; --rebuild builds it again.
 TEST_F(ReviewCommandTest, RebuildBuildsCachedFailuresAgain) {
-  auto env = environment();
-  env["NIX_CONFIG"] = "substituters =";
   const auto run = [&](std::vector<std::string> extra) {
-    std::vector<std::string> args = {EKACI_CLI_BINARY, "review", "--repo", (dir_->path() / "repo").string(),
-                                     "--head", "build-break", "--build", "--quiet", "--no-base-builds"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return testsupport::runCommand(args, env, std::chrono::seconds(180));
+    extra.insert(extra.end(), {"--quiet", "--no-base-builds"});
+    return buildReview("build-break", extra);
   };
   const auto builds = [&] {
     auto db = std::move(storage::SqliteStorage::open(dir_->path() / "data" / "ekaci" / "sqlite.db")).value();
@@ -204,12 +203,7 @@ TEST_F(ReviewCommandTest, RebuildBuildsCachedFailuresAgain) {
 TEST_F(ReviewCommandTest, SizesThatCannotBeMeasuredLoseNothingElse) {
   testsupport::TempDir shim;
   shim.write("nix", "#!/bin/sh\necho 'nix: broken on purpose' >&2\nexit 1\n", 0755);
-  auto env = environment();
-  env["NIX_CONFIG"] = "substituters =";
-  env["PATH"] = shim.path().string() + ":/usr/bin:/bin";
-  auto result = testsupport::runCommand({EKACI_CLI_BINARY, "review", "--repo", (dir_->path() / "repo").string(),
-                                         "--head", "size-growth", "--build", "--quiet"},
-                                        env, std::chrono::seconds(180));
+  auto result = buildReview("size-growth", {"--quiet"}, shim.path().string() + ":/usr/bin:/bin");
   EXPECT_EQ(result.status, 0) << result.err;
   EXPECT_NE(result.err.find("warning: sizes not measured: "), std::string::npos) << result.err;
   EXPECT_NE(result.out.find("| `packages` | 0 | 0 | 0 | 1 | 0 |"), std::string::npos) << result.out;
@@ -220,30 +214,21 @@ TEST_F(ReviewCommandTest, SizesThatCannotBeMeasuredLoseNothingElse) {
 // The demo's last commit makes a package depend on curl: its closure grows far past the
 // size_check limit of 50 %, which warns without failing the review.
 TEST_F(ReviewCommandTest, BuildReportsClosureGrowthAboveTheSizeLimit) {
-  auto env = environment();
-  env["NIX_CONFIG"] = "substituters =";
   const auto json = (dir_->path() / "sizes.json").string();
-  auto grown = testsupport::runCommand({EKACI_CLI_BINARY, "review", "--repo", (dir_->path() / "repo").string(), "--head",
-                                        "size-growth", "--build", "--json", json, "--markdown",
-                                        (dir_->path() / "sizes.md").string()},
-                                       env, std::chrono::seconds(180));
+  auto grown = buildReview("size-growth", {"--json", json, "--markdown", (dir_->path() / "sizes.md").string()});
   EXPECT_EQ(grown.status, 0) << grown.err;
   EXPECT_NE(grown.err.find("warning: job packages: the closure of standalone (out) grew +"), std::string::npos)
       << grown.err;
-  std::ifstream md(dir_->path() / "sizes.md");
-  std::stringstream markdown;
-  markdown << md.rdbuf();
-  EXPECT_NE(markdown.str().find("## Closure sizes"), std::string::npos) << markdown.str();
-  EXPECT_NE(markdown.str().find("- `standalone` (`out`): +"), std::string::npos) << markdown.str();
-  std::ifstream in(json);
-  std::stringstream text;
-  text << in.rdbuf();
+  const auto markdown = readFile(dir_->path() / "sizes.md");
+  EXPECT_NE(markdown.find("## Closure sizes"), std::string::npos) << markdown;
+  EXPECT_NE(markdown.find("- `standalone` (`out`): +"), std::string::npos) << markdown;
+  const auto text = readFile(json);
   Poco::JSON::Parser parser;
-  auto report = parser.parse(text.str()).extract<Poco::JSON::Object::Ptr>();
+  auto report = parser.parse(text).extract<Poco::JSON::Object::Ptr>();
   auto sizes = report->getArray("sizes");
-  ASSERT_TRUE(sizes && sizes->size() == 1) << text.str();
+  ASSERT_TRUE(sizes && sizes->size() == 1) << text;
   auto outputs = sizes->getObject(0)->getArray("outputs");
-  ASSERT_EQ(outputs->size(), 1u) << text.str();
+  ASSERT_EQ(outputs->size(), 1u) << text;
   auto standalone = outputs->getObject(0);
   EXPECT_EQ(standalone->getValue<std::string>("attr"), "standalone");
   EXPECT_TRUE(standalone->getValue<bool>("over_limit"));

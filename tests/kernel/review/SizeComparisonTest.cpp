@@ -5,54 +5,31 @@
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
-#include <random>
-
-#include "kernel/services/PosixProcessRunner.h"
-#include "kernel/storage/SqliteStorage.h"
-#include "tests/support/TempDir.h"
+#include "tests/support/SchedulerHarness.h"
 
 namespace ekaci::review {
 namespace {
 
 const std::string kGone = "/nix/store/00000000000000000000000000000000-legacy-1";
 
-class SizeComparisonTest : public ::testing::Test {
+class SizeComparisonTest : public ::testing::Test, protected testsupport::SchedulerHarness {
  protected:
-  void SetUp() override {
-    storage = std::move(storage::SqliteStorage::open(dir.path() / "db.sqlite")).value();
-    config.nixOptions = {{"substituters", ""}};
-    const auto repo = storage->upsertRepository({0, "local", "tests", "sizes", "", "main"}).value();
-    const auto jobset = [&](const std::string& sha) {
-      return storage->createJobset({0, repo, storage->upsertCommit(repo, sha).value(), "packages", "{}",
-                                    storage::EvalState::Succeeded, "", 0, 0})
-          .value();
-    };
-    baseJobset = jobset("base");
-    headJobset = jobset("head");
-  }
-
   // Builds `attr` of `file`; returns {drv path, output path}.
   std::pair<std::string, std::string> build(const std::filesystem::path& file, const std::string& attr) {
-    std::string drv = run({"nix-instantiate", file.string(), "-A", attr});
-    std::string out = run({"nix-store", "--realise", drv, "--option", "substituters", ""});
-    return {drv, out};
+    std::string why;
+    auto drv = firstLineOf({"nix-instantiate", file.string(), "-A", attr}, &why);
+    EXPECT_TRUE(drv) << why;
+    auto out = firstLineOf({"nix-store", "--realise", drv.value_or(""), "--option", "substituters", ""}, &why);
+    EXPECT_TRUE(out) << why;
+    return {drv.value_or(""), out.value_or("")};
   }
 
-  std::string run(const std::vector<std::string>& argv) {
-    sdk::ProcessSpec spec;
-    spec.argv = argv;
-    spec.inheritEnvironment = true;
-    auto result = processes.run(spec);
-    EXPECT_TRUE(result && result->succeeded()) << (result ? result->stderrText : result.error().describe());
-    return result ? result->stdoutText.substr(0, result->stdoutText.find('\n')) : "";
-  }
-
-  std::int64_t remember(const std::string& drvPath, const std::string& outPath) {
+  void remember(const std::string& drvPath, const std::string& outPath) {
     storage::DrvRecord row;
     row.drvPath = drvPath;
     row.system = "x86_64-linux";
     row.outputs = {{"out", outPath}};
-    return storage->upsertDrvs({row}).value().front();
+    ASSERT_TRUE(storage->upsertDrvs({row}));
   }
 
   static PackageChange change(const std::string& attr, ChangeClass kind, const std::string& head,
@@ -65,36 +42,24 @@ class SizeComparisonTest : public ::testing::Test {
     c.baseDrvPath = base;
     return c;
   }
-
-  testsupport::TempDir dir;
-  std::unique_ptr<storage::SqliteStorage> storage;
-  services::PosixProcessRunner processes;
-  scheduler::SchedulerConfig config;
-  std::int64_t baseJobset = 0, headJobset = 0;
 };
 
 TEST_F(SizeComparisonTest, MeasuresHeadAndBaseAndFallsBackToHistory) {
-  std::random_device random;
-  const std::string nonce = std::to_string(random());
-  const auto file = dir.write(
-      "set.nix",
-      "let mk = name: script: derivation { name = name + \"-" + nonce +
-          "\"; system = builtins.currentSystem; builder = \"/bin/sh\"; args = [ \"-c\" script ]; };\n"
-          "in rec {\n"
-          "  big = mk \"big\" \"i=0; while [ $i -lt 3000 ]; do echo 0123456789abcdef; i=$((i+1)); done > $out\";\n"
-          "  app1 = mk \"app-1\" \"echo app 1 > $out\";\n"
-          "  app2 = mk \"app-2\" \"echo app 2 uses ${big} > $out\";\n"
-          "  fresh = mk \"fresh\" \"echo new > $out\";\n"
-          "  legacy2 = mk \"legacy-2\" \"echo legacy 2 > $out\";\n"
-          "  broken = mk \"broken\" \"exit 1\";\n"
-          "}\n",
-      0644);
+  const auto baseJobset = newJobset("base"), headJobset = newJobset("head");
+  const auto file = nixSet("set.nix",
+                           "  big = mk \"big\" [ ] \"i=0; while [ $i -lt 3000 ]; do echo 0123456789abcdef; i=$((i+1)); done > $out\";\n"
+                           "  app1 = mk \"app-1\" [ ] \"echo app 1 > $out\";\n"
+                           "  app2 = mk \"app-2\" [ ] \"echo app 2 uses ${big} > $out\";\n"
+                           "  fresh = mk \"fresh\" [ ] \"echo new > $out\";\n"
+                           "  legacy2 = mk \"legacy-2\" [ ] \"echo legacy 2 > $out\";\n"
+                           "  broken = mk \"broken\" [ ] \"exit 1\";\n");
   const auto [app1Drv, app1Out] = build(file, "app1");
   const auto [app2Drv, app2Out] = build(file, "app2");
   const auto [freshDrv, freshOut] = build(file, "fresh");
   const auto [legacy2Drv, legacy2Out] = build(file, "legacy2");
-  const std::string brokenDrv = run({"nix-instantiate", file.string(), "-A", "broken"});
-  const std::string brokenOut = run({"nix-store", "--query", "--outputs", brokenDrv});
+  const std::string brokenDrv = firstLineOf({"nix-instantiate", file.string(), "-A", "broken"}).value_or("");
+  const std::string brokenOut = firstLineOf({"nix-store", "--query", "--outputs", brokenDrv}).value_or("");
+  ASSERT_FALSE(brokenOut.empty());
   const std::string legacy1Drv = "/nix/store/00000000000000000000000000000000-legacy-1.drv";
   for (const auto& [drv, out] : std::vector<std::pair<std::string, std::string>>{
            {app1Drv, app1Out}, {app2Drv, app2Out}, {freshDrv, freshOut}, {legacy2Drv, legacy2Out},

@@ -7,12 +7,7 @@
 #include <random>
 #include <thread>
 
-#include "ekaci/sdk/testing/CapturingLogger.h"
-#include "ekaci/sdk/testing/InMemoryMetrics.h"
-#include "kernel/services/PosixProcessRunner.h"
-#include "kernel/services/SystemClock.h"
-#include "kernel/storage/SqliteStorage.h"
-#include "tests/support/TempDir.h"
+#include "tests/support/SchedulerHarness.h"
 
 namespace ekaci::scheduler {
 namespace {
@@ -30,21 +25,17 @@ std::string hostSystem() {
   return text;
 }
 
-class SchedulerTest : public ::testing::Test {
+class SchedulerTest : public ::testing::Test, public testsupport::SchedulerHarness {
  public:
   void SetUp() override {
-    storage = std::move(storage::SqliteStorage::open(dir.path() / "db.sqlite")).value();
-    config.logsDir = dir.path() / "logs";
     config.localMaxJobs = 2;
     config.fixedOutputMaxJobs = 1;
-    config.nixOptions = {{"substituters", ""}};
     config.noOutputTimeout = 60s;
     config.maxDuration = 120s;
     config.failureCacheTtl = 3600s;
     config.healthCheckInterval = 3600s;
     std::random_device random;
     nonce = std::to_string(random()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    repositoryId = storage->upsertRepository({0, "local", "tests", "scheduler", "", "main"}).value();
   }
 
   // Instantiates `attrs` (Nix attribute bindings using `mk`) and returns attr -> drv path.
@@ -74,18 +65,9 @@ class SchedulerTest : public ::testing::Test {
   }
 
   std::unique_ptr<Scheduler> make() {
-    auto s = std::make_unique<Scheduler>(Scheduler::Services{*storage, processes, clock, metrics, logger}, config, system);
+    auto s = std::make_unique<Scheduler>(services(), config, system);
     EXPECT_TRUE(s->start());
     return s;
-  }
-
-  std::int64_t newJobset(const std::string& name) {
-    const auto commit = storage->upsertCommit(repositoryId, name + "-" + nonce).value();
-    storage::JobsetRecord jobset;
-    jobset.repositoryId = repositoryId;
-    jobset.commitId = commit;
-    jobset.jobName = name;
-    return storage->createJobset(jobset).value();
   }
 
   JobsetBuildRequest request(std::int64_t jobset, const std::vector<std::string>& roots, std::int64_t rebuilds = 1,
@@ -171,16 +153,8 @@ class SchedulerTest : public ::testing::Test {
     return storage->findBuildJobset(jobset).value().value().state;
   }
 
-  testsupport::TempDir dir;
-  std::unique_ptr<storage::SqliteStorage> storage;
-  services::PosixProcessRunner processes{std::chrono::milliseconds(500)};
-  services::SystemClock clock;
-  sdk::testing::InMemoryMetrics metrics;
-  sdk::testing::CapturingLogger logger;
-  SchedulerConfig config;
   std::string system = hostSystem();
   std::string nonce;
-  std::int64_t repositoryId = 0;
   int files = 0;
 };
 

@@ -2,11 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <random>
-
 #include "kernel/services/PosixProcessRunner.h"
-#include "tests/support/TempDir.h"
+#include "tests/support/SchedulerHarness.h"
 
 namespace ekaci::scheduler {
 namespace {
@@ -57,32 +54,21 @@ TEST(StorePathInfoTest, RefusesWhatIsNotAStorePath) {
   }
 }
 
+class StorePathInfoStoreTest : public ::testing::Test, protected testsupport::SchedulerHarness {};
+
 // Two real outputs, one referring to the other: the closure of the referrer holds both.
-TEST(StorePathInfoTest, MeasuresRealOutputsAndLeavesOutPathsNotInTheStore) {
-  testsupport::TempDir dir;
-  std::random_device random;
-  const std::string nonce = std::to_string(random());
-  const auto file = dir.write("sizes.nix",
-                              "rec {\n"
-                              "  dep = derivation { name = \"size-dep-" + nonce + "\"; system = builtins.currentSystem;"
-                              " builder = \"/bin/sh\"; args = [ \"-c\" \"i=0; while [ $i -lt 2000 ]; do echo 0123456789abcdef; i=$((i+1)); done > $out\" ]; };\n"
-                              "  top = derivation { name = \"size-top-" + nonce + "\"; system = builtins.currentSystem;"
-                              " builder = \"/bin/sh\"; args = [ \"-c\" \"echo ${dep} > $out\" ]; };\n"
-                              "}\n",
-                              0644);
-  services::PosixProcessRunner runner;
+TEST_F(StorePathInfoStoreTest, MeasuresRealOutputsAndLeavesOutPathsNotInTheStore) {
+  const auto file = nixSet("sizes.nix",
+                           "  dep = mk \"size-dep\" [ ] \"i=0; while [ $i -lt 2000 ]; do echo 0123456789abcdef; i=$((i+1)); done > $out\";\n"
+                           "  top = mk \"size-top\" [ ] \"echo ${dep} > $out\";\n");
   std::map<std::string, std::string> out;
   for (const std::string attr : {"dep", "top"}) {
-    sdk::ProcessSpec build;
-    build.argv = {"nix-build", "--no-out-link", "--option", "substituters", "", file.string(), "-A", attr};
-    build.inheritEnvironment = true;
-    auto result = runner.run(build);
-    ASSERT_TRUE(result && result->succeeded()) << (result ? result->stderrText : result.error().describe());
-    out[attr] = result->stdoutText.substr(0, result->stdoutText.find('\n'));
+    std::string why;
+    auto built = firstLineOf({"nix-build", "--no-out-link", "--option", "substituters", "", file.string(), "-A", attr}, &why);
+    ASSERT_TRUE(built) << why;
+    out[attr] = *built;
   }
-  SchedulerConfig config;
-  config.nixOptions = {{"substituters", ""}};
-  StorePathInfo info(runner, config);
+  StorePathInfo info(processes, config);
   const std::string absent = "/nix/store/00000000000000000000000000000000-absent";
   auto sizes = info.sizes({out["top"], out["dep"], absent, out["top"]});
   ASSERT_TRUE(sizes) << sizes.error().describe();

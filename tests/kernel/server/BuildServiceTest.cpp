@@ -3,12 +3,7 @@
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
-#include "ekaci/sdk/testing/CapturingLogger.h"
-#include "ekaci/sdk/testing/InMemoryMetrics.h"
-#include "kernel/services/PosixProcessRunner.h"
-#include "kernel/services/SystemClock.h"
-#include "kernel/storage/SqliteStorage.h"
-#include "tests/support/TempDir.h"
+#include "tests/support/SchedulerHarness.h"
 
 namespace ekaci::server {
 namespace {
@@ -47,16 +42,10 @@ TEST(BuildServiceTest, AnythingElseIsRefusedWithoutTouchingTheFilesystem) {
 
 // Socket requests refused before anything is looked up or submitted. The scheduler is never
 // started: a request that reached it would fail differently.
-TEST(BuildServiceTest, MalformedSocketRequestsAreRefusedWithTheField) {
-  testsupport::TempDir dir;
-  auto storage = std::move(storage::SqliteStorage::open(dir.path() / "db.sqlite")).value();
-  services::PosixProcessRunner processes;
-  services::SystemClock clock;
-  sdk::testing::InMemoryMetrics metrics;
-  sdk::testing::CapturingLogger logger;
-  scheduler::SchedulerConfig config;
-  config.logsDir = dir.path() / "logs";
-  scheduler::Scheduler scheduler({*storage, processes, clock, metrics, logger}, config, "x86_64-linux");
+class BuildServiceRequestTest : public ::testing::Test, protected testsupport::SchedulerHarness {};
+
+TEST_F(BuildServiceRequestTest, MalformedSocketRequestsAreRefusedWithTheField) {
+  scheduler::Scheduler scheduler(services(), config, "x86_64-linux");
   BuildService service(scheduler, *storage);
   const std::string drv = R"(")" + kName + R"(")";
   const std::vector<std::pair<std::string, std::string>> cases = {
