@@ -283,6 +283,8 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
                            review::MarkdownRenderer::html(measured.error().message().substr(0, 500)) + "\n";
     }
   }
+  // The build and size sections come after the budgeted summary; the whole stays postable.
+  if (build) review::MarkdownRenderer::hardCap(markdown.markdown);
   if (!jsonFile.empty() && !writeFile(jsonFile, json, out_, err_)) return 3;
   if (!markdownFile.empty()) {
     if (!writeFile(markdownFile, markdown.markdown, out_, err_)) return 3;

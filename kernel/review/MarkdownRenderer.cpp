@@ -241,14 +241,17 @@ MarkdownRenderer::Output MarkdownRenderer::render(const ReviewReport& report, co
     output.truncationLevel = level;
     if (output.markdown.size() <= options.softLimit) return output;
   }
-  if (output.markdown.size() > options.hardLimit) {
-    const std::string footer = "\n\n_…truncated by sender safety net_\n";
-    std::size_t cut = options.hardLimit - footer.size();
-    while (cut > 0 && (static_cast<unsigned char>(output.markdown[cut]) & 0xC0) == 0x80) --cut;
-    output.markdown = output.markdown.substr(0, cut) + footer;
-    output.hardCapped = true;
-  }
+  output.hardCapped = hardCap(output.markdown, options.hardLimit);
   return output;
+}
+
+bool MarkdownRenderer::hardCap(std::string& markdown, std::size_t hardLimit) {
+  if (markdown.size() <= hardLimit) return false;
+  const std::string footer = "\n\n_…truncated by sender safety net_\n";
+  std::size_t cut = hardLimit > footer.size() ? hardLimit - footer.size() : 0;
+  while (cut > 0 && (static_cast<unsigned char>(markdown[cut]) & 0xC0) == 0x80) --cut;
+  markdown = markdown.substr(0, cut) + footer;
+  return true;
 }
 
 }  // namespace ekaci::review

@@ -33,6 +33,9 @@ class MarkdownRenderer {
   // Options from the report's presentation (the repository's configuration).
   static Options optionsFor(const ReviewReport& report);
   static std::string renderAtLevel(const ReviewReport& report, const Options& options, int level);
+  // Cuts `markdown` to `hardLimit` bytes (never inside a UTF-8 character) with a footer
+  // saying so; true when it had to. For sections appended after render().
+  static bool hardCap(std::string& markdown, std::size_t hardLimit = 65535);
 
   // `text` as an inline code span that is safe inside a table cell.
   static std::string code(const std::string& text, std::size_t maxLength = 120);

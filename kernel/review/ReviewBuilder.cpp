@@ -168,18 +168,26 @@ std::string ReviewBuilder::markdown(const std::vector<JobBuildResults>& results)
     for (scheduler::Verdict kind : {scheduler::Verdict::NewlyFailing, scheduler::Verdict::StillFailing,
                                     scheduler::Verdict::NewlySucceeding, scheduler::Verdict::Unfinished}) {
       std::string list;
+      std::size_t listed = 0, more = 0;
       for (const auto& v : r.verdicts) {
         if (v.verdict != kind) continue;
+        if (listed == kMarkdownListed) {
+          ++more;
+          continue;
+        }
+        ++listed;
         list += "- " + MarkdownRenderer::code(v.attr) + " (" + v.headState +
                 (v.baseState.empty() ? "" : ", base " + v.baseState) + (v.baseKnown ? "" : ", base not built") + ")\n";
       }
+      if (more > 0) list += "- … and " + std::to_string(more) + " more (all of them in the JSON report)\n";
       if (list.empty()) continue;
       std::string title = scheduler::toString(kind);
       std::replace(title.begin(), title.end(), '_', ' ');
       title[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(title[0])));
       md += "\n**" + title + "** in " + MarkdownRenderer::code(r.job) + ":\n\n" + list;
       if (kind != scheduler::Verdict::NewlyFailing) continue;
-      for (const auto& log : r.failureLogs) {
+      for (std::size_t i = 0; i < r.failureLogs.size() && i < kMarkdownLogs; ++i) {
+        const auto& log = r.failureLogs[i];
         std::string name = log.failedDrv.substr(log.failedDrv.rfind('/') + 1);
         md += "\n<details><summary><code>" + MarkdownRenderer::html(log.attr) + "</code>: the end of the build log of " +
               MarkdownRenderer::html(name) + "</summary>\n\n<pre>\n" + MarkdownRenderer::html(log.lines) +

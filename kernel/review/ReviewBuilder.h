@@ -40,6 +40,10 @@ class ReviewBuilder {
   using Progress = std::function<void(const std::string& line)>;
   static constexpr std::size_t kFailureLogs = 10;     // logs quoted per job
   static constexpr std::size_t kFailureLogLines = 25;  // lines quoted per log
+  // The Markdown lists at most this many jobs per verdict and job, and quotes at most
+  // kMarkdownLogs logs per job (the JSON has them all), so the report stays within a comment.
+  static constexpr std::size_t kMarkdownListed = 50;
+  static constexpr std::size_t kMarkdownLogs = 3;
 
   ReviewBuilder(scheduler::Scheduler& scheduler, storage::Storage& storage) : scheduler_(scheduler), storage_(storage) {}
 

@@ -93,6 +93,24 @@ TEST(MarkdownRendererTest, HardCapWithFooter) {
   EXPECT_TRUE(output.markdown.ends_with("_…truncated by sender safety net_\n"));
 }
 
+TEST(MarkdownRendererTest, AppendedSectionsAreCappedWithoutSplittingACharacter) {
+  std::string short_text = "## eka-ci review\n";
+  EXPECT_FALSE(MarkdownRenderer::hardCap(short_text));
+  EXPECT_EQ(short_text, "## eka-ci review\n");
+  std::string long_text;
+  for (int i = 0; i < 30000; ++i) long_text += "\xc3\xa9";  // 60,000 bytes of "é"
+  long_text += std::string(10000, 'x');
+  std::string capped = long_text;
+  EXPECT_TRUE(MarkdownRenderer::hardCap(capped));
+  EXPECT_LE(capped.size(), 65535u);
+  EXPECT_TRUE(capped.ends_with("_…truncated by sender safety net_\n"));
+  // A limit whose cut would fall between the two bytes of an "é" keeps the character out.
+  const std::string footer = "\n\n_…truncated by sender safety net_\n";
+  std::string body = long_text.substr(0, 1000);
+  EXPECT_TRUE(MarkdownRenderer::hardCap(body, footer.size() + 51));
+  EXPECT_EQ(body, long_text.substr(0, 50) + footer);
+}
+
 TEST(MarkdownRendererTest, TheDefaultBudgetIsTheManuals) {
   MarkdownRenderer::Options options;
   EXPECT_EQ(options.softLimit, 60000u);
