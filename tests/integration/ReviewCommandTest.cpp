@@ -54,6 +54,10 @@ class ReviewCommandTest : public ::testing::Test {
     text << in.rdbuf();
     return text.str();
   }
+  static Poco::JSON::Object::Ptr parseJson(const std::string& text) {
+    Poco::JSON::Parser parser;
+    return parser.parse(text).extract<Poco::JSON::Object::Ptr>();
+  }
   static testsupport::TempDir* dir_;
 };
 testsupport::TempDir* ReviewCommandTest::dir_ = nullptr;
@@ -73,8 +77,7 @@ TEST_F(ReviewCommandTest, BrokenChangeExitsOneAndWritesJson) {
   auto result = review({"--head", "eval-error", "--json", json.string(), "--quiet"});
   EXPECT_EQ(result.status, 1) << result.err;
   EXPECT_TRUE(result.err.empty()) << "--quiet: " << result.err;
-  Poco::JSON::Parser parser;
-  auto root = parser.parse(readFile(json)).extract<Poco::JSON::Object::Ptr>();
+  auto root = parseJson(readFile(json));
   EXPECT_FALSE(root->getValue<bool>("clean"));
   auto job = root->getArray("jobs")->getObject(0);
   EXPECT_EQ(job->getObject("counts")->getValue<int>("new_errors"), 1);
@@ -150,8 +153,7 @@ TEST_F(ReviewCommandTest, BuildReportsNewlyAndStillFailingAndSucceeding) {
   auto again = buildReview("still-broken", {"--quiet", "--json", json});
   EXPECT_EQ(again.status, 0) << again.err;
   const auto text = readFile(json);
-  Poco::JSON::Parser parser;
-  auto report = parser.parse(text).extract<Poco::JSON::Object::Ptr>();
+  auto report = parseJson(text);
   auto builds = report->getArray("builds");
   ASSERT_TRUE(builds && builds->size() == 1) << text;
   auto counts = builds->getObject(0)->getObject("counts");
@@ -223,8 +225,7 @@ TEST_F(ReviewCommandTest, BuildReportsClosureGrowthAboveTheSizeLimit) {
   EXPECT_NE(markdown.find("## Closure sizes"), std::string::npos) << markdown;
   EXPECT_NE(markdown.find("- `standalone` (`out`): +"), std::string::npos) << markdown;
   const auto text = readFile(json);
-  Poco::JSON::Parser parser;
-  auto report = parser.parse(text).extract<Poco::JSON::Object::Ptr>();
+  auto report = parseJson(text);
   auto sizes = report->getArray("sizes");
   ASSERT_TRUE(sizes && sizes->size() == 1) << text;
   auto outputs = sizes->getObject(0)->getArray("outputs");

@@ -80,6 +80,12 @@ class SchedulerTest : public ::testing::Test, public testsupport::SchedulerHarne
     return r;
   }
 
+  // `r`, asking to build again what has a cached failure.
+  static JobsetBuildRequest forgetting(JobsetBuildRequest r) {
+    r.forgetFailures = true;
+    return r;
+  }
+
   // Builds a derivation with Nix directly, as something outside eka-ci would.
   void realiseOutside(const std::string& drv) {
     sdk::ProcessSpec build;
@@ -365,9 +371,7 @@ TEST_F(SchedulerTest, ARebuildRequestForgetsCachedFailuresInTheClosure) {
     EXPECT_EQ(count(statesSeen(drvs["dep"]), "building"), 2u);
     // Asked to rebuild, the failed dependency is built again, and so is what it blocked.
     const auto rebuild = newJobset("rebuild");
-    auto asked = request(rebuild, {drvs["top"]});
-    asked.forgetFailures = true;
-    ASSERT_TRUE(scheduler->submit(asked));
+    ASSERT_TRUE(scheduler->submit(forgetting(request(rebuild, {drvs["top"]}))));
     ASSERT_TRUE(scheduler->waitForJobset(rebuild, 60s));
     EXPECT_EQ(conclusion(rebuild), storage::BuildJobsetState::Succeeded);
     EXPECT_EQ(count(statesSeen(drvs["dep"]), "building"), 3u);
@@ -377,9 +381,7 @@ TEST_F(SchedulerTest, ARebuildRequestForgetsCachedFailuresInTheClosure) {
   // A scheduler that never held the derivation in memory forgets too; a real failure fails again.
   auto scheduler = make();
   const auto again = newJobset("again");
-  auto asked = request(again, {drvs["other"]});
-  asked.forgetFailures = true;
-  ASSERT_TRUE(scheduler->submit(asked));
+  ASSERT_TRUE(scheduler->submit(forgetting(request(again, {drvs["other"]}))));
   ASSERT_TRUE(scheduler->waitForJobset(again, 60s));
   EXPECT_EQ(conclusion(again), storage::BuildJobsetState::Failed);
   EXPECT_EQ(count(statesSeen(drvs["other"]), "building"), 4u) << "built twice more: the attempt and its retry";
