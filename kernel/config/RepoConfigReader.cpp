@@ -115,33 +115,34 @@ sdk::Value convert(const Poco::Dynamic::Var& var, const std::string& sourceName)
   return out;
 }
 
-// Resolves `relative` inside `checkout`; refuses absolute paths, "..", and symlinks that
-// lead outside. Returns the normalised relative path.
-sdk::Result<std::string> insideCheckout(const std::filesystem::path& checkout, const std::string& relative,
+// Resolves `written` inside `checkout`: "pkgs/a.nix" and "/pkgs/a.nix" (Eka CI's spelling: a
+// leading '/' is the repository root) are the same file; "..", and symlinks that lead outside
+// are refused. Returns the normalised relative path.
+sdk::Result<std::string> insideCheckout(const std::filesystem::path& checkout, const std::string& written,
                                         const std::string& field) {
-  if (relative.empty()) return sdk::Error(sdk::ErrorCode::ConfigInvalidValue, field + ": empty path");
-  if (relative.find('\0') != std::string::npos) {
+  if (written.find('\0') != std::string::npos) {
     return sdk::Error(sdk::ErrorCode::ConfigInvalidValue, field + ": path contains a NUL byte");
   }
-  std::filesystem::path p(relative);
-  if (p.is_absolute()) {
+  const std::string relative = written.substr(std::min(written.find_first_not_of('/'), written.size()));
+  if (relative.empty()) {
     return sdk::Error(sdk::ErrorCode::ConfigInvalidValue,
-                      field + ": '" + relative + "' is absolute; paths are relative to the repository root");
+                      field + ": '" + written + "' names no file (paths are relative to the repository root)");
   }
+  std::filesystem::path p(relative);
   for (const auto& part : p) {
     if (part == "..") {
-      return sdk::Error(sdk::ErrorCode::ConfigInvalidValue, field + ": '" + relative + "' contains '..'");
+      return sdk::Error(sdk::ErrorCode::ConfigInvalidValue, field + ": '" + written + "' contains '..'");
     }
   }
   std::error_code ec;
   const auto root = std::filesystem::canonical(checkout, ec);
   if (ec) return sdk::Error(sdk::ErrorCode::IoError, "cannot resolve the checkout: " + ec.message());
   const auto resolved = std::filesystem::weakly_canonical(root / p, ec);
-  if (ec) return sdk::Error(sdk::ErrorCode::ConfigInvalidValue, field + ": cannot resolve '" + relative + "'");
+  if (ec) return sdk::Error(sdk::ErrorCode::ConfigInvalidValue, field + ": cannot resolve '" + written + "'");
   const auto rootText = root.string() + "/";
   if (resolved.string().rfind(rootText, 0) != 0) {
     return sdk::Error(sdk::ErrorCode::ConfigInvalidValue,
-                      field + ": '" + relative + "' leads outside the repository (through a symlink)");
+                      field + ": '" + written + "' leads outside the repository (through a symlink)");
   }
   return resolved.string().substr(rootText.size());
 }
@@ -166,6 +167,23 @@ ChangeKind changeKindFrom(const std::string& text) {
   if (text == "no-op") return ChangeKind::NoOp;
   if (text == "rebuild-only") return ChangeKind::RebuildOnly;
   return ChangeKind::Full;
+}
+
+// The job a repository without a configured one gets: default.nix, release.nix or the
+// flake's checks, the first that exists.
+std::vector<JobConfig> defaultJobs(const std::filesystem::path& checkout) {
+  for (const auto& [file, evaluator] : {std::pair{"default.nix", "legacy"}, std::pair{"release.nix", "legacy"},
+                                        std::pair{"flake.nix", "flake-checks"}}) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(checkout / file, ec)) continue;
+    if (!insideCheckout(checkout, file, "default job")) continue;
+    JobConfig job;
+    job.name = std::string(file).substr(0, std::string(file).find('.'));
+    job.file = file;
+    job.evaluator = evaluator;
+    return {job};
+  }
+  return {};
 }
 
 }  // namespace
@@ -209,22 +227,13 @@ sdk::Result<RepoConfig> RepoConfigReader::read(const std::filesystem::path& chec
     text << in.rdbuf();
     return parse(text.str(), candidate, checkout);
   }
-  // No configuration: a sensible default job.
   RepoConfig config;
-  for (const auto& [file, evaluator] : {std::pair{"default.nix", "legacy"}, std::pair{"release.nix", "legacy"},
-                                        std::pair{"flake.nix", "flake-checks"}}) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(checkout / file, ec)) continue;
-    if (!insideCheckout(checkout, file, "default job")) continue;
-    JobConfig job;
-    job.name = std::string(file).substr(0, std::string(file).find('.'));
-    job.file = file;
-    job.evaluator = evaluator;
-    config.jobs.push_back(job);
-    return config;
+  config.jobs = defaultJobs(checkout);
+  if (config.jobs.empty()) {
+    return sdk::Error(sdk::ErrorCode::NotFound,
+                      "no .ekaci/config.json, .eka-ci/config.json, default.nix, release.nix or flake.nix in the repository");
   }
-  return sdk::Error(sdk::ErrorCode::NotFound,
-                    "no .ekaci/config.json, .eka-ci/config.json, default.nix, release.nix or flake.nix in the repository");
+  return config;
 }
 
 sdk::Result<RepoConfig> RepoConfigReader::parse(const std::string& text, const std::string& sourceName,
@@ -289,11 +298,14 @@ sdk::Result<RepoConfig> RepoConfigReader::parse(const std::string& text, const s
       job.evaluator = std::filesystem::path(job.file).filename() == "flake.nix" ? "flake-checks" : "legacy";
     }
     job.allowEvalFailures = block.find("allow_eval_failures")->asBool();
-    job.caches = block.find("caches")->asStringList();
-    for (const auto& cache : job.caches) {
+    // A cache the server does not define is skipped with a warning (the manual's rule): the
+    // review and the builds go on, only that push does not happen.
+    for (const auto& cache : block.find("caches")->asStringList()) {
       if (std::find(policy_.cacheIds.begin(), policy_.cacheIds.end(), cache) == policy_.cacheIds.end()) {
-        fail(sdk::ErrorCode::ConfigInvalidValue, key + ".caches",
-             "unknown cache id '" + cache + "': the server defines no [[caches]] block with that id");
+        config.warnings.push_back(sourceName + ": [" + key + ".caches] unknown cache id '" + cache +
+                                  "': the server defines no [[caches]] block with that id; pushes to it are skipped");
+      } else {
+        job.caches.push_back(cache);
       }
     }
     if (const sdk::Value* size = block.find("size_check")) {
@@ -352,7 +364,17 @@ sdk::Result<RepoConfig> RepoConfigReader::parse(const std::string& text, const s
           ChangeSetRule{rule.find("paths")->asStringList(), changeKindFrom(rule.find("kind")->asString())});
     }
   }
-  if (config.jobs.empty()) fail(sdk::ErrorCode::ConfigMissingKey, "jobs", "the configuration defines no jobs");
+  for (const auto& check : config.checks) {
+    config.warnings.push_back(sourceName + ": [checks." + check.name +
+                              "] checks are not run by this version of eka-ci; only jobs are evaluated and built");
+  }
+  if (config.jobs.empty()) {
+    config.jobs = defaultJobs(checkout);
+    config.warnings.push_back(
+        sourceName + ": defines no jobs; " +
+        (config.jobs.empty() ? std::string("the repository has no default.nix, release.nix or flake.nix, so nothing is evaluated")
+                             : "evaluating the default job (" + config.jobs.front().file + ")"));
+  }
   if (!errors.ok()) return errors.toError();
   return config;
 }

@@ -152,8 +152,19 @@ sdk::Result<std::string> GitRepository::resolve(const std::string& revision) {
   if (revision.empty() || revision.front() == '-') {
     return sdk::Error(sdk::ErrorCode::InvalidArgument, "invalid revision '" + revision + "'");
   }
+  // "HEAD" (and "@", "HEAD~1", "HEAD^2", ...) means the source repository's HEAD, as a
+  // user typing it in their working tree means it, not the mirror's own HEAD.
+  std::string spec = revision;
+  for (const std::string head : {"HEAD", "@"}) {
+    const bool names = spec.rfind(head, 0) == 0 &&
+                       (spec.size() == head.size() || spec[head.size()] == '~' || spec[head.size()] == '^');
+    if (names && !sourceHead_.empty()) {
+      spec = sourceHead_ + spec.substr(head.size());
+      break;
+    }
+  }
   Object object;
-  if (git_revparse_single(&object.ptr, repository_, revision.c_str()) < 0) {
+  if (git_revparse_single(&object.ptr, repository_, spec.c_str()) < 0) {
     return sdk::Error(sdk::ErrorCode::NotFound, "unknown revision '" + revision + "'");
   }
   Object commit;

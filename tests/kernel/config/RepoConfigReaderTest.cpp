@@ -64,8 +64,24 @@ TEST_F(RepoConfigReaderTest, ReadsTheManualsSchema) {
   EXPECT_EQ(config->changeSets[0].kind, ChangeKind::DocsOnly);
 }
 
+TEST_F(RepoConfigReaderTest, ALeadingSlashMeansTheRepositoryRoot) {
+  auto config = parse(R"({"jobs": {"slash": {"file": "/pkgs/all.nix"}, "plain": {"file": "pkgs/all.nix"},
+                                    "root": {"file": "//default.nix"}},
+                          "checks": {"c": {"command": "x", "ro_bind": ["/pkgs"]}}})");
+  ASSERT_TRUE(config) << config.error().message();
+  ASSERT_EQ(config->jobs.size(), 3u);
+  for (const auto& job : config->jobs) {
+    EXPECT_EQ(job.file, job.name == "root" ? "default.nix" : "pkgs/all.nix") << job.name;
+  }
+  EXPECT_EQ(config->checks[0].roBind, std::vector<std::string>{"pkgs"});
+  EXPECT_NE(errorOf(R"({"jobs": {"a": {"file": "/"}}})").find("names no file"), std::string::npos);
+  EXPECT_NE(errorOf(R"({"jobs": {"a": {"file": ""}}})").find("names no file"), std::string::npos);
+}
+
 TEST_F(RepoConfigReaderTest, PathsCannotLeaveTheCheckout) {
-  EXPECT_NE(errorOf(R"({"jobs": {"a": {"file": "/etc/passwd"}}})").find("is absolute"), std::string::npos);
+  // A leading '/' is the repository root, so "/etc/passwd" is a file of the repository (absent here).
+  EXPECT_NE(errorOf(R"({"jobs": {"a": {"file": "/etc/passwd"}}})").find("'etc/passwd' is not a file"), std::string::npos);
+  EXPECT_NE(errorOf(R"({"jobs": {"a": {"file": "/../etc/passwd"}}})").find("contains '..'"), std::string::npos);
   EXPECT_NE(errorOf(R"({"jobs": {"a": {"file": "../outside.nix"}}})").find("contains '..'"), std::string::npos);
   EXPECT_NE(errorOf(R"({"jobs": {"a": {"file": "pkgs/../../x.nix"}}})").find("contains '..'"), std::string::npos);
   std::filesystem::create_symlink("/etc", dir_.path() / "escape");
@@ -73,14 +89,45 @@ TEST_F(RepoConfigReaderTest, PathsCannotLeaveTheCheckout) {
   EXPECT_NE(error.find("leads outside the repository"), std::string::npos) << error;
   EXPECT_NE(error.find("[jobs.a.file]"), std::string::npos) << error;
   EXPECT_NE(errorOf(R"({"jobs": {"a": {"file": "missing.nix"}}})").find("not a file"), std::string::npos);
+  std::filesystem::create_symlink("/home", dir_.path() / "home");
   EXPECT_NE(errorOf(R"({"jobs": {"a": {"file": "default.nix"}}, "checks": {"c": {"command": "x", "ro_bind": ["/home"]}}})")
-                .find("is absolute"),
+                .find("leads outside the repository"),
             std::string::npos);
 }
 
+TEST_F(RepoConfigReaderTest, UnknownCachesAreSkippedWithAWarning) {
+  auto config = parse(R"({"jobs": {"a": {"file": "default.nix", "caches": ["someone-elses-cache", "production-s3"]}}})");
+  ASSERT_TRUE(config) << config.error().message();
+  EXPECT_EQ(config->jobs[0].caches, std::vector<std::string>{"production-s3"});
+  ASSERT_EQ(config->warnings.size(), 1u);
+  EXPECT_NE(config->warnings[0].find("unknown cache id 'someone-elses-cache'"), std::string::npos) << config->warnings[0];
+  EXPECT_NE(config->warnings[0].find("pushes to it are skipped"), std::string::npos) << config->warnings[0];
+}
+
+TEST_F(RepoConfigReaderTest, JobsAreOptionalAndChecksAreAnnouncedAsNotRun) {
+  auto summaryOnly = parse(R"({"package_change_summary": {"max_packages_listed": 7}})");
+  ASSERT_TRUE(summaryOnly) << summaryOnly.error().message();
+  EXPECT_EQ(summaryOnly->packageChangeSummary.maxPackagesListed, 7);
+  ASSERT_EQ(summaryOnly->jobs.size(), 1u);
+  EXPECT_EQ(summaryOnly->jobs[0].file, "default.nix") << "the default job, as without a configuration";
+  ASSERT_EQ(summaryOnly->warnings.size(), 1u);
+  EXPECT_NE(summaryOnly->warnings[0].find("defines no jobs; evaluating the default job (default.nix)"), std::string::npos);
+
+  std::filesystem::remove(dir_.path() / "default.nix");
+  auto nothing = parse(R"({"change_sets": [{"paths": ["doc/**"], "kind": "docs-only"}], "jobs": {}})");
+  ASSERT_TRUE(nothing) << nothing.error().message();
+  EXPECT_TRUE(nothing->jobs.empty());
+  EXPECT_EQ(nothing->changeSets.size(), 1u);
+  ASSERT_EQ(nothing->warnings.size(), 1u);
+  EXPECT_NE(nothing->warnings[0].find("nothing is evaluated"), std::string::npos) << nothing->warnings[0];
+
+  auto checks = parse(R"({"jobs": {"a": {"file": "pkgs/all.nix"}}, "checks": {"fmt": {"command": "treefmt"}}})");
+  ASSERT_TRUE(checks) << checks.error().message();
+  ASSERT_EQ(checks->warnings.size(), 1u);
+  EXPECT_NE(checks->warnings[0].find("[checks.fmt] checks are not run"), std::string::npos) << checks->warnings[0];
+}
+
 TEST_F(RepoConfigReaderTest, RefusesWhatTheServerDoesNotAllow) {
-  std::string cache = errorOf(R"({"jobs": {"a": {"file": "default.nix", "caches": ["someone-elses-cache"]}}})");
-  EXPECT_NE(cache.find("unknown cache id 'someone-elses-cache'"), std::string::npos) << cache;
   std::string hook = errorOf(
       R"({"jobs": {"a": {"file": "default.nix", "post_build_hooks": [{"name": "x", "command": ["curl", "evil"]}]}}})");
   EXPECT_NE(hook.find("command 'curl' is not allowed by the server"), std::string::npos) << hook;
@@ -95,7 +142,6 @@ TEST_F(RepoConfigReaderTest, TypesAndShapesAreChecked) {
   std::string wrong = errorOf(R"({"jobs": {"a": {"file": 7}}})");
   EXPECT_NE(wrong.find("[jobs.a.file]: expected a string, found integer 7"), std::string::npos) << wrong;
   EXPECT_NE(errorOf(R"({"jobs": {"a": "default.nix"}})").find("expected a table"), std::string::npos);
-  EXPECT_NE(errorOf(R"({"jobs": {}})").find("defines no jobs"), std::string::npos);
   EXPECT_NE(errorOf(R"([1, 2])").find("must be a JSON object"), std::string::npos);
   EXPECT_NE(errorOf(R"({"jobs": )").find("not valid JSON"), std::string::npos);
   EXPECT_NE(errorOf(R"({"jobs": {"a": {"file": "default.nix", "evaluator": "../../bin/sh"}}})").find("is not a plugin type"),

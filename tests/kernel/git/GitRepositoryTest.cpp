@@ -59,6 +59,25 @@ TEST_F(GitRepositoryTest, MirrorsResolvesAndKnowsTheDefaultBranch) {
   EXPECT_FALSE(std::filesystem::exists(source_ / ".git" / "ekaci.lock")) << "the user's repository is untouched";
 }
 
+TEST_F(GitRepositoryTest, HeadRevisionsMeanTheSourcesHead) {
+  // The source's HEAD is on a branch the mirror's own HEAD does not name, and detached.
+  gitCommand(source_, {"checkout", "-q", "-b", "feature"});
+  commit("c.txt", "three", "feature work");
+  gitCommand(source_, {"checkout", "-q", "--detach"});
+  const std::string detached = commit("d.txt", "four", "detached work");
+  auto repo = GitRepository::mirror(source_.string(), dir_.path() / "mirror.git");
+  ASSERT_TRUE(repo) << repo.error().describe();
+  EXPECT_EQ(*(*repo)->resolve("HEAD"), detached);
+  EXPECT_EQ(*(*repo)->resolve("@"), detached);
+  EXPECT_EQ(*(*repo)->resolve("HEAD~1"), gitCommand(source_, {"rev-parse", "HEAD~1"}));
+  EXPECT_EQ(*(*repo)->resolve("HEAD^"), gitCommand(source_, {"rev-parse", "HEAD^"}));
+  EXPECT_EQ(*(*repo)->resolve("HEAD~3"), gitCommand(source_, {"rev-parse", "HEAD~3"}));
+  EXPECT_EQ(*(*repo)->resolve("trunk^"), gitCommand(source_, {"rev-parse", "trunk^"}));
+  EXPECT_EQ(*(*repo)->resolve(detached.substr(0, 8)), detached) << "short SHAs";
+  EXPECT_FALSE((*repo)->resolve("HEADS")) << "a name that only starts with HEAD is not HEAD";
+  EXPECT_FALSE((*repo)->resolve("HEAD~9")) << "beyond the first commit";
+}
+
 TEST_F(GitRepositoryTest, FetchBringsNewCommitsAndBranches) {
   auto repo = GitRepository::mirror(source_.string(), dir_.path() / "mirror.git");
   ASSERT_TRUE(repo);
