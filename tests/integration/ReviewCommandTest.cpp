@@ -204,7 +204,9 @@ TEST_F(ReviewCommandTest, RebuildBuildsCachedFailuresAgain) {
 // nix-store still work), the review still reports its builds and says why sizes are missing.
 TEST_F(ReviewCommandTest, SizesThatCannotBeMeasuredLoseNothingElse) {
   testsupport::TempDir shim;
-  shim.write("nix", "#!/bin/sh\necho 'nix: broken on purpose' >&2\nexit 1\n", 0755);
+  // Evaluation (nix repl) works; measuring sizes (nix path-info) does not.
+  shim.write("nix", "#!/bin/sh\n[ \"$1\" = repl ] && exec /usr/bin/nix \"$@\"\necho 'nix: broken on purpose' >&2\nexit 1\n",
+             0755);
   auto result = buildReview("size-growth", {"--quiet"}, shim.path().string() + ":/usr/bin:/bin");
   EXPECT_EQ(result.status, 0) << result.err;
   EXPECT_NE(result.err.find("warning: sizes not measured: "), std::string::npos) << result.err;

@@ -4,6 +4,8 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
+
 namespace ekaci::plugins::evaluators {
 namespace {
 
@@ -29,6 +31,14 @@ std::vector<std::string> stringArray(const Object::Ptr& object, const std::strin
 }
 
 bool validStorePath(const std::string& path) { return path.rfind("/nix/store/", 0) == 0 && path.size() > 11; }
+
+void readMeta(const Object::Ptr& object, sdk::PackageMeta& meta) {
+  meta.pname = optionalString(object, "pname");
+  meta.version = optionalString(object, "version");
+  meta.licenses = stringArray(object, "licenses");
+  meta.maintainers = stringArray(object, "maintainers");
+  meta.tests = stringArray(object, "tests");
+}
 
 sdk::Result<EvalResult> decodeObject(const Object::Ptr& object) {
   if (object.isNull()) return sdk::Error(sdk::ErrorCode::InvalidArgument, "result is not an object");
@@ -71,11 +81,25 @@ sdk::Result<EvalResult> decodeObject(const Object::Ptr& object) {
       result.item.outputs.emplace_back(name, storePath);
     }
     result.item.system = optionalString(object, "system");
-    result.item.meta.pname = optionalString(object, "pname");
-    result.item.meta.version = optionalString(object, "version");
-    result.item.meta.licenses = stringArray(object, "licenses");
-    result.item.meta.maintainers = stringArray(object, "maintainers");
-    result.item.meta.tests = stringArray(object, "tests");
+    readMeta(object, result.item.meta);
+    for (const auto& name : stringArray(object, "metaErrors")) {
+      const auto& known = EvalResultDecoder::fieldNames();
+      if (std::find(known.begin(), known.end(), name) != known.end()) result.metaErrors.push_back(name);
+    }
+  } else if (kind == "field") {
+    result.kind = EvalResult::Kind::Field;
+    result.field = optionalString(object, "field");
+    const auto& known = EvalResultDecoder::fieldNames();
+    if (std::find(known.begin(), known.end(), result.field) == known.end()) {
+      return sdk::Error(sdk::ErrorCode::InvalidArgument, "unknown metadata field '" + result.field + "'");
+    }
+    result.fieldFailed = object->has("failed");
+    if (!result.fieldFailed && object->has("value")) {
+      // The value under the field's own name, so that readMeta reads it like a description.
+      Object::Ptr single = new Object;
+      single->set(result.field, object->get("value"));
+      readMeta(single, result.item.meta);
+    }
   } else {
     return sdk::Error(sdk::ErrorCode::InvalidArgument, "unknown result kind '" + kind + "'");
   }
@@ -83,6 +107,28 @@ sdk::Result<EvalResult> decodeObject(const Object::Ptr& object) {
 }
 
 }  // namespace
+
+const std::vector<std::string>& EvalResultDecoder::fieldNames() {
+  static const std::vector<std::string> names = {"licenses", "maintainers", "pname", "tests", "version"};
+  return names;
+}
+
+bool EvalResultDecoder::copyField(const std::string& field, const sdk::PackageMeta& from, sdk::PackageMeta& into) {
+  if (field == "pname") {
+    into.pname = from.pname;
+  } else if (field == "version") {
+    into.version = from.version;
+  } else if (field == "licenses") {
+    into.licenses = from.licenses;
+  } else if (field == "maintainers") {
+    into.maintainers = from.maintainers;
+  } else if (field == "tests") {
+    into.tests = from.tests;
+  } else {
+    return false;
+  }
+  return true;
+}
 
 std::string EvalResultDecoder::attrPath(const std::vector<std::string>& path) {
   std::string out;

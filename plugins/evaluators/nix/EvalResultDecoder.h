@@ -10,11 +10,14 @@ namespace ekaci::plugins::evaluators {
 
 // One described attribute, as returned by evaluate.nix (or one line of nix-eval-jobs).
 struct EvalResult {
-  enum class Kind { Derivation, Error, Recurse, Skip };
+  enum class Kind { Derivation, Error, Recurse, Skip, Field };
   Kind kind = Kind::Skip;
   std::vector<std::string> path;
-  std::vector<std::string> names;  // Recurse: attribute names below `path`
-  sdk::EvalItem item;              // Derivation and Error
+  std::vector<std::string> names;       // Recurse: attribute names below `path`
+  sdk::EvalItem item;                   // Derivation and Error; Field: the one field in item.meta
+  std::vector<std::string> metaErrors;  // Derivation: metadata fields that failed to evaluate
+  std::string field;                    // Field: its name (pname, version, licenses, maintainers, tests)
+  bool fieldFailed = false;             // Field: it failed catchably
 };
 
 // Decodes evaluator output. Input comes from evaluating untrusted Nix code: anything that
@@ -25,6 +28,10 @@ class EvalResultDecoder {
   static sdk::Result<EvalResult> decodeResult(const std::string& json);
   // One JSON line of nix-eval-jobs output.
   static sdk::Result<EvalResult> decodeNixEvalJobsLine(const std::string& line);
+  // Copies `field` of `from` into `into`; false for a name that is not a metadata field.
+  static bool copyField(const std::string& field, const sdk::PackageMeta& from, sdk::PackageMeta& into);
+  // The metadata fields evaluate.nix knows, in its order.
+  static const std::vector<std::string>& fieldNames();
   // "a.b" for ["a", "b"]; a name containing '.' or spaces is quoted: a."b.c".
   static std::string attrPath(const std::vector<std::string>& path);
 };

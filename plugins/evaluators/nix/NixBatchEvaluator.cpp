@@ -4,11 +4,14 @@
 #include <Poco/JSON/Object.h>
 
 #include <algorithm>
+#include <charconv>
 #include <condition_variable>
-#include <functional>
 #include <cstdlib>
 #include <deque>
+#include <filesystem>
+#include <map>
 #include <mutex>
+#include <random>
 #include <sstream>
 #include <thread>
 #include <unistd.h>
@@ -22,29 +25,47 @@ constexpr const char* kExpression =
 #include "evaluate.nix.inc"
     ;
 
-std::string pathsJson(const std::vector<std::vector<std::string>>& paths) {
-  Poco::JSON::Array array;
-  for (const auto& path : paths) {
-    Poco::JSON::Array::Ptr p = new Poco::JSON::Array;
-    for (const auto& name : path) p->add(name);
-    array.add(p);
-  }
-  std::ostringstream out;
-  array.stringify(out);
-  return out.str();
-}
-
 std::string joinLabel(const std::string& label, const std::string& attr) {
   if (label.empty()) return attr;
   if (attr.empty()) return label;
   return label + "." + attr;
 }
 
-struct Task {
-  enum class Type { Describe, Explain } type = Type::Describe;
-  std::size_t root = 0;
-  std::vector<std::vector<std::string>> paths;
+// One repl command: describe an attribute, or (after describe failed outside tryEval) its
+// derivation alone, one metadata field, or the error message of an attribute tryEval caught.
+struct Line {
+  enum class Type { Describe, Core, Field, Explain } type = Type::Describe;
+  std::vector<std::string> path;
+  std::string field;
 };
+
+struct Task {
+  std::size_t root = 0;
+  std::vector<Line> lines;  // one worker process runs them in order
+};
+
+// What one command printed: its begin marker, its result line, anything else (Nix's error).
+struct LineOutcome {
+  bool begun = false;
+  std::optional<std::string> json;
+  std::string errorText;
+};
+
+// A job put together from a Core command and one command per metadata field.
+struct Assembly {
+  sdk::EvalItem item;
+  std::size_t waiting = 0;
+  std::string fallback;  // the message of the describe command that failed
+};
+
+constexpr std::size_t kMaxErrorText = 16384;
+
+std::string randomNonce() {
+  std::random_device device;
+  std::ostringstream out;
+  out << std::hex << device() << device() << device();
+  return out.str();
+}
 
 }  // namespace
 
@@ -84,7 +105,73 @@ std::string nixString(const std::string& text) {
   }
   return out + "\"";
 }
+
+// The first line of a Nix error and the position it names: "error: ... (at pkgs/a.nix:3:5)".
+std::string oneLine(const std::string& message) {
+  std::string first = message.substr(0, message.find('\n'));
+  if (auto at = message.find("\n       at "); at != std::string::npos) {
+    const auto start = at + 11;
+    std::string position = message.substr(start, message.find('\n', start) - start);
+    while (!position.empty() && position.back() == ':') position.pop_back();
+    first += " (at " + position + ")";
+  }
+  return first;
+}
+
+// A list of names as a Nix list of string literals.
+std::string nixList(const std::vector<std::string>& names) {
+  std::string out = "[";
+  for (const auto& name : names) out += " " + nixString(name);
+  return out + " ]";
+}
 }  // namespace
+
+std::string NixBatchEvaluator::relativeToCheckout(std::string message, const std::string& checkoutDirectory) {
+  std::vector<std::string> prefixes;
+  if (!checkoutDirectory.empty()) {
+    std::string plain = checkoutDirectory;
+    while (plain.size() > 1 && plain.back() == '/') plain.pop_back();
+    prefixes.push_back(plain + "/");
+    std::error_code ec;
+    auto canonical = std::filesystem::canonical(plain, ec);
+    if (!ec && canonical.string() != plain) prefixes.push_back(canonical.string() + "/");
+  }
+  for (const auto& prefix : prefixes) {
+    for (auto at = message.find(prefix); at != std::string::npos; at = message.find(prefix, at)) {
+      message.erase(at, prefix.size());
+    }
+  }
+  return message;
+}
+
+std::string NixBatchEvaluator::helperLine() {
+  std::string line;
+  std::istringstream in(kExpression);
+  for (std::string part; std::getline(in, part);) {
+    const auto first = part.find_first_not_of(' ');
+    if (first == std::string::npos || part[first] == '#') continue;
+    line += part.substr(first) + " ";
+  }
+  return line;
+}
+
+std::vector<std::pair<std::string, std::string>> NixBatchEvaluator::workerEnvironment() const {
+  // A minimal environment: nothing of the server's (no secrets) reaches evaluated code.
+  const char* path = std::getenv("PATH");
+  const std::filesystem::path cache = options_.cacheDirectory.empty()
+                                          ? host_.stateDirectory() / "nix-cache"
+                                          : std::filesystem::path(options_.cacheDirectory);
+  std::error_code ec;
+  std::filesystem::create_directories(cache, ec);
+  std::vector<std::pair<std::string, std::string>> environment = {{"PATH", path != nullptr ? path : "/usr/bin:/bin"},
+                                                                  {"HOME", host_.stateDirectory().string()},
+                                                                  {"XDG_CACHE_HOME", cache.string()},
+                                                                  {"NIX_PATH", ""},
+                                                                  {"TERM", "dumb"},
+                                                                  {"TMPDIR", "/tmp"}};
+  if (const char* remote = std::getenv("NIX_REMOTE")) environment.emplace_back("NIX_REMOTE", remote);
+  return environment;
+}
 
 std::string NixBatchEvaluator::nixEvalJobsProgram() const {
   if (options_.nixEvalJobs == "never") return "";
@@ -120,11 +207,7 @@ sdk::Result<sdk::EvalSummary> NixBatchEvaluator::evaluateWithNixEvalJobs(const s
                  "--max-memory-size", std::to_string(request.maxMemoryMiBPerWorker), "--option",
                  "allow-import-from-derivation", options_.allowImportFromDerivation ? "true" : "false", "--expr",
                  expression};
-    const char* path = std::getenv("PATH");
-    spec.environment = {{"PATH", path != nullptr ? path : "/usr/bin:/bin"},
-                        {"HOME", host_.stateDirectory().string()},
-                        {"NIX_PATH", ""},
-                        {"TMPDIR", "/tmp"}};
+    spec.environment = workerEnvironment();
     spec.workingDirectory = request.checkoutDirectory;
     spec.cancel = request.cancel;
     spec.captureOutput = false;
@@ -171,193 +254,303 @@ sdk::Result<sdk::EvalSummary> NixBatchEvaluator::evaluate(const sdk::EvalRequest
       return evaluateWithNixEvalJobs(program, request, target, roots, sink);
     }
   }
+  const std::string nonce = randomNonce();
+  const std::string beginMarker = "trace: EKACI-" + nonce + "-B:";
+  const std::string resultMarker = "trace: EKACI-" + nonce + "-R:";
+  const std::string endMarker = "trace: EKACI-" + nonce + "-E";
+  const std::vector<std::string>& fieldNames = EvalResultDecoder::fieldNames();
+  auto clean = [&](const std::string& text) {
+    if (text.find("syntax error, unexpected IN, expecting '{'") != std::string::npos &&
+        text.find("let in builtins.trace \"EKACI-" + nonce) != std::string::npos) {
+      // The repl joined the next command to this one (see absorb): Nix's own message was
+      // "unexpected end of file" in a file the attribute imports, which the repl does not print.
+      return std::string("error: syntax error, unexpected end of file (in a file this attribute imports)");
+    }
+    return relativeToCheckout(errorMessage(text), request.checkoutDirectory);
+  };
 
-  // Shared state: the task queue (workers) and the result queue (this thread delivers).
+  // Shared state, under `mutex`: the task queue (workers), the result queue (this thread
+  // delivers), and jobs assembled from several commands (core + fields) across tasks.
   std::mutex mutex;
   std::condition_variable wake;
   std::deque<Task> tasks;
   std::deque<sdk::EvalItem> results;
+  std::map<std::string, Assembly> assemblies;
   std::size_t inflight = 0;
   std::size_t explained = 0;
   std::optional<sdk::Error> fatal;
   std::vector<std::string> warnings;
 
-  for (std::size_t r = 0; r < roots.size(); ++r) tasks.push_back(Task{Task::Type::Describe, r, {{}}});
+  for (std::size_t r = 0; r < roots.size(); ++r) tasks.push_back(Task{r, {Line{Line::Type::Describe, {}, {}}}});
 
-  // Runs one worker process. Describe batches stream one result per attribute (stderr
-  // "trace: EKACI:" lines, in order) to `onResult`; other stderr lines are kept for errors.
-  auto runBatch = [&](const Task& task, const std::function<void(EvalResult&&)>& onResult, std::string& stderrText,
-                      sdk::ProcessEnd& end, std::optional<std::string>& protocolError) -> bool {
-    Poco::JSON::Array rootArray;
-    for (const auto& name : roots[task.root].path) rootArray.add(name);
-    std::ostringstream rootJson;
-    rootArray.stringify(rootJson);
+  // One worker process for a task: the helper is bound once, then one command per line.
+  auto runTask = [&](const Task& task, std::vector<LineOutcome>& outcomes, std::string& preamble) {
     sdk::ProcessSpec spec;
-    spec.argv = {options_.nixInstantiate, "--eval", "--strict", "--json", "--read-write-mode",
+    spec.argv = {options_.nix, "repl", "--extra-experimental-features", options_.experimentalFeatures + " nix-command",
                  "--option", "allow-import-from-derivation", options_.allowImportFromDerivation ? "true" : "false"};
     if (mode == "legacy" && options_.restrictEval) {
       spec.argv.insert(spec.argv.end(), {"--option", "restrict-eval", "true", "-I", request.checkoutDirectory});
     }
-    if (mode == "flake") spec.argv.insert(spec.argv.end(), {"--extra-experimental-features", "nix-command flakes"});
+    if (!options_.allowedUris.empty()) {
+      std::string uris;
+      for (const auto& uri : options_.allowedUris) uris += (uris.empty() ? "" : " ") + uri;
+      spec.argv.insert(spec.argv.end(), {"--option", "allowed-uris", uris});
+    }
     for (const auto& entry : options_.nixPath) spec.argv.insert(spec.argv.end(), {"-I", entry});
-    spec.argv.insert(spec.argv.end(), {"--argstr", "file", target, "--argstr", "mode", mode, "--argstr", "rootJson",
-                                       rootJson.str(), "--argstr", "pathsJson", pathsJson(task.paths), "--argstr",
-                                       "explain", task.type == Task::Type::Explain ? "1" : "0", "-E", kExpression});
-    // A minimal environment: nothing of the server's (no secrets) reaches evaluated code.
-    const char* path = std::getenv("PATH");
-    spec.environment = {{"PATH", path != nullptr ? path : "/usr/bin:/bin"},
-                        {"HOME", host_.stateDirectory().string()},
-                        {"NIX_PATH", ""},
-                        {"TMPDIR", "/tmp"}};
-    if (const char* remote = std::getenv("NIX_REMOTE")) spec.environment.emplace_back("NIX_REMOTE", remote);
+    std::string input = "ekaci = (" + helperLine() + ") { file = " + nixString(target) + "; mode = " +
+                        nixString(mode) + "; rootPath = " + nixList(roots[task.root].path) + "; }\n";
+    for (std::size_t j = 0; j < task.lines.size(); ++j) {
+      const Line& line = task.lines[j];
+      const std::string path = nixList(line.path);
+      std::string command;
+      switch (line.type) {
+        case Line::Type::Describe: command = "ekaci.describe " + path; break;
+        case Line::Type::Core: command = "ekaci.core " + path; break;
+        case Line::Type::Field: command = "ekaci.field " + nixString(line.field) + " " + path; break;
+        case Line::Type::Explain: command = "ekaci.force " + path; break;
+      }
+      // "let in" first: appended to an unfinished input it is a syntax error (see absorb).
+      input += "let in builtins.trace \"EKACI-" + nonce + "-B:" + std::to_string(j) + "\" ";
+      input += line.type == Line::Type::Explain
+                   ? "(" + command + ")\n"
+                   : "(builtins.trace (\"EKACI-" + nonce + "-R:\" + builtins.toJSON (" + command + ")) null)\n";
+    }
+    // A last command, so that an unfinished input left by the last line is reported too.
+    input += "let in builtins.trace \"EKACI-" + nonce + "-E\" null\n";
+    spec.standardInput = std::move(input);
+    spec.environment = workerEnvironment();
     spec.workingDirectory = request.checkoutDirectory;
     spec.timeout = options_.batchTimeout;
     spec.maxResidentBytes = request.maxMemoryMiBPerWorker * 1024 * 1024;
     spec.cancel = request.cancel;
     spec.captureOutput = false;
-    constexpr std::string_view kMarker = "trace: EKACI:";
-    auto ran = host_.processes().run(spec, [&](sdk::OutputStream stream, std::string_view line) {
+    outcomes.assign(task.lines.size(), LineOutcome{});
+    std::optional<std::size_t> current;
+    auto ran = host_.processes().run(spec, [&](sdk::OutputStream stream, std::string_view text) {
       if (stream != sdk::OutputStream::Stderr) return;
-      if (line.substr(0, kMarker.size()) == kMarker) {
-        auto decoded = EvalResultDecoder::decodeResult(std::string(line.substr(kMarker.size())));
-        if (!decoded) {
-          if (!protocolError) protocolError = decoded.error().message();
-          return;
+      if (text.substr(0, beginMarker.size()) == beginMarker) {
+        std::size_t j = 0;
+        const auto digits = text.substr(beginMarker.size());
+        auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), j);
+        if (ec == std::errc() && end == digits.data() + digits.size() && j < outcomes.size()) {
+          current = j;
+          outcomes[j].begun = true;
         }
-        onResult(std::move(decoded).value());
         return;
       }
-      if (stderrText.size() < 65536) stderrText.append(line).push_back('\n');
+      if (text == endMarker) return;
+      if (text.substr(0, resultMarker.size()) == resultMarker) {
+        if (current && !outcomes[*current].json) outcomes[*current].json = std::string(text.substr(resultMarker.size()));
+        return;
+      }
+      std::string& sinkText = current ? outcomes[*current].errorText : preamble;
+      if (sinkText.size() < kMaxErrorText) sinkText.append(text).push_back('\n');
     });
     if (!ran) {
-      stderrText = ran.error().message();
-      end = sdk::ProcessEnd::Signaled;
-      return false;
+      preamble = ran.error().message();
+      return sdk::ProcessEnd::Signaled;
     }
-    end = ran->end;
-    return ran->succeeded() && !protocolError;
+    return ran->succeeded() ? sdk::ProcessEnd::Exited : (ran->end == sdk::ProcessEnd::Exited ? sdk::ProcessEnd::Signaled : ran->end);
   };
 
-  auto failureReason = [&](sdk::ProcessEnd end, const std::string& stderrText) {
+  auto failureReason = [&](sdk::ProcessEnd end, const std::string& text) {
     switch (end) {
       case sdk::ProcessEnd::MemoryExceeded:
         return "evaluation exceeded the memory limit of " + std::to_string(request.maxMemoryMiBPerWorker) + " MiB";
       case sdk::ProcessEnd::TimedOut:
         return "evaluation timed out after " + std::to_string(options_.batchTimeout.count()) + " s";
       default:
-        return errorMessage(stderrText);
+        return text.find("error:") != std::string::npos ? clean(text) : "the evaluator process died: " + clean(text);
     }
   };
 
-  // Big sets are cut into a few large batches per worker: each worker process pays for
-  // importing the package set once per batch.
   const std::size_t workerCount = std::max<std::size_t>(1, request.workers);
+  // Big sets are cut into two batches per worker: each batch pays for importing the package set.
   auto chunkSize = [&](std::size_t children) {
-    return std::clamp<std::size_t>(children / (workerCount * 4), options_.batchSize, std::max<std::size_t>(options_.batchSize, 5000));
+    return std::clamp<std::size_t>(children / (workerCount * 2), options_.batchSize,
+                                   std::max<std::size_t>(options_.batchSize, 8000));
+  };
+  auto labelled = [&](std::size_t root, const std::vector<std::string>& path) {
+    return joinLabel(roots[root].label, EvalResultDecoder::attrPath(path));
+  };
+  auto errorItem = [&](std::size_t root, const std::vector<std::string>& path, std::string message) {
+    sdk::EvalItem item;
+    item.attrPath = labelled(root, path);
+    item.error = std::move(message);
+    results.push_back(std::move(item));
+  };
+  // A job assembled from its core and field commands is delivered once all of them answered.
+  auto settle = [&](const std::string& key) {
+    auto it = assemblies.find(key);
+    if (it == assemblies.end() || it->second.waiting > 0) return;
+    if (it->second.item.error) {
+      it->second.item.meta = sdk::PackageMeta{};  // the derivation failed: its metadata does not matter
+      it->second.item.drvPath.clear();
+      it->second.item.outputs.clear();
+    }
+    if (it->second.item.error || !it->second.item.drvPath.empty()) results.push_back(std::move(it->second.item));
+    assemblies.erase(it);
   };
 
-  // Queues the tasks a described attribute leads to, delivers what it produced. Under the lock.
-  auto absorb = [&](std::size_t rootIndex, EvalResult&& result) {
-    const std::string& label = roots[rootIndex].label;
-    switch (result.kind) {
-      case EvalResult::Kind::Derivation:
-        result.item.attrPath = joinLabel(label, result.item.attrPath);
-        results.push_back(std::move(result.item));
-        break;
-      case EvalResult::Kind::Error:
-        if (explained >= options_.maxErrorMessages) {
-          sdk::EvalItem item;
-          item.attrPath = joinLabel(label, result.item.attrPath);
-          item.error = "evaluation failed (message not collected: more than " +
-                       std::to_string(options_.maxErrorMessages) + " failing attributes)";
-          results.push_back(std::move(item));
-        } else {
-          ++explained;
-          tasks.push_back(Task{Task::Type::Explain, rootIndex, {result.path}});
+  // What one task's outcomes lead to: results, new tasks. Called under the lock.
+  auto absorb = [&](const Task& task, const std::vector<LineOutcome>& outcomes, sdk::ProcessEnd end,
+                    const std::string& preamble) {
+    std::vector<Line> detail, explain, again;
+    std::size_t lastBegun = outcomes.size();
+    for (std::size_t j = 0; j < outcomes.size(); ++j) {
+      if (outcomes[j].begun) lastBegun = j;
+    }
+    const bool died = end != sdk::ProcessEnd::Exited;
+    for (std::size_t j = 0; j < task.lines.size(); ++j) {
+      const Line& line = task.lines[j];
+      const LineOutcome& outcome = outcomes[j];
+      const bool crashedHere = died && j == lastBegun && !outcome.json;
+      if (!outcome.begun && lastBegun != outcomes.size() && j < lastBegun) {
+        // Swallowed: the command before it failed with a syntax error at the end of an imported
+        // file, which the repl takes for unfinished input and joins with this line.
+        again.push_back(line);
+        continue;
+      }
+      if (!outcome.begun || (crashedHere && j > 0)) {
+        // Not reached, or the process died here after earlier commands: run the rest anew.
+        if (end == sdk::ProcessEnd::Cancelled) return;
+        if (!outcome.begun && j == 0 && !fatal) {
+          // Not even the first command ran: the program is missing or broken; retrying cannot help.
+          fatal = sdk::Error(sdk::ErrorCode::InvalidArgument,
+                             "the evaluator (" + options_.nix + " repl) ran no command: " +
+                                 (preamble.empty() ? "no output" : relativeToCheckout(preamble, request.checkoutDirectory)));
+          return;
         }
+        tasks.push_back(Task{task.root, {task.lines.begin() + static_cast<std::ptrdiff_t>(j), task.lines.end()}});
         break;
-      case EvalResult::Kind::Recurse: {
-        std::vector<std::vector<std::string>> children;
-        children.reserve(result.names.size());
-        for (const auto& name : result.names) {
-          auto child = result.path;
-          child.push_back(name);
-          children.push_back(std::move(child));
+      }
+      const std::string failure = crashedHere ? failureReason(end, outcome.errorText) : clean(outcome.errorText);
+      std::optional<EvalResult> decoded;
+      if (outcome.json) {
+        auto d = EvalResultDecoder::decodeResult(*outcome.json);
+        if (!d) {
+          errorItem(task.root, line.path, "evaluator output was malformed: " + d.error().message());
+          continue;
         }
-        const std::size_t chunk = chunkSize(children.size());
-        for (std::size_t i = 0; i < children.size(); i += chunk) {
-          Task t{Task::Type::Describe, rootIndex, {}};
-          for (std::size_t j = i; j < std::min(children.size(), i + chunk); ++j) t.paths.push_back(std::move(children[j]));
-          tasks.push_back(std::move(t));
+        decoded = std::move(d).value();
+      }
+      const std::string key = std::to_string(task.root) + "\n" + labelled(task.root, line.path);
+      switch (line.type) {
+        case Line::Type::Describe:
+          if (!decoded) {
+            if (line.path.empty()) {
+              if (!fatal) fatal = sdk::Error(sdk::ErrorCode::InvalidArgument, "the package set does not evaluate: " + failure);
+              return;
+            }
+            // Failed outside tryEval: the derivation or only its metadata? Ask field by field.
+            detail.push_back(Line{Line::Type::Core, line.path, {}});
+            for (const auto& field : fieldNames) detail.push_back(Line{Line::Type::Field, line.path, field});
+            assemblies[key].waiting = 1 + fieldNames.size();
+            assemblies[key].fallback = failure;
+            break;
+          }
+          switch (decoded->kind) {
+            case EvalResult::Kind::Derivation:
+              decoded->item.attrPath = labelled(task.root, line.path);
+              for (const auto& field : decoded->metaErrors) {
+                decoded->item.meta.warnings.push_back("meta." + field + ": evaluation failed (the error was caught)");
+              }
+              results.push_back(std::move(decoded->item));
+              break;
+            case EvalResult::Kind::Error:
+              if (explained >= options_.maxErrorMessages) {
+                errorItem(task.root, line.path,
+                          "evaluation failed (message not collected: more than " +
+                              std::to_string(options_.maxErrorMessages) + " failing attributes)");
+              } else {
+                ++explained;
+                explain.push_back(Line{Line::Type::Explain, line.path, {}});
+              }
+              break;
+            case EvalResult::Kind::Recurse: {
+              const std::size_t chunk = chunkSize(decoded->names.size());
+              for (std::size_t i = 0; i < decoded->names.size(); i += chunk) {
+                Task t{task.root, {}};
+                for (std::size_t k = i; k < std::min(decoded->names.size(), i + chunk); ++k) {
+                  auto child = line.path;
+                  child.push_back(decoded->names[k]);
+                  t.lines.push_back(Line{Line::Type::Describe, std::move(child), {}});
+                }
+                tasks.push_back(std::move(t));
+              }
+              break;
+            }
+            case EvalResult::Kind::Skip:
+            case EvalResult::Kind::Field:
+              break;
+          }
+          break;
+        case Line::Type::Core: {
+          auto& assembly = assemblies[key];
+          --assembly.waiting;
+          if (decoded && decoded->kind == EvalResult::Kind::Derivation) {
+            auto meta = std::move(assembly.item.meta);
+            assembly.item = std::move(decoded->item);
+            assembly.item.meta = std::move(meta);
+            assembly.item.attrPath = labelled(task.root, line.path);
+          } else if (!decoded || decoded->kind == EvalResult::Kind::Error) {
+            assembly.item.attrPath = labelled(task.root, line.path);
+            assembly.item.error = decoded ? assembly.fallback : failure;
+          }
+          settle(key);
+          break;
+        }
+        case Line::Type::Field: {
+          auto& assembly = assemblies[key];
+          --assembly.waiting;
+          if (!decoded || decoded->kind != EvalResult::Kind::Field) {
+            assembly.item.meta.warnings.push_back("meta." + line.field + ": " + oneLine(failure));
+          } else if (decoded->fieldFailed) {
+            assembly.item.meta.warnings.push_back("meta." + line.field + ": evaluation failed (the error was caught)");
+          } else {
+            EvalResultDecoder::copyField(line.field, decoded->item.meta, assembly.item.meta);
+          }
+          settle(key);
+          break;
+        }
+        case Line::Type::Explain:
+          errorItem(task.root, line.path,
+                    outcome.errorText.find("error:") != std::string::npos || crashedHere
+                        ? failure
+                        : std::string("evaluation failed, but succeeded when evaluated alone (non-deterministic)"));
+          break;
+      }
+      if (crashedHere) {
+        if (j + 1 < task.lines.size()) {
+          tasks.push_back(Task{task.root, {task.lines.begin() + static_cast<std::ptrdiff_t>(j + 1), task.lines.end()}});
         }
         break;
       }
-      case EvalResult::Kind::Skip:
-        break;
     }
+    if (!again.empty()) tasks.push_back(Task{task.root, std::move(again)});
+    if (!detail.empty()) tasks.push_back(Task{task.root, std::move(detail)});
+    if (!explain.empty()) tasks.push_back(Task{task.root, std::move(explain)});
   };
 
   auto worker = [&] {
     std::unique_lock lock(mutex);
     while (true) {
-      wake.wait(lock, [&] { return !tasks.empty() || (inflight == 0 && tasks.empty()) || fatal || cancelled(); });
+      wake.wait(lock, [&] { return !tasks.empty() || inflight == 0 || fatal || cancelled(); });
       if (fatal || cancelled() || (tasks.empty() && inflight == 0)) {
         wake.notify_all();
         return;
       }
+      if (tasks.empty()) continue;
       Task task = std::move(tasks.front());
       tasks.pop_front();
       ++inflight;
       lock.unlock();
-
-      std::string stderrText;
-      sdk::ProcessEnd end = sdk::ProcessEnd::Exited;
-      std::optional<std::string> protocolError;
-      std::size_t reported = 0;
-      const std::string& label = roots[task.root].label;
-      const bool ok = runBatch(
-          task,
-          [&](EvalResult&& result) {
-            std::lock_guard guard(mutex);
-            if (reported < task.paths.size()) absorb(task.root, std::move(result));
-            ++reported;
-            wake.notify_all();
-          },
-          stderrText, end, protocolError);
-
+      std::vector<LineOutcome> outcomes;
+      std::string preamble;
+      const sdk::ProcessEnd end = runTask(task, outcomes, preamble);
       lock.lock();
       --inflight;
-      if (task.type == Task::Type::Explain) {
-        sdk::EvalItem item;
-        item.attrPath = joinLabel(label, EvalResultDecoder::attrPath(task.paths.front()));
-        item.error = ok ? std::string("evaluation failed, but succeeded when evaluated alone (non-deterministic)")
-                        : failureReason(end, stderrText);
-        results.push_back(std::move(item));
-      } else if ((!ok || reported < task.paths.size()) && end != sdk::ProcessEnd::Cancelled) {
-        if (task.paths.size() == 1 && task.paths.front().empty() && reported == 0) {
-          if (!fatal) {
-            fatal = sdk::Error(sdk::ErrorCode::InvalidArgument,
-                               "the package set does not evaluate: " +
-                                   (protocolError ? *protocolError : failureReason(end, stderrText)));
-          }
-        } else if (reported == 0 || protocolError) {
-          // The first attribute not described is the culprit when nothing came before it.
-          const std::size_t culprit = std::min(reported, task.paths.size() - 1);
-          sdk::EvalItem item;
-          item.attrPath = joinLabel(label, EvalResultDecoder::attrPath(task.paths[culprit]));
-          item.error = protocolError ? "evaluator output was malformed: " + *protocolError : failureReason(end, stderrText);
-          results.push_back(std::move(item));
-          if (culprit + 1 < task.paths.size()) {
-            tasks.push_back(Task{Task::Type::Describe, task.root,
-                                 {task.paths.begin() + static_cast<std::ptrdiff_t>(culprit + 1), task.paths.end()}});
-          }
-        } else if (reported < task.paths.size()) {
-          // Restart in a fresh process from the first attribute not described: if it fails
-          // again with nothing before it, it is the culprit (above).
-          tasks.push_back(Task{Task::Type::Describe, task.root,
-                               {task.paths.begin() + static_cast<std::ptrdiff_t>(reported), task.paths.end()}});
-        }
-      }
+      absorb(task, outcomes, end, preamble);
       wake.notify_all();
     }
   };
@@ -377,6 +570,7 @@ sdk::Result<sdk::EvalSummary> NixBatchEvaluator::evaluate(const sdk::EvalRequest
         lock.unlock();
         ++summary.attributes;
         if (item.error) ++summary.errors;
+        if (!item.meta.warnings.empty()) ++summary.metadataWarnings;
         sink(std::move(item));
         lock.lock();
       }

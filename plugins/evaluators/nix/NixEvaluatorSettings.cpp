@@ -1,5 +1,7 @@
 #include "NixEvaluatorSettings.h"
 
+#include <cctype>
+
 namespace ekaci::plugins::evaluators {
 
 sdk::SettingsSchema NixEvaluatorSettings::schema() {
@@ -8,11 +10,19 @@ sdk::SettingsSchema NixEvaluatorSettings::schema() {
       integer("batch_size", 100, 1, 10000,
               "Smallest batch of attributes per worker process; large sets are cut into bigger batches."),
       boolean("restrict_eval", true, "Restrict evaluation to the checkout and nix_path (legacy files)."),
+      stringList("allowed_uris",
+                 "URI prefixes restricted evaluation may fetch (Nix's allowed-uris), e.g. "
+                 "\"https://github.com/NixOS/\"; locked fetchTree inputs already in cache_dir need none."),
+      string("experimental_features", "nix-command flakes",
+             "Nix experimental features enabled for evaluation (flakes: builtins.fetchTree and flake.lock pins)."),
+      string("cache_dir", "",
+             "Nix's cache for evaluation (fetched trees, git checkouts) is cache_dir/nix; share a warmed one to "
+             "evaluate pinned inputs offline. Default: nix-cache in the evaluator's state directory."),
       boolean("allow_import_from_derivation", false, "Allow builds during evaluation (IFD)."),
       stringList("nix_path", "Search path entries (-I) the evaluation may use, e.g. nixpkgs=/path."),
       integer("max_error_messages", 500, 0, 1000000, "Failing attributes whose messages are collected."),
       integer("batch_timeout_seconds", 900, 1, 86400, "Wall-clock limit of one worker process."),
-      string("nix_instantiate", "nix-instantiate", "The nix-instantiate program."),
+      string("nix", "nix", "The nix program (its repl evaluates; one long-lived process per worker and batch)."),
       string("nix_eval_jobs", "auto",
              "\"auto\": use nix-eval-jobs for legacy jobs when it is on PATH; \"never\"; or its path."),
   };
@@ -30,8 +40,15 @@ sdk::Result<NixBatchEvaluator::Options> NixEvaluatorSettings::read(const sdk::Va
   if (const sdk::Value* v = config.find("nix_path")) options.nixPath = v->asStringList();
   options.maxErrorMessages = static_cast<std::size_t>(integerOr("max_error_messages", 500));
   options.batchTimeout = std::chrono::seconds(integerOr("batch_timeout_seconds", 900));
-  if (const sdk::Value* v = config.find("nix_instantiate"); v != nullptr && !v->asString().empty()) {
-    options.nixInstantiate = v->asString();
+  if (const sdk::Value* v = config.find("nix"); v != nullptr && !v->asString().empty()) options.nix = v->asString();
+  if (const sdk::Value* v = config.find("allowed_uris")) options.allowedUris = v->asStringList();
+  if (const sdk::Value* v = config.find("experimental_features")) options.experimentalFeatures = v->asString();
+  if (const sdk::Value* v = config.find("cache_dir")) options.cacheDirectory = v->asString();
+  for (char c : options.experimentalFeatures) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == ' ')) {
+      return sdk::Error(sdk::ErrorCode::ConfigInvalidValue,
+                        "experimental_features: '" + options.experimentalFeatures + "' is not a list of feature names");
+    }
   }
   if (const sdk::Value* v = config.find("nix_eval_jobs"); v != nullptr && !v->asString().empty()) {
     options.nixEvalJobs = v->asString();

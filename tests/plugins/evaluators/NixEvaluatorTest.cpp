@@ -212,6 +212,149 @@ TEST(NixEvaluatorTest, FlakeChecksAreEvaluated) {
   EXPECT_EQ(withPackages.items.count("packages.x86_64-linux.default"), 1u);
 }
 
+TEST(NixEvaluatorTest, FailingMetadataIsAWarningOnAJobNeverAnError) {
+  sdk::EvalRequest request;
+  request.checkoutDirectory = EKACI_SOURCE_DIR "/tests/data/nix/metadata";
+  request.file = "default.nix";
+  request.workers = 2;
+  request.maxMemoryMiBPerWorker = 2048;
+  auto c = evaluate(*make("legacy"), request);
+  ASSERT_TRUE(c.summary) << c.summary.error().describe();
+  auto warnings = [&](const std::string& attr) {
+    std::string all;
+    for (const auto& w : c.items.at(attr).meta.warnings) all += w + "\n";
+    return all;
+  };
+  for (const char* attr : {"good", "undefinedMaintainer", "missingTest", "abortingMeta", "throwingLicense", "fine"}) {
+    ASSERT_EQ(c.items.count(attr), 1u) << attr;
+    const auto& item = c.items.at(attr);
+    EXPECT_FALSE(item.error.has_value()) << attr << ": " << item.error.value_or("");
+    EXPECT_TRUE(item.drvPath.ends_with(".drv")) << attr;
+    EXPECT_EQ(item.outputs.size(), 1u) << attr;
+  }
+  EXPECT_TRUE(c.items.at("good").meta.warnings.empty()) << warnings("good");
+  EXPECT_EQ(c.items.at("good").meta.licenses, std::vector<std::string>{"MIT"});
+  EXPECT_NE(warnings("undefinedMaintainer").find("meta.maintainers: error: undefined variable 'nobody'"),
+            std::string::npos)
+      << warnings("undefinedMaintainer");
+  EXPECT_EQ(c.items.at("undefinedMaintainer").meta.pname, "undefined-maintainer") << "the other fields are kept";
+  EXPECT_NE(warnings("missingTest").find("meta.tests: error: attribute 'tests' missing"), std::string::npos)
+      << warnings("missingTest");
+  EXPECT_NE(warnings("abortingMeta").find("meta.licenses: error: evaluation aborted"), std::string::npos)
+      << warnings("abortingMeta");
+  EXPECT_NE(warnings("abortingMeta").find("meta.maintainers: error: evaluation aborted"), std::string::npos)
+      << warnings("abortingMeta");
+  EXPECT_EQ(c.items.at("abortingMeta").meta.version, "1.0");
+  EXPECT_NE(warnings("throwingLicense").find("meta.licenses: evaluation failed (the error was caught)"),
+            std::string::npos)
+      << warnings("throwingLicense");
+  EXPECT_EQ(c.summary->metadataWarnings, 4u);
+  ASSERT_EQ(c.items.count("brokenDrv"), 1u);
+  EXPECT_NE(c.items.at("brokenDrv").error.value_or("").find("no derivation"), std::string::npos)
+      << c.items.at("brokenDrv").error.value_or("(no error)");
+  ASSERT_EQ(c.items.count("eofImport"), 1u);
+  EXPECT_NE(c.items.at("eofImport").error.value_or("").find("unexpected end of file"), std::string::npos)
+      << c.items.at("eofImport").error.value_or("(no error)");
+  EXPECT_EQ(c.summary->errors, 2u);
+  // Messages name files from the repository root, never the checkout's absolute path.
+  for (const auto& [attr, item] : c.items) {
+    for (const auto& w : item.meta.warnings) EXPECT_EQ(w.find(request.checkoutDirectory), std::string::npos) << w;
+    EXPECT_EQ(item.error.value_or("").find(request.checkoutDirectory), std::string::npos) << *item.error;
+  }
+  EXPECT_NE(warnings("undefinedMaintainer").find("(at default.nix:"), std::string::npos) << warnings("undefinedMaintainer");
+}
+
+TEST(NixEvaluatorTest, ABrokenNixIsAClearErrorAtOnce) {
+  testsupport::TempDir dir;
+  auto program = dir.write("nix", "#!/bin/sh\necho 'nix: cannot start' >&2\nexit 1\n", 0755);
+  sdk::Value config = sdk::Value::table();
+  config.set("nix", sdk::Value::string(program.string()));
+  auto c = evaluate(*make("legacy", config), errorsFixture());
+  ASSERT_FALSE(c.summary);
+  EXPECT_NE(c.summary.error().message().find("ran no command"), std::string::npos) << c.summary.error().message();
+  EXPECT_NE(c.summary.error().message().find("nix: cannot start"), std::string::npos) << c.summary.error().message();
+}
+
+// Inputs pinned with builtins.fetchGit and with fetchTree from a flake.lock-style file, from a
+// local git repository: restricted evaluation fetches only allowed_uris, and a warmed
+// cache_dir evaluates them with the source gone.
+class PinnedInputsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto lib = dir_.path() / "lib";
+    std::filesystem::create_directories(lib);
+    dir_.write("lib/default.nix", "{ greeting = \"hello from the pin\"; }\n", 0644);
+    auto git = [&](std::vector<std::string> args) {
+      args.insert(args.begin(), {"git", "-C", lib.string(), "-c", "user.name=t", "-c", "user.email=t@x"});
+      std::string command;
+      for (const auto& a : args) command += "'" + a + "' ";
+      return std::system((command + ">/dev/null 2>&1").c_str());
+    };
+    ASSERT_EQ(git({"init", "-q", "-b", "main"}), 0);
+    ASSERT_EQ(git({"add", "-A"}), 0);
+    ASSERT_EQ(git({"commit", "-q", "-m", "lib"}), 0);
+    FILE* pipe = ::popen(("git -C '" + lib.string() + "' rev-parse HEAD").c_str(), "r");
+    char buffer[64] = {};
+    ASSERT_NE(std::fgets(buffer, sizeof buffer, pipe), nullptr);
+    ::pclose(pipe);
+    rev_ = std::string(buffer, 40);
+    url_ = "file://" + lib.string();
+    dir_.write("repo/flake.lock",
+               "{\"nodes\": {\"lib\": {\"locked\": {\"type\": \"git\", \"url\": \"" + url_ + "\", \"rev\": \"" + rev_ +
+                   "\"}}}}\n",
+               0644);
+    dir_.write("repo/default.nix",
+               "{ }:\nlet\n"
+               "  viaGit = import (builtins.fetchGit { url = \"" + url_ + "\"; rev = \"" + rev_ + "\"; });\n"
+               "  locked = (builtins.fromJSON (builtins.readFile ./flake.lock)).nodes.lib.locked;\n"
+               "  viaTree = import (builtins.fetchTree { inherit (locked) type url rev; });\n"
+               "  mk = name: text: derivation { inherit name; system = builtins.currentSystem; builder = \"/bin/sh\";\n"
+               "    args = [ \"-c\" \"echo '${text}' > $out\" ]; };\n"
+               "in { fromGit = mk \"from-git\" viaGit.greeting; fromTree = mk \"from-tree\" viaTree.greeting; }\n",
+               0644);
+  }
+  Collected run(const std::string& cacheDir, bool allow) {
+    sdk::Value config = sdk::Value::table();
+    config.set("cache_dir", sdk::Value::string(cacheDir));
+    if (allow) config.set("allowed_uris", sdk::Value::stringList({url_}));
+    sdk::EvalRequest request;
+    request.checkoutDirectory = (dir_.path() / "repo").string();
+    request.file = "default.nix";
+    request.maxMemoryMiBPerWorker = 1024;
+    return evaluate(*make("legacy", config), request);
+  }
+  testsupport::TempDir dir_;
+  std::string rev_, url_;
+};
+
+TEST_F(PinnedInputsTest, EvaluateWhenAllowedAndOfflineFromAWarmedCache) {
+  const std::string cache = (dir_.path() / "cache").string();
+  auto refused = run(cache, false);
+  ASSERT_TRUE(refused.summary) << refused.summary.error().describe();
+  ASSERT_TRUE(refused.items.at("fromGit").error.has_value()) << "not in allowed_uris";
+  EXPECT_NE(refused.items.at("fromGit").error->find("forbidden in restricted mode"), std::string::npos)
+      << *refused.items.at("fromGit").error;
+
+  auto allowed = run(cache, true);
+  ASSERT_TRUE(allowed.summary) << allowed.summary.error().describe();
+  for (const char* attr : {"fromGit", "fromTree"}) {
+    ASSERT_FALSE(allowed.items.at(attr).error.has_value()) << attr << ": " << *allowed.items.at(attr).error;
+  }
+  EXPECT_TRUE(std::filesystem::exists(dir_.path() / "cache" / "nix")) << "Nix's fetcher cache lives in cache_dir";
+
+  // The source disappears: the warmed cache still answers, a cold one cannot.
+  std::filesystem::rename(dir_.path() / "lib", dir_.path() / "lib.gone");
+  auto offline = run(cache, true);
+  ASSERT_TRUE(offline.summary) << offline.summary.error().describe();
+  for (const char* attr : {"fromGit", "fromTree"}) {
+    EXPECT_FALSE(offline.items.at(attr).error.has_value()) << attr << ": " << *offline.items.at(attr).error;
+    EXPECT_EQ(offline.items.at(attr).drvPath, allowed.items.at(attr).drvPath) << attr;
+  }
+  auto cold = run((dir_.path() / "cold-cache").string(), true);
+  ASSERT_TRUE(cold.summary) << cold.summary.error().describe();
+  EXPECT_TRUE(cold.items.at("fromGit").error.has_value()) << "without the cache the fetch needs the source";
+}
+
 }  // namespace ekaci::plugins::evaluators
 
 namespace ekaci::plugins::evaluators {

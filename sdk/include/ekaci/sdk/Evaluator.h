@@ -33,6 +33,9 @@ struct PackageMeta {
   std::vector<std::string> licenses;
   std::vector<std::string> maintainers;
   std::vector<std::string> tests;  // passthru.tests attribute names
+  // Metadata that failed to evaluate while the derivation itself did: "meta.maintainers: <why>".
+  // The attribute is still a job; these are warnings, never evaluation errors.
+  std::vector<std::string> warnings;
 };
 
 // One attribute of the evaluation: a derivation, or the error that attribute raised.
@@ -48,6 +51,7 @@ struct EvalItem {
 struct EvalSummary {
   std::size_t attributes = 0;
   std::size_t errors = 0;
+  std::size_t metadataWarnings = 0;  // jobs with at least one entry in meta.warnings
   std::vector<std::string> warnings;
 };
 
