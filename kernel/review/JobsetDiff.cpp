@@ -41,6 +41,13 @@ void fillFromBase(PackageChange& change, const sdk::EvalItem& base) {
   if (change.pname.empty()) change.pname = base.meta.pname;
 }
 
+// True when `field` of the item's metadata failed to evaluate (a "meta.<field>: ..." warning).
+bool metaFailed(const sdk::EvalItem& item, const std::string& field) {
+  const std::string prefix = "meta." + field + ":";
+  return std::any_of(item.meta.warnings.begin(), item.meta.warnings.end(),
+                     [&](const std::string& w) { return w.rfind(prefix, 0) == 0; });
+}
+
 void compareMeta(PackageChange& change) {
   change.licenseChanged = sorted(change.oldLicenses) != sorted(change.newLicenses);
   change.maintainersChanged = sorted(change.oldMaintainers) != sorted(change.newMaintainers);
@@ -84,6 +91,9 @@ void JobsetDiff::compute(const std::vector<sdk::EvalItem>& base, const std::vect
     }
     fillFromBase(change, *old);
     compareMeta(change);
+    // Metadata that failed to evaluate on either side is unknown there, not changed.
+    if (metaFailed(item, "licenses") || metaFailed(*old, "licenses")) change.licenseChanged = false;
+    if (metaFailed(item, "maintainers") || metaFailed(*old, "maintainers")) change.maintainersChanged = false;
     if (!rebuild) {
       change.change = ChangeClass::Unchanged;
     } else if (!change.oldVersion.empty() && change.oldVersion != change.newVersion) {

@@ -81,6 +81,16 @@ Object::Ptr jobJson(const JobReview& job) {
     errors->add(eo);
   }
   o->set("eval_errors", errors);
+  Array::Ptr metadata = new Array;
+  for (const auto& [attr, lines] : job.metadataWarnings) {
+    Object::Ptr mo = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    mo->set("attr", attr);
+    Array::Ptr messages = new Array;
+    for (const auto& line : lines) messages->add(line);
+    mo->set("warnings", messages);
+    metadata->add(mo);
+  }
+  o->set("metadata_warnings", metadata);
   Array::Ptr rebuilds = new Array;
   for (const auto& r : job.rebuilds) {
     Object::Ptr ro = new Object(Poco::JSON_PRESERVE_KEY_ORDER);

@@ -88,6 +88,25 @@ void renderJob(const JobReview& job, const MarkdownRenderer::Options& options, i
     }
   }
 
+  // Metadata that fails while the derivation evaluates: the packages are still jobs.
+  if (!job.metadataWarnings.empty()) {
+    out += "ℹ️ Metadata warnings: " + plural(job.metadataWarnings.size(), "package", "packages") +
+           " whose `meta` or `passthru.tests` fails to evaluate (still evaluated, built and compared)";
+    if (level >= 4) {
+      out += ".\n\n";
+    } else {
+      out += ":";
+      constexpr std::size_t kListed = 10;
+      for (std::size_t i = 0; i < job.metadataWarnings.size() && i < kListed; ++i) {
+        const auto& [attr, lines] = job.metadataWarnings[i];
+        out += (i == 0 ? " " : ", ") + MarkdownRenderer::code(attr);
+        if (!lines.empty() && level < 3) out += " (" + MarkdownRenderer::code(firstLine(lines.front()), 120) + ")";
+      }
+      if (job.metadataWarnings.size() > kListed) out += ", and " + std::to_string(job.metadataWarnings.size() - kListed) + " more";
+      out += ".\n\n";
+    }
+  }
+
   // Package changes.
   if (options.showPackageChanges) {
     std::vector<std::string> parts;

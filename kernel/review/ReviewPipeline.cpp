@@ -107,7 +107,8 @@ sdk::Result<ReviewPipeline::Evaluation> ReviewPipeline::evaluate(std::int64_t re
   auto commitId = services_.storage.upsertCommit(repositoryId, sha);
   if (!commitId) return std::move(commitId).error();
   // The stored evaluation is reused only for the same commit and the same job definition.
-  const std::string definition = job.evaluator + "\n" + job.file + "\n" + job.attrPath + "\n" + jsonArray(request.systems);
+  // "2": evaluations that keep derivations whose metadata fails (older ones dropped them).
+  const std::string definition = "2\n" + job.evaluator + "\n" + job.file + "\n" + job.attrPath + "\n" + jsonArray(request.systems);
   const std::string key = job.name + "@" + sha1(definition).substr(0, 12);
   auto existing = services_.storage.findJobset(*commitId, key);
   if (!existing) return std::move(existing).error();
@@ -126,6 +127,7 @@ sdk::Result<ReviewPipeline::Evaluation> ReviewPipeline::evaluate(std::int64_t re
       item.meta.licenses = parseArray(s.job.licenseJson);
       item.meta.maintainers = parseArray(s.job.maintainersJson);
       item.meta.tests = parseArray(s.job.testsJson);
+      item.meta.warnings = parseArray(s.job.metaWarningsJson);
       evaluation.items.push_back(std::move(item));
     }
     evaluation.fromCache = true;
@@ -225,6 +227,7 @@ sdk::Result<ReviewPipeline::Evaluation> ReviewPipeline::evaluate(std::int64_t re
       record.licenseJson = jsonArray(item.meta.licenses);
       record.maintainersJson = jsonArray(item.meta.maintainers);
       record.testsJson = jsonArray(item.meta.tests);
+      if (!item.meta.warnings.empty()) record.metaWarningsJson = jsonArray(item.meta.warnings);
     }
     jobs.push_back(std::move(record));
   }
@@ -366,6 +369,10 @@ sdk::Result<ReviewReport> ReviewPipeline::run(const ReviewRequest& request, cons
     review.headAttributes = headEval->items.size();
     if (!review.headFailure) {
       JobsetDiff::compute(baseEval->items, headEval->items, review);
+      for (const auto& item : headEval->items) {
+        if (!item.error && !item.meta.warnings.empty()) review.metadataWarnings.emplace_back(item.attrPath, item.meta.warnings);
+      }
+      std::sort(review.metadataWarnings.begin(), review.metadataWarnings.end());
 
       const auto impactStarted = Clock::now();
       std::vector<std::string> roots;

@@ -63,6 +63,9 @@ struct JobReview {
   std::int64_t baseJobsetId = 0, headJobsetId = 0;  // as stored
   std::vector<PackageChange> changes;  // everything but unchanged packages without meta changes
   std::vector<EvalErrorEntry> evalErrors;
+  // Head jobs whose metadata (meta.*, passthru.tests) failed to evaluate while the derivation
+  // did: still jobs, built and compared like any other. Attr -> "meta.<field>: <why>" lines.
+  std::vector<std::pair<std::string, std::vector<std::string>>> metadataWarnings;
   ChangeCounts counts;
   std::vector<SystemRebuilds> rebuilds;
   std::vector<std::string> topBlastRadius;  // attrs, largest first (indexes into changes by name)

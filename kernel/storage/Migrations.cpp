@@ -189,6 +189,11 @@ std::vector<Migration> makeSqliteMigrations() {
            "ALTER TABLE drvs ADD COLUMN failure_expires_at INTEGER NOT NULL DEFAULT 0",
            "CREATE INDEX drvs_by_build_state ON drvs (build_state)",
        }},
+      {4,
+       "metadata that failed to evaluate while the derivation did (warnings on the job)",
+       {
+           "ALTER TABLE jobs ADD COLUMN meta_warnings_json TEXT",
+       }},
   };
 }
 

@@ -404,7 +404,7 @@ sdk::Result<void> SqliteStorage::insertJobs(std::int64_t jobsetId, const std::ve
     std::vector<std::int64_t> jobsetIds(jobs.size(), jobsetId);
     std::vector<std::string> attrs, kinds;
     std::vector<Poco::Nullable<std::int64_t>> drvIds;
-    std::vector<Poco::Nullable<std::string>> errors, systems, pnames, versions, licenses, maintainers, tests;
+    std::vector<Poco::Nullable<std::string>> errors, systems, pnames, versions, licenses, maintainers, tests, warnings;
     for (const auto& j : jobs) {
       attrs.push_back(j.attrPath);
       kinds.push_back(toString(j.diffKind));
@@ -416,15 +416,17 @@ sdk::Result<void> SqliteStorage::insertJobs(std::int64_t jobsetId, const std::ve
       licenses.push_back(nullable(j.licenseJson));
       maintainers.push_back(nullable(j.maintainersJson));
       tests.push_back(nullable(j.testsJson));
+      warnings.push_back(nullable(j.metaWarningsJson));
     }
     *session_ << "INSERT INTO jobs (jobset_id, attr_path, drv_id, diff_kind, eval_error, system, pname, version, "
-                 "license_json, maintainers_json, tests_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                 "license_json, maintainers_json, tests_json, meta_warnings_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                  "ON CONFLICT (jobset_id, attr_path) DO UPDATE SET drv_id = excluded.drv_id, "
                  "diff_kind = excluded.diff_kind, eval_error = excluded.eval_error, system = excluded.system, "
                  "pname = excluded.pname, version = excluded.version, license_json = excluded.license_json, "
-                 "maintainers_json = excluded.maintainers_json, tests_json = excluded.tests_json",
+                 "maintainers_json = excluded.maintainers_json, tests_json = excluded.tests_json, "
+                 "meta_warnings_json = excluded.meta_warnings_json",
         use(jobsetIds), use(attrs), use(drvIds), use(kinds), use(errors), use(systems), use(pnames), use(versions),
-        use(licenses), use(maintainers), use(tests), now;
+        use(licenses), use(maintainers), use(tests), use(warnings), now;
   });
 }
 
@@ -443,12 +445,13 @@ sdk::Result<std::vector<StoredJob>> SqliteStorage::loadJobset(std::int64_t jobse
     std::vector<std::int64_t> ids;
     std::vector<std::string> attrs, kinds;
     std::vector<Poco::Nullable<std::int64_t>> drvIds;
-    std::vector<Poco::Nullable<std::string>> errors, systems, pnames, versions, licenses, maintainers, tests, paths;
+    std::vector<Poco::Nullable<std::string>> errors, systems, pnames, versions, licenses, maintainers, tests, warnings,
+        paths;
     *session_ << "SELECT j.id, j.attr_path, j.drv_id, j.diff_kind, j.eval_error, j.system, j.pname, j.version, "
-                 "j.license_json, j.maintainers_json, j.tests_json, d.drv_path FROM jobs j "
+                 "j.license_json, j.maintainers_json, j.tests_json, j.meta_warnings_json, d.drv_path FROM jobs j "
                  "LEFT JOIN drvs d ON d.id = j.drv_id WHERE j.jobset_id = ? ORDER BY j.attr_path",
         use(jobsetId), into(ids), into(attrs), into(drvIds), into(kinds), into(errors), into(systems), into(pnames),
-        into(versions), into(licenses), into(maintainers), into(tests), into(paths), now;
+        into(versions), into(licenses), into(maintainers), into(tests), into(warnings), into(paths), now;
     std::vector<StoredJob> out(ids.size());
     std::multimap<std::int64_t, std::size_t> byDrv;
     for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -467,6 +470,7 @@ sdk::Result<std::vector<StoredJob>> SqliteStorage::loadJobset(std::int64_t jobse
       j.licenseJson = optionalOf(licenses[i]);
       j.maintainersJson = optionalOf(maintainers[i]);
       j.testsJson = optionalOf(tests[i]);
+      j.metaWarningsJson = optionalOf(warnings[i]);
       out[i].drvPath = optionalOf(paths[i]).value_or("");
     }
     std::vector<std::int64_t> outputDrvs;

@@ -76,6 +76,7 @@ struct JobRecord {
   std::optional<std::string> licenseJson;      // JSON array of strings
   std::optional<std::string> maintainersJson;  // JSON array of strings
   std::optional<std::string> testsJson;        // JSON array of strings
+  std::optional<std::string> metaWarningsJson;  // JSON array of strings: metadata that failed to evaluate
 };
 
 // A job joined with its derivation and outputs: what an evaluation produced for one

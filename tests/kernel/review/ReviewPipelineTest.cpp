@@ -240,3 +240,73 @@ TEST(ReviewPipelineBadDerivationsTest, UnreadableDerivationsAreReportedAndTheRev
 }
 
 }  // namespace ekaci::review
+
+namespace ekaci::review {
+
+// A package whose meta.maintainers stops evaluating (an undefined name, as real package sets
+// have) while its derivation is bumped: the bump is reported as a bump, the package is no
+// evaluation error, and the failing metadata is a warning in the report and the stored jobs.
+TEST(ReviewPipelineMetadataTest, FailingMetadataKeepsThePackageAJob) {
+  auto& f = fixture();
+  const auto repo = f.dir.path() / "metadata-repo";
+  std::filesystem::create_directories(repo / ".ekaci");
+  // Eka CI's spelling of a repository path: a leading '/' is the repository root.
+  std::ofstream(repo / ".ekaci" / "config.json") << R"({"jobs": {"set": {"file": "/pkgs/default.nix"}}})";
+  std::filesystem::create_directories(repo / "pkgs");
+  auto write = [&](const std::string& version, const std::string& maintainers) {
+    std::ofstream(repo / "pkgs" / "default.nix")
+        << "{ }:\nlet lib = { maintainers = { alice = { github = \"alice\"; }; }; };\n"
+           "  mk = pname: version: maintainers: derivation { name = \"${pname}-${version}\"; system = builtins.currentSystem;\n"
+           "    builder = \"/bin/sh\"; args = [ \"-c\" \"echo > $out\" ]; } // { inherit pname version;\n"
+           "    meta.maintainers = maintainers; };\n"
+           "in { tool = mk \"tool\" \""
+        << version << "\" (with lib.maintainers; [ " << maintainers << " ]);\n  other = mk \"other\" \"1\" [ ]; }\n";
+  };
+  const std::map<std::string, std::string> env = {{"PATH", "/usr/bin:/bin"}, {"HOME", f.dir.path().string()}};
+  auto git = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"git", "-C", repo.string(), "-c", "user.name=t", "-c", "user.email=t@x"});
+    ASSERT_EQ(testsupport::runCommand(args, env).status, 0);
+  };
+  git({"init", "-q", "-b", "main"});
+  write("1.0", "alice");
+  git({"add", "-A"});
+  git({"commit", "-q", "-m", "tool 1.0"});
+  write("1.1", "alice nobody");
+  git({"commit", "-qam", "tool 1.1, with a maintainer lib does not know"});
+
+  ReviewRequest request;
+  request.repository = repo.string();
+  request.head = "HEAD";
+  request.base = "HEAD~1";
+  request.maxMemoryMiB = 2048;
+  for (bool reuse : {false, true}) {
+    request.reuseEvaluations = reuse;
+    auto report = f.pipeline->run(request, {});
+    ASSERT_TRUE(report) << report.error().describe();
+    ASSERT_EQ(report->jobs.size(), 1u);
+    const auto& job = report->jobs[0];
+    EXPECT_EQ(job.headFromCache, reuse);
+    EXPECT_EQ(job.counts.newErrors, 0u);
+    EXPECT_TRUE(job.evalErrors.empty());
+    const PackageChange* tool = change(job, "tool");
+    ASSERT_NE(tool, nullptr);
+    EXPECT_EQ(tool->change, ChangeClass::VersionBump);
+    ASSERT_EQ(job.metadataWarnings.size(), 1u);
+    EXPECT_EQ(job.metadataWarnings[0].first, "tool");
+    ASSERT_EQ(job.metadataWarnings[0].second.size(), 1u);
+    EXPECT_NE(job.metadataWarnings[0].second[0].find("meta.maintainers: error: undefined variable 'nobody' (at pkgs/default.nix:"),
+              std::string::npos)
+        << job.metadataWarnings[0].second[0];
+    const std::string json = JsonRenderer::render(*report);
+    const auto at = json.find("\"metadata_warnings\": [");
+    ASSERT_NE(at, std::string::npos) << json;
+    EXPECT_NE(json.find("\"attr\": \"tool\"", at), std::string::npos) << json;
+    EXPECT_NE(json.find("meta.maintainers: error: undefined variable 'nobody'", at), std::string::npos) << json;
+    const std::string markdown = MarkdownRenderer::render(*report, {}).markdown;
+    EXPECT_NE(markdown.find("Metadata warnings: 1 package"), std::string::npos) << markdown;
+    EXPECT_EQ(markdown.find("/checkouts/"), std::string::npos) << "no server paths in the report: " << markdown;
+    EXPECT_FALSE(tool->maintainersChanged) << "maintainers that fail to evaluate are unknown, not changed";
+  }
+}
+
+}  // namespace ekaci::review
