@@ -153,7 +153,8 @@ sdk::Result<sdk::ProcessResult> PosixProcessRunner::run(const sdk::ProcessSpec& 
 
   sdk::ProcessResult result;
   std::size_t stdinOffset = 0;
-  if (spec.standardInput.empty()) inWrite.reset();
+  std::string input = spec.standardInput;
+  if (input.empty() && !spec.moreInput) inWrite.reset();
   if (inWrite.get() >= 0) ::fcntl(inWrite.get(), F_SETFL, O_NONBLOCK);
 
   LineBuffer buffers[2];
@@ -170,6 +171,7 @@ sdk::Result<sdk::ProcessResult> PosixProcessRunner::run(const sdk::ProcessSpec& 
   const std::function<void(std::string_view)> emitErr = emitter(sdk::OutputStream::Stderr);
 
   auto lastOutput = started;
+  auto lastMemoryCheck = started - std::chrono::seconds(1);
   bool killing = false;
   Clock::time_point killDeadline{};
   sdk::ProcessEnd reason = sdk::ProcessEnd::Exited;
@@ -193,7 +195,16 @@ sdk::Result<sdk::ProcessResult> PosixProcessRunner::run(const sdk::ProcessSpec& 
       errIndex = static_cast<int>(n);
       fds[n++] = pollfd{errRead.get(), POLLIN, 0};
     }
-    if (inWrite.get() >= 0) {
+    if (inWrite.get() >= 0 && stdinOffset >= input.size() && spec.moreInput) {
+      auto more = spec.moreInput();
+      if (!more) {
+        inWrite.reset();
+      } else {
+        input = std::move(*more);
+        stdinOffset = 0;
+      }
+    }
+    if (inWrite.get() >= 0 && stdinOffset < input.size()) {
       inIndex = static_cast<int>(n);
       fds[n++] = pollfd{inWrite.get(), POLLOUT, 0};
     }
@@ -215,11 +226,10 @@ sdk::Result<sdk::ProcessResult> PosixProcessRunner::run(const sdk::ProcessSpec& 
     drain(outRead, outIndex, buffers[0], emitOut);
     drain(errRead, errIndex, buffers[1], emitErr);
     if (inIndex >= 0 && (fds[static_cast<std::size_t>(inIndex)].revents & (POLLOUT | POLLERR | POLLHUP)) != 0) {
-      ssize_t wrote = ::write(inWrite.get(), spec.standardInput.data() + stdinOffset,
-                              spec.standardInput.size() - stdinOffset);
+      ssize_t wrote = ::write(inWrite.get(), input.data() + stdinOffset, input.size() - stdinOffset);
       if (wrote > 0) stdinOffset += static_cast<std::size_t>(wrote);
       if (wrote < 0 && errno != EAGAIN && errno != EINTR) inWrite.reset();
-      if (stdinOffset >= spec.standardInput.size()) inWrite.reset();
+      if (stdinOffset >= input.size() && !spec.moreInput) inWrite.reset();
     }
 
     const auto now = Clock::now();
@@ -228,9 +238,14 @@ sdk::Result<sdk::ProcessResult> PosixProcessRunner::run(const sdk::ProcessSpec& 
     if (spec.noOutputTimeout.count() > 0 && now - lastOutput > spec.noOutputTimeout) {
       startKill(sdk::ProcessEnd::NoOutputTimedOut);
     }
-    if (spec.maxResidentBytes > 0 && !killing && residentBytes(pid) > spec.maxResidentBytes) {
-      startKill(sdk::ProcessEnd::MemoryExceeded);
-      killDeadline = now;  // no grace: memory is the problem
+    // Memory is read at most every 50 ms: a child that prints a lot must not make us read
+    // /proc for every chunk of its output.
+    if (spec.maxResidentBytes > 0 && !killing && now - lastMemoryCheck >= std::chrono::milliseconds(50)) {
+      lastMemoryCheck = now;
+      if (residentBytes(pid) > spec.maxResidentBytes) {
+        startKill(sdk::ProcessEnd::MemoryExceeded);
+        killDeadline = now;  // no grace: memory is the problem
+      }
     }
     if (killing && now > killDeadline) {
       ::kill(-pid, SIGKILL);

@@ -86,6 +86,13 @@ sdk::Result<EvalResult> decodeObject(const Object::Ptr& object) {
       const auto& known = EvalResultDecoder::fieldNames();
       if (std::find(known.begin(), known.end(), name) != known.end()) result.metaErrors.push_back(name);
     }
+  } else if (kind == "meta") {
+    result.kind = EvalResult::Kind::Meta;
+    readMeta(object, result.item.meta);
+    for (const auto& name : stringArray(object, "metaErrors")) {
+      const auto& known = EvalResultDecoder::fieldNames();
+      if (std::find(known.begin(), known.end(), name) != known.end()) result.metaErrors.push_back(name);
+    }
   } else if (kind == "field") {
     result.kind = EvalResult::Kind::Field;
     result.field = optionalString(object, "field");

@@ -10,12 +10,12 @@ namespace ekaci::plugins::evaluators {
 
 // One described attribute, as returned by evaluate.nix (or one line of nix-eval-jobs).
 struct EvalResult {
-  enum class Kind { Derivation, Error, Recurse, Skip, Field };
+  enum class Kind { Derivation, Error, Recurse, Skip, Meta, Field };
   Kind kind = Kind::Skip;
   std::vector<std::string> path;
   std::vector<std::string> names;       // Recurse: attribute names below `path`
-  sdk::EvalItem item;                   // Derivation and Error; Field: the one field in item.meta
-  std::vector<std::string> metaErrors;  // Derivation: metadata fields that failed to evaluate
+  sdk::EvalItem item;                   // Derivation and Error; Meta: item.meta; Field: its one field
+  std::vector<std::string> metaErrors;  // Derivation and Meta: metadata fields that failed to evaluate
   std::string field;                    // Field: its name (pname, version, licenses, maintainers, tests)
   bool fieldFailed = false;             // Field: it failed catchably
 };

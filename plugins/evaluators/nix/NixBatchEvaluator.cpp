@@ -31,17 +31,15 @@ std::string joinLabel(const std::string& label, const std::string& attr) {
   return label + "." + attr;
 }
 
-// One repl command: describe an attribute, or (after describe failed outside tryEval) its
-// derivation alone, one metadata field, or the error message of an attribute tryEval caught.
+// One repl command: an attribute's derivation (or set to recurse into), a derivation's
+// metadata, one metadata field (after the metadata failed outside tryEval), or the error
+// message of an attribute tryEval caught.
 struct Line {
-  enum class Type { Describe, Core, Field, Explain } type = Type::Describe;
+  enum class Type { Core, Meta, Field, Explain } type = Type::Core;
+  std::size_t root = 0;
   std::vector<std::string> path;
   std::string field;
-};
-
-struct Task {
-  std::size_t root = 0;
-  std::vector<Line> lines;  // one worker process runs them in order
+  std::size_t crashes = 0;  // worker processes that died while running it
 };
 
 // What one command printed: its begin marker, its result line, anything else (Nix's error).
@@ -55,7 +53,6 @@ struct LineOutcome {
 struct Assembly {
   sdk::EvalItem item;
   std::size_t waiting = 0;
-  std::string fallback;  // the message of the describe command that failed
 };
 
 constexpr std::size_t kMaxErrorText = 16384;
@@ -269,113 +266,39 @@ sdk::Result<sdk::EvalSummary> NixBatchEvaluator::evaluate(const sdk::EvalRequest
     return relativeToCheckout(errorMessage(text), request.checkoutDirectory);
   };
 
-  // Shared state, under `mutex`: the task queue (workers), the result queue (this thread
-  // delivers), and jobs assembled from several commands (core + fields) across tasks.
+  // Shared state, under `mutex`: the queue of commands (workers), commands that were running
+  // when their worker died (each runs alone in a fresh process), the result queue (this
+  // thread delivers), and jobs assembled from several commands (core + fields).
   std::mutex mutex;
   std::condition_variable wake;
-  std::deque<Task> tasks;
+  std::deque<Line> queue;
+  std::deque<Line> suspects;
   std::deque<sdk::EvalItem> results;
   std::map<std::string, Assembly> assemblies;
-  std::size_t inflight = 0;
+  std::size_t busy = 0;  // commands sent to a worker and not answered yet
   std::size_t explained = 0;
   std::optional<sdk::Error> fatal;
   std::vector<std::string> warnings;
-
-  for (std::size_t r = 0; r < roots.size(); ++r) tasks.push_back(Task{r, {Line{Line::Type::Describe, {}, {}}}});
-
-  // One worker process for a task: the helper is bound once, then one command per line.
-  auto runTask = [&](const Task& task, std::vector<LineOutcome>& outcomes, std::string& preamble) {
-    sdk::ProcessSpec spec;
-    spec.argv = {options_.nix, "repl", "--extra-experimental-features", options_.experimentalFeatures + " nix-command",
-                 "--option", "allow-import-from-derivation", options_.allowImportFromDerivation ? "true" : "false"};
-    if (mode == "legacy" && options_.restrictEval) {
-      spec.argv.insert(spec.argv.end(), {"--option", "restrict-eval", "true", "-I", request.checkoutDirectory});
-    }
-    if (!options_.allowedUris.empty()) {
-      std::string uris;
-      for (const auto& uri : options_.allowedUris) uris += (uris.empty() ? "" : " ") + uri;
-      spec.argv.insert(spec.argv.end(), {"--option", "allowed-uris", uris});
-    }
-    for (const auto& entry : options_.nixPath) spec.argv.insert(spec.argv.end(), {"-I", entry});
-    std::string input = "ekaci = (" + helperLine() + ") { file = " + nixString(target) + "; mode = " +
-                        nixString(mode) + "; rootPath = " + nixList(roots[task.root].path) + "; }\n";
-    for (std::size_t j = 0; j < task.lines.size(); ++j) {
-      const Line& line = task.lines[j];
-      const std::string path = nixList(line.path);
-      std::string command;
-      switch (line.type) {
-        case Line::Type::Describe: command = "ekaci.describe " + path; break;
-        case Line::Type::Core: command = "ekaci.core " + path; break;
-        case Line::Type::Field: command = "ekaci.field " + nixString(line.field) + " " + path; break;
-        case Line::Type::Explain: command = "ekaci.force " + path; break;
-      }
-      // "let in" first: appended to an unfinished input it is a syntax error (see absorb).
-      input += "let in builtins.trace \"EKACI-" + nonce + "-B:" + std::to_string(j) + "\" ";
-      input += line.type == Line::Type::Explain
-                   ? "(" + command + ")\n"
-                   : "(builtins.trace (\"EKACI-" + nonce + "-R:\" + builtins.toJSON (" + command + ")) null)\n";
-    }
-    // A last command, so that an unfinished input left by the last line is reported too.
-    input += "let in builtins.trace \"EKACI-" + nonce + "-E\" null\n";
-    spec.standardInput = std::move(input);
-    spec.environment = workerEnvironment();
-    spec.workingDirectory = request.checkoutDirectory;
-    spec.timeout = options_.batchTimeout;
-    spec.maxResidentBytes = request.maxMemoryMiBPerWorker * 1024 * 1024;
-    spec.cancel = request.cancel;
-    spec.captureOutput = false;
-    outcomes.assign(task.lines.size(), LineOutcome{});
-    std::optional<std::size_t> current;
-    auto ran = host_.processes().run(spec, [&](sdk::OutputStream stream, std::string_view text) {
-      if (stream != sdk::OutputStream::Stderr) return;
-      if (text.substr(0, beginMarker.size()) == beginMarker) {
-        std::size_t j = 0;
-        const auto digits = text.substr(beginMarker.size());
-        auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), j);
-        if (ec == std::errc() && end == digits.data() + digits.size() && j < outcomes.size()) {
-          current = j;
-          outcomes[j].begun = true;
-        }
-        return;
-      }
-      if (text == endMarker) return;
-      if (text.substr(0, resultMarker.size()) == resultMarker) {
-        if (current && !outcomes[*current].json) outcomes[*current].json = std::string(text.substr(resultMarker.size()));
-        return;
-      }
-      std::string& sinkText = current ? outcomes[*current].errorText : preamble;
-      if (sinkText.size() < kMaxErrorText) sinkText.append(text).push_back('\n');
-    });
-    if (!ran) {
-      preamble = ran.error().message();
-      return sdk::ProcessEnd::Signaled;
-    }
-    return ran->succeeded() ? sdk::ProcessEnd::Exited : (ran->end == sdk::ProcessEnd::Exited ? sdk::ProcessEnd::Signaled : ran->end);
-  };
+  for (std::size_t r = 0; r < roots.size(); ++r) queue.push_back(Line{Line::Type::Core, r, {}, {}, 0});
+  auto allDone = [&] { return queue.empty() && suspects.empty() && busy == 0; };
 
   auto failureReason = [&](sdk::ProcessEnd end, const std::string& text) {
     switch (end) {
       case sdk::ProcessEnd::MemoryExceeded:
         return "evaluation exceeded the memory limit of " + std::to_string(request.maxMemoryMiBPerWorker) + " MiB";
       case sdk::ProcessEnd::TimedOut:
+      case sdk::ProcessEnd::NoOutputTimedOut:
         return "evaluation timed out after " + std::to_string(options_.batchTimeout.count()) + " s";
       default:
         return text.find("error:") != std::string::npos ? clean(text) : "the evaluator process died: " + clean(text);
     }
   };
-
-  const std::size_t workerCount = std::max<std::size_t>(1, request.workers);
-  // Big sets are cut into two batches per worker: each batch pays for importing the package set.
-  auto chunkSize = [&](std::size_t children) {
-    return std::clamp<std::size_t>(children / (workerCount * 2), options_.batchSize,
-                                   std::max<std::size_t>(options_.batchSize, 8000));
-  };
   auto labelled = [&](std::size_t root, const std::vector<std::string>& path) {
     return joinLabel(roots[root].label, EvalResultDecoder::attrPath(path));
   };
-  auto errorItem = [&](std::size_t root, const std::vector<std::string>& path, std::string message) {
+  auto errorItem = [&](const Line& line, std::string message) {
     sdk::EvalItem item;
-    item.attrPath = labelled(root, path);
+    item.attrPath = labelled(line.root, line.path);
     item.error = std::move(message);
     results.push_back(std::move(item));
   };
@@ -392,169 +315,303 @@ sdk::Result<sdk::EvalSummary> NixBatchEvaluator::evaluate(const sdk::EvalRequest
     assemblies.erase(it);
   };
 
-  // What one task's outcomes lead to: results, new tasks. Called under the lock.
-  auto absorb = [&](const Task& task, const std::vector<LineOutcome>& outcomes, sdk::ProcessEnd end,
-                    const std::string& preamble) {
-    std::vector<Line> detail, explain, again;
-    std::size_t lastBegun = outcomes.size();
-    for (std::size_t j = 0; j < outcomes.size(); ++j) {
-      if (outcomes[j].begun) lastBegun = j;
-    }
-    const bool died = end != sdk::ProcessEnd::Exited;
-    for (std::size_t j = 0; j < task.lines.size(); ++j) {
-      const Line& line = task.lines[j];
-      const LineOutcome& outcome = outcomes[j];
-      const bool crashedHere = died && j == lastBegun && !outcome.json;
-      if (!outcome.begun && lastBegun != outcomes.size() && j < lastBegun) {
-        // Swallowed: the command before it failed with a syntax error at the end of an imported
-        // file, which the repl takes for unfinished input and joins with this line.
-        again.push_back(line);
-        continue;
+  // What one answered command leads to: results, more commands. `crashed`: its worker died
+  // running it, and it is the culprit. Called under the lock.
+  auto absorb = [&](const Line& line, const LineOutcome& outcome, std::optional<sdk::ProcessEnd> crashed) {
+    const std::string failure = crashed ? failureReason(*crashed, outcome.errorText) : clean(outcome.errorText);
+    std::optional<EvalResult> decoded;
+    if (outcome.json) {
+      auto d = EvalResultDecoder::decodeResult(*outcome.json);
+      if (!d) {
+        errorItem(line, "evaluator output was malformed: " + d.error().message());
+        return;
       }
-      if (!outcome.begun || (crashedHere && j > 0)) {
-        // Not reached, or the process died here after earlier commands: run the rest anew.
-        if (end == sdk::ProcessEnd::Cancelled) return;
-        if (!outcome.begun && j == 0 && !fatal) {
-          // Not even the first command ran: the program is missing or broken; retrying cannot help.
-          fatal = sdk::Error(sdk::ErrorCode::InvalidArgument,
-                             "the evaluator (" + options_.nix + " repl) ran no command: " +
-                                 (preamble.empty() ? "no output" : relativeToCheckout(preamble, request.checkoutDirectory)));
+      decoded = std::move(d).value();
+    }
+    const std::string key = std::to_string(line.root) + "\n" + labelled(line.root, line.path);
+    switch (line.type) {
+      case Line::Type::Core:
+        if (!decoded) {
+          // Failed outside tryEval: its message is already here.
+          if (line.path.empty()) {
+            if (!fatal) fatal = sdk::Error(sdk::ErrorCode::InvalidArgument, "the package set does not evaluate: " + failure);
+            return;
+          }
+          errorItem(line, failure);
           return;
         }
-        tasks.push_back(Task{task.root, {task.lines.begin() + static_cast<std::ptrdiff_t>(j), task.lines.end()}});
-        break;
-      }
-      const std::string failure = crashedHere ? failureReason(end, outcome.errorText) : clean(outcome.errorText);
-      std::optional<EvalResult> decoded;
-      if (outcome.json) {
-        auto d = EvalResultDecoder::decodeResult(*outcome.json);
-        if (!d) {
-          errorItem(task.root, line.path, "evaluator output was malformed: " + d.error().message());
-          continue;
-        }
-        decoded = std::move(d).value();
-      }
-      const std::string key = std::to_string(task.root) + "\n" + labelled(task.root, line.path);
-      switch (line.type) {
-        case Line::Type::Describe:
-          if (!decoded) {
-            if (line.path.empty()) {
-              if (!fatal) fatal = sdk::Error(sdk::ErrorCode::InvalidArgument, "the package set does not evaluate: " + failure);
-              return;
-            }
-            // Failed outside tryEval: the derivation or only its metadata? Ask field by field.
-            detail.push_back(Line{Line::Type::Core, line.path, {}});
-            for (const auto& field : fieldNames) detail.push_back(Line{Line::Type::Field, line.path, field});
-            assemblies[key].waiting = 1 + fieldNames.size();
-            assemblies[key].fallback = failure;
+        switch (decoded->kind) {
+          case EvalResult::Kind::Derivation: {
+            auto& assembly = assemblies[key];
+            assembly.item = std::move(decoded->item);
+            assembly.item.attrPath = labelled(line.root, line.path);
+            assembly.waiting = 1;
+            queue.push_front(Line{Line::Type::Meta, line.root, line.path, {}, 0});
             break;
           }
-          switch (decoded->kind) {
-            case EvalResult::Kind::Derivation:
-              decoded->item.attrPath = labelled(task.root, line.path);
-              for (const auto& field : decoded->metaErrors) {
-                decoded->item.meta.warnings.push_back("meta." + field + ": evaluation failed (the error was caught)");
-              }
-              results.push_back(std::move(decoded->item));
-              break;
-            case EvalResult::Kind::Error:
-              if (explained >= options_.maxErrorMessages) {
-                errorItem(task.root, line.path,
-                          "evaluation failed (message not collected: more than " +
-                              std::to_string(options_.maxErrorMessages) + " failing attributes)");
-              } else {
-                ++explained;
-                explain.push_back(Line{Line::Type::Explain, line.path, {}});
-              }
-              break;
-            case EvalResult::Kind::Recurse: {
-              const std::size_t chunk = chunkSize(decoded->names.size());
-              for (std::size_t i = 0; i < decoded->names.size(); i += chunk) {
-                Task t{task.root, {}};
-                for (std::size_t k = i; k < std::min(decoded->names.size(), i + chunk); ++k) {
-                  auto child = line.path;
-                  child.push_back(decoded->names[k]);
-                  t.lines.push_back(Line{Line::Type::Describe, std::move(child), {}});
-                }
-                tasks.push_back(std::move(t));
-              }
-              break;
+          case EvalResult::Kind::Error:
+            if (explained >= options_.maxErrorMessages) {
+              errorItem(line, "evaluation failed (message not collected: more than " +
+                                  std::to_string(options_.maxErrorMessages) + " failing attributes)");
+            } else {
+              ++explained;
+              queue.push_back(Line{Line::Type::Explain, line.root, line.path, {}, 0});
             }
-            case EvalResult::Kind::Skip:
-            case EvalResult::Kind::Field:
-              break;
-          }
-          break;
-        case Line::Type::Core: {
-          auto& assembly = assemblies[key];
-          --assembly.waiting;
-          if (decoded && decoded->kind == EvalResult::Kind::Derivation) {
-            auto meta = std::move(assembly.item.meta);
-            assembly.item = std::move(decoded->item);
-            assembly.item.meta = std::move(meta);
-            assembly.item.attrPath = labelled(task.root, line.path);
-          } else if (!decoded || decoded->kind == EvalResult::Kind::Error) {
-            assembly.item.attrPath = labelled(task.root, line.path);
-            assembly.item.error = decoded ? assembly.fallback : failure;
-          }
-          settle(key);
-          break;
+            break;
+          case EvalResult::Kind::Recurse:
+            for (const auto& name : decoded->names) {
+              auto child = line.path;
+              child.push_back(name);
+              queue.push_back(Line{Line::Type::Core, line.root, std::move(child), {}, 0});
+            }
+            break;
+          case EvalResult::Kind::Skip:
+          case EvalResult::Kind::Meta:
+          case EvalResult::Kind::Field:
+            break;
         }
-        case Line::Type::Field: {
-          auto& assembly = assemblies[key];
-          --assembly.waiting;
-          if (!decoded || decoded->kind != EvalResult::Kind::Field) {
-            assembly.item.meta.warnings.push_back("meta." + line.field + ": " + oneLine(failure));
-          } else if (decoded->fieldFailed) {
-            assembly.item.meta.warnings.push_back("meta." + line.field + ": evaluation failed (the error was caught)");
-          } else {
-            EvalResultDecoder::copyField(line.field, decoded->item.meta, assembly.item.meta);
-          }
-          settle(key);
-          break;
+        return;
+      case Line::Type::Meta: {
+        auto& assembly = assemblies[key];
+        if (!decoded || decoded->kind != EvalResult::Kind::Meta) {
+          // A field failed outside tryEval: ask each one alone.
+          assembly.waiting += fieldNames.size() - 1;
+          for (const auto& field : fieldNames) queue.push_front(Line{Line::Type::Field, line.root, line.path, field, 0});
+          return;
         }
-        case Line::Type::Explain:
-          errorItem(task.root, line.path,
-                    outcome.errorText.find("error:") != std::string::npos || crashedHere
-                        ? failure
-                        : std::string("evaluation failed, but succeeded when evaluated alone (non-deterministic)"));
-          break;
+        --assembly.waiting;
+        auto warnings = std::move(assembly.item.meta.warnings);
+        assembly.item.meta = std::move(decoded->item.meta);
+        assembly.item.meta.warnings = std::move(warnings);
+        for (const auto& field : decoded->metaErrors) {
+          assembly.item.meta.warnings.push_back("meta." + field + ": evaluation failed (the error was caught)");
+        }
+        settle(key);
+        return;
       }
-      if (crashedHere) {
-        if (j + 1 < task.lines.size()) {
-          tasks.push_back(Task{task.root, {task.lines.begin() + static_cast<std::ptrdiff_t>(j + 1), task.lines.end()}});
+      case Line::Type::Field: {
+        auto& assembly = assemblies[key];
+        --assembly.waiting;
+        if (!decoded || decoded->kind != EvalResult::Kind::Field) {
+          assembly.item.meta.warnings.push_back("meta." + line.field + ": " + oneLine(failure));
+        } else if (decoded->fieldFailed) {
+          assembly.item.meta.warnings.push_back("meta." + line.field + ": evaluation failed (the error was caught)");
+        } else {
+          EvalResultDecoder::copyField(line.field, decoded->item.meta, assembly.item.meta);
         }
-        break;
+        settle(key);
+        return;
       }
+      case Line::Type::Explain:
+        errorItem(line, outcome.errorText.find("error:") != std::string::npos || crashed
+                            ? failure
+                            : std::string("evaluation failed, but succeeded when evaluated alone (non-deterministic)"));
+        return;
     }
-    if (!again.empty()) tasks.push_back(Task{task.root, std::move(again)});
-    if (!detail.empty()) tasks.push_back(Task{task.root, std::move(detail)});
-    if (!explain.empty()) tasks.push_back(Task{task.root, std::move(explain)});
   };
 
+  auto command = [&](const Line& line, std::size_t index) {
+    const std::string helper = "ekaci" + std::to_string(line.root);
+    const std::string path = nixList(line.path);
+    std::string call;
+    switch (line.type) {
+      case Line::Type::Core: call = helper + ".core " + path; break;
+      case Line::Type::Meta: call = helper + ".meta " + path; break;
+      case Line::Type::Field: call = helper + ".field " + nixString(line.field) + " " + path; break;
+      case Line::Type::Explain: call = helper + ".force " + path; break;
+    }
+    // "let in" first: appended to an unfinished input it is a syntax error (see the worker).
+    std::string text = "let in builtins.trace \"EKACI-" + nonce + "-B:" + std::to_string(index) + "\" ";
+    text += line.type == Line::Type::Explain
+                ? "(" + call + ")\n"
+                : "(builtins.trace (\"EKACI-" + nonce + "-R:\" + builtins.toJSON (" + call + ")) null)\n";
+    return text;
+  };
+  // Twice: when the command before is unfinished input, the first is swallowed with it.
+  const std::string flush = "let in builtins.trace \"EKACI-" + nonce + "-E\" null\n";
+  const std::string flushTwice = flush + flush;
+
+  sdk::ProcessSpec base;
+  base.argv = {options_.nix, "repl", "--extra-experimental-features", options_.experimentalFeatures + " nix-command",
+               "--option", "allow-import-from-derivation", options_.allowImportFromDerivation ? "true" : "false"};
+  if (mode == "legacy" && options_.restrictEval) {
+    base.argv.insert(base.argv.end(), {"--option", "restrict-eval", "true", "-I", request.checkoutDirectory});
+  }
+  if (!options_.allowedUris.empty()) {
+    std::string uris;
+    for (const auto& uri : options_.allowedUris) uris += (uris.empty() ? "" : " ") + uri;
+    base.argv.insert(base.argv.end(), {"--option", "allowed-uris", uris});
+  }
+  for (const auto& entry : options_.nixPath) base.argv.insert(base.argv.end(), {"-I", entry});
+  base.environment = workerEnvironment();
+  base.workingDirectory = request.checkoutDirectory;
+  base.noOutputTimeout = options_.batchTimeout;
+  base.maxResidentBytes = request.maxMemoryMiBPerWorker * 1024 * 1024;
+  base.cancel = request.cancel;
+  base.captureOutput = false;
+  std::string bindings;
+  for (std::size_t r = 0; r < roots.size(); ++r) {
+    bindings += "ekaci" + std::to_string(r) + " = (" + helperLine() + ") { file = " + nixString(target) +
+                "; mode = " + nixString(mode) + "; rootPath = " + nixList(roots[r].path) + "; }\n";
+  }
+
+  // One worker: a long-lived `nix repl` answering commands from the shared queue, a few at a
+  // time; it is started again after it dies, for as long as there is work.
   auto worker = [&] {
     std::unique_lock lock(mutex);
     while (true) {
-      wake.wait(lock, [&] { return !tasks.empty() || inflight == 0 || fatal || cancelled(); });
-      if (fatal || cancelled() || (tasks.empty() && inflight == 0)) {
+      wake.wait(lock, [&] { return !queue.empty() || !suspects.empty() || allDone() || fatal || cancelled(); });
+      if (fatal || cancelled() || allDone()) {
         wake.notify_all();
         return;
       }
-      if (tasks.empty()) continue;
-      Task task = std::move(tasks.front());
-      tasks.pop_front();
-      ++inflight;
+      if (queue.empty() && suspects.empty()) continue;
+      // A command that was running when a worker died runs alone, first in a fresh process.
+      std::optional<Line> alone;
+      if (!suspects.empty()) {
+        alone = std::move(suspects.front());
+        suspects.pop_front();
+        ++busy;
+      }
       lock.unlock();
+
+      std::vector<Line> sent;
       std::vector<LineOutcome> outcomes;
+      std::vector<bool> settled;
+      std::size_t nextUnsettled = 0, answered = 0;
+      std::optional<std::size_t> current;
+      bool started = false, flushed = false;
       std::string preamble;
-      const sdk::ProcessEnd end = runTask(task, outcomes, preamble);
+      auto finish = [&](std::size_t k, std::optional<sdk::ProcessEnd> crashed) {  // under the lock
+        settled[k] = true;
+        --busy;
+        ++answered;
+        absorb(sent[k], outcomes[k], crashed);
+        wake.notify_all();
+      };
+      auto send = [&](Line line) {
+        sent.push_back(std::move(line));
+        outcomes.emplace_back();
+        settled.push_back(false);
+        return command(sent.back(), sent.size() - 1);
+      };
+      sdk::ProcessSpec spec = base;
+      spec.moreInput = [&]() -> std::optional<std::string> {
+        std::lock_guard guard(mutex);
+        if (fatal || cancelled()) return std::nullopt;
+        std::string text;
+        if (!started) {
+          started = true;
+          text = bindings;
+          if (alone) text += send(std::move(*alone));
+        }
+        const std::size_t outstanding = sent.size() - answered;
+        if (!alone) {
+          for (std::size_t n = outstanding; n < options_.batchSize && !queue.empty(); ++n) {
+            text += send(std::move(queue.front()));
+            queue.pop_front();
+            ++busy;
+          }
+        }
+        if (!text.empty()) {
+          flushed = false;
+          return text;
+        }
+        if (sent.size() > answered) {
+          if (flushed) return std::string();
+          flushed = true;
+          return flushTwice;  // the last command may have failed: its error ends at the flush marker
+        }
+        if (alone || allDone()) return std::nullopt;
+        return std::string();
+      };
+      auto closeCurrent = [&] {  // under the lock: the current command printed its error and ended
+        if (current && !settled[*current]) finish(*current, std::nullopt);
+      };
+      auto ran = host_.processes().run(spec, [&](sdk::OutputStream stream, std::string_view text) {
+        if (stream != sdk::OutputStream::Stderr) return;
+        std::lock_guard guard(mutex);
+        if (text.substr(0, beginMarker.size()) == beginMarker) {
+          std::size_t k = 0;
+          const auto digits = text.substr(beginMarker.size());
+          auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), k);
+          if (ec != std::errc() || end != digits.data() + digits.size() || k >= sent.size()) return;
+          closeCurrent();
+          // Commands before this one that never began were swallowed by an unfinished input
+          // before them: they run again.
+          for (; nextUnsettled < k; ++nextUnsettled) {
+            if (!settled[nextUnsettled] && !outcomes[nextUnsettled].begun) {
+              settled[nextUnsettled] = true;
+              ++answered;
+              --busy;
+              queue.push_front(sent[nextUnsettled]);
+              wake.notify_all();
+            }
+          }
+          current = k;
+          outcomes[k].begun = true;
+          return;
+        }
+        if (text == endMarker) {
+          closeCurrent();
+          current.reset();
+          return;
+        }
+        if (text.substr(0, resultMarker.size()) == resultMarker) {
+          if (current && !settled[*current]) {
+            outcomes[*current].json = std::string(text.substr(resultMarker.size()));
+            finish(*current, std::nullopt);
+          }
+          return;
+        }
+        std::string& sinkText = current && !settled[*current] ? outcomes[*current].errorText : preamble;
+        if (sinkText.size() < kMaxErrorText) sinkText.append(text).push_back('\n');
+      });
+
       lock.lock();
-      --inflight;
-      absorb(task, outcomes, end, preamble);
+      if (!ran) {
+        if (!fatal) fatal = sdk::Error(ran.error().code(), "cannot start the evaluator: " + ran.error().message());
+      }
+      const sdk::ProcessEnd end = !ran ? sdk::ProcessEnd::Signaled
+                                  : ran->succeeded() ? sdk::ProcessEnd::Exited
+                                  : ran->end == sdk::ProcessEnd::Exited ? sdk::ProcessEnd::Signaled
+                                                                        : ran->end;
+      if (end == sdk::ProcessEnd::Cancelled || cancelled()) {
+        wake.notify_all();
+        return;
+      }
+      const bool anyBegun = std::any_of(outcomes.begin(), outcomes.end(), [](const LineOutcome& o) { return o.begun; });
+      if (!anyBegun && !sent.empty() && !fatal) {
+        // Not even the first command ran: the program is missing or broken; retrying cannot help.
+        fatal = sdk::Error(sdk::ErrorCode::InvalidArgument,
+                           "the evaluator (" + options_.nix + " repl) ran no command: " +
+                               (preamble.empty() ? "no output" : relativeToCheckout(preamble, request.checkoutDirectory)));
+      }
+      for (std::size_t k = 0; k < sent.size(); ++k) {
+        if (settled[k]) continue;
+        if (current && k == *current && end != sdk::ProcessEnd::Exited) {
+          // Died while running it: the culprit when it ran alone (or first), else a suspect.
+          if (alone || sent[k].crashes > 0 || answered == 0) {
+            finish(k, end);
+          } else {
+            settled[k] = true;
+            --busy;
+            ++sent[k].crashes;
+            suspects.push_back(sent[k]);
+          }
+        } else if (current && k == *current) {
+          finish(k, std::nullopt);
+        } else {
+          settled[k] = true;
+          --busy;
+          queue.push_front(sent[k]);
+        }
+      }
       wake.notify_all();
     }
   };
 
+  const std::size_t workerCount = std::max<std::size_t>(1, request.workers);
   std::vector<std::thread> threads;
   for (std::size_t i = 0; i < workerCount; ++i) threads.emplace_back(worker);
 
@@ -563,7 +620,7 @@ sdk::Result<sdk::EvalSummary> NixBatchEvaluator::evaluate(const sdk::EvalRequest
     std::unique_lock lock(mutex);
     while (true) {
       wake.wait_for(lock, std::chrono::milliseconds(200),
-                    [&] { return !results.empty() || (tasks.empty() && inflight == 0) || fatal; });
+                    [&] { return !results.empty() || allDone() || fatal; });
       while (!results.empty()) {
         sdk::EvalItem item = std::move(results.front());
         results.pop_front();
@@ -574,7 +631,7 @@ sdk::Result<sdk::EvalSummary> NixBatchEvaluator::evaluate(const sdk::EvalRequest
         sink(std::move(item));
         lock.lock();
       }
-      if (fatal || cancelled() || (tasks.empty() && inflight == 0)) break;
+      if (fatal || cancelled() || allDone()) break;
     }
     wake.notify_all();
   }

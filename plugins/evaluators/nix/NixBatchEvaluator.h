@@ -31,7 +31,7 @@ namespace ekaci::plugins::evaluators {
 class NixBatchEvaluator {
  public:
   struct Options {
-    std::size_t batchSize = 100;
+    std::size_t batchSize = 32;
     bool restrictEval = true;
     bool allowImportFromDerivation = false;
     std::vector<std::string> nixPath;

@@ -7,8 +7,8 @@ namespace ekaci::plugins::evaluators {
 sdk::SettingsSchema NixEvaluatorSettings::schema() {
   using namespace sdk::settings;
   return {
-      integer("batch_size", 100, 1, 10000,
-              "Smallest batch of attributes per worker process; large sets are cut into bigger batches."),
+      integer("batch_size", 32, 1, 10000,
+              "Commands (one per attribute) a worker process has in flight; after a worker dies they are run again."),
       boolean("restrict_eval", true, "Restrict evaluation to the checkout and nix_path (legacy files)."),
       stringList("allowed_uris",
                  "URI prefixes restricted evaluation may fetch (Nix's allowed-uris), e.g. "
@@ -21,7 +21,8 @@ sdk::SettingsSchema NixEvaluatorSettings::schema() {
       boolean("allow_import_from_derivation", false, "Allow builds during evaluation (IFD)."),
       stringList("nix_path", "Search path entries (-I) the evaluation may use, e.g. nixpkgs=/path."),
       integer("max_error_messages", 500, 0, 1000000, "Failing attributes whose messages are collected."),
-      integer("batch_timeout_seconds", 900, 1, 86400, "Wall-clock limit of one worker process."),
+      integer("batch_timeout_seconds", 900, 1, 86400,
+              "Longest a worker may stay silent on one attribute before it is stopped (the attribute is then an error)."),
       string("nix", "nix", "The nix program (its repl evaluates; one long-lived process per worker and batch)."),
       string("nix_eval_jobs", "auto",
              "\"auto\": use nix-eval-jobs for legacy jobs when it is on PATH; \"never\"; or its path."),
@@ -34,7 +35,7 @@ sdk::Result<NixBatchEvaluator::Options> NixEvaluatorSettings::read(const sdk::Va
     const sdk::Value* v = config.find(key);
     return v != nullptr && v->isInteger() ? v->asInteger() : fallback;
   };
-  options.batchSize = static_cast<std::size_t>(integerOr("batch_size", 100));
+  options.batchSize = static_cast<std::size_t>(integerOr("batch_size", 32));
   if (const sdk::Value* v = config.find("restrict_eval")) options.restrictEval = v->asBool();
   if (const sdk::Value* v = config.find("allow_import_from_derivation")) options.allowImportFromDerivation = v->asBool();
   if (const sdk::Value* v = config.find("nix_path")) options.nixPath = v->asStringList();

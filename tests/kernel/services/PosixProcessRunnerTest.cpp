@@ -57,6 +57,28 @@ TEST(PosixProcessRunnerTest, PassesStdinEnvironmentAndWorkingDirectory) {
       << "without inheritEnvironment the child sees only what it is given";
 }
 
+TEST(PosixProcessRunnerTest, AConversationAnswersWhatTheChildSaid) {
+  // The child doubles numbers; each answer decides the next question, and stdin closes on nullopt.
+  PosixProcessRunner runner;
+  auto spec = shell("while read x; do echo $((x * 2)); done; echo done");
+  std::vector<std::string> heard;
+  std::size_t asked = 0, answered = 0, polls = 0;
+  spec.moreInput = [&]() -> std::optional<std::string> {
+    ++polls;
+    if (asked > answered) return std::string();  // waiting for the child's answer
+    if (asked == 3) return std::nullopt;
+    ++asked;
+    return std::to_string(heard.empty() ? 1 : std::stoi(heard.back()) + 1) + "\n";
+  };
+  auto result = runner.run(spec, [&](sdk::OutputStream, std::string_view line) {
+    heard.emplace_back(line);
+    ++answered;
+  });
+  ASSERT_TRUE(result) << result.error().describe();
+  EXPECT_EQ(heard, (std::vector<std::string>{"2", "6", "14", "done"}));
+  EXPECT_GE(polls, 4u);
+}
+
 TEST(PosixProcessRunnerTest, InheritsEnvironmentWhenAsked) {
   PosixProcessRunner runner;
   auto spec = shell("echo \"${HOME:-none}\"");

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -20,7 +21,11 @@ struct ProcessSpec {
   std::vector<std::pair<std::string, std::string>> environment;
   bool inheritEnvironment = false;
   std::string workingDirectory;  // empty: the server's current directory
-  std::string standardInput;     // written to the child's stdin, which is then closed
+  std::string standardInput;     // written to the child's stdin, which is then closed (unless moreInput)
+  // For a conversation with the child: called on run()'s thread whenever what was given so far
+  // has been written (and again at least every 50 ms while it answers ""). Returns more text
+  // to write, "" for nothing yet, or nullopt to close the child's stdin.
+  std::function<std::optional<std::string>()> moreInput;
   std::chrono::milliseconds timeout{0};          // whole run; 0 = none
   std::chrono::milliseconds noOutputTimeout{0};  // silence on stdout and stderr; 0 = none
   const std::atomic<bool>* cancel = nullptr;     // polled; true kills the process group
