@@ -112,6 +112,19 @@ print("attributes only the reference lists: %d %s" % (len(only_ref), " ".join(on
 print("attributes only eka-ci lists: %d %s" % (len(only_ours), " ".join(only_ours[:10])))
 print("attributes that differ (drvPath, outputs or error): %d" % len(differ))
 for a in differ[:10]: print("  %s: reference %s | eka-ci %s" % (a, ref[a][:90], ours[a][:90]))
+# Rebuilds by nixpkgs' rule: a head job with an output path no base job has.
+base_outputs = set()
+for v in load(work + "/ref-base.tsv", True).values():
+    if v != "ERROR": base_outputs.update(v.split(" ", 1)[1].split(","))
+rebuilt = sorted(a for a, v in ref.items() if v != "ERROR" and any(o not in base_outputs for o in v.split(" ", 1)[1].split(",")))
+import json
+report = json.load(open(work + "/timed.json"))
+ekaci_rebuilds = sum(r["count"] for job in report["jobs"] for r in job.get("rebuilds", []))
+ekaci_rebuilt = sorted(c["attr"] for job in report["jobs"] for c in job.get("changes", []) if c.get("rebuild"))
+print("rebuilds (jobs with an output path new at head): reference %d, eka-ci %d" % (len(rebuilt), ekaci_rebuilds))
+if ekaci_rebuilt and set(ekaci_rebuilt) != set(rebuilt):
+    print("  rebuilt only per the reference: %s" % " ".join(sorted(set(rebuilt) - set(ekaci_rebuilt))[:10]))
+    print("  rebuilt only per eka-ci: %s" % " ".join(sorted(set(ekaci_rebuilt) - set(rebuilt))[:10]))
 EOF
 python3 - "$ref_base_s" "$ref_head_s" "$review_s" "$ref_base_kb" "$ref_head_kb" "$review_kb" <<'EOF'
 import sys
