@@ -40,6 +40,15 @@ void readMeta(const Object::Ptr& object, sdk::PackageMeta& meta) {
   meta.tests = stringArray(object, "tests");
 }
 
+// The fields, and the names of the fields that failed ("metaErrors", known names only).
+void readMeta(const Object::Ptr& object, sdk::PackageMeta& meta, std::vector<std::string>& failed) {
+  readMeta(object, meta);
+  const auto& known = EvalResultDecoder::fieldNames();
+  for (const auto& name : stringArray(object, "metaErrors")) {
+    if (std::find(known.begin(), known.end(), name) != known.end()) failed.push_back(name);
+  }
+}
+
 sdk::Result<EvalResult> decodeObject(const Object::Ptr& object) {
   if (object.isNull()) return sdk::Error(sdk::ErrorCode::InvalidArgument, "result is not an object");
   EvalResult result;
@@ -81,18 +90,10 @@ sdk::Result<EvalResult> decodeObject(const Object::Ptr& object) {
       result.item.outputs.emplace_back(name, storePath);
     }
     result.item.system = optionalString(object, "system");
-    readMeta(object, result.item.meta);
-    for (const auto& name : stringArray(object, "metaErrors")) {
-      const auto& known = EvalResultDecoder::fieldNames();
-      if (std::find(known.begin(), known.end(), name) != known.end()) result.metaErrors.push_back(name);
-    }
+    readMeta(object, result.item.meta, result.metaErrors);
   } else if (kind == "meta") {
     result.kind = EvalResult::Kind::Meta;
-    readMeta(object, result.item.meta);
-    for (const auto& name : stringArray(object, "metaErrors")) {
-      const auto& known = EvalResultDecoder::fieldNames();
-      if (std::find(known.begin(), known.end(), name) != known.end()) result.metaErrors.push_back(name);
-    }
+    readMeta(object, result.item.meta, result.metaErrors);
   } else if (kind == "field") {
     result.kind = EvalResult::Kind::Field;
     result.field = optionalString(object, "field");
