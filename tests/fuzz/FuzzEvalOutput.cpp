@@ -1,5 +1,6 @@
 // Evaluator output is produced by evaluating pull-request code: decoded results must be
 // well-formed (store paths, a .drv, outputs) or an error.
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -22,6 +23,13 @@ void check(const ekaci::sdk::Result<EvalResult>& result) {
     for (const auto& [name, path] : item.outputs) {
       if (name.empty() || path.rfind("/nix/store/", 0) != 0) std::abort();
     }
+  }
+  const auto& fields = EvalResultDecoder::fieldNames();
+  for (const auto& name : result->metaErrors) {
+    if (std::find(fields.begin(), fields.end(), name) == fields.end()) std::abort();
+  }
+  if (result->kind == EvalResult::Kind::Field && std::find(fields.begin(), fields.end(), result->field) == fields.end()) {
+    std::abort();
   }
   (void)EvalResultDecoder::attrPath(result->path);
 }
