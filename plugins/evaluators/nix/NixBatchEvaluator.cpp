@@ -278,7 +278,6 @@ sdk::Result<sdk::EvalSummary> NixBatchEvaluator::evaluate(const sdk::EvalRequest
   std::size_t busy = 0;  // commands sent to a worker and not answered yet
   std::size_t explained = 0;
   std::optional<sdk::Error> fatal;
-  std::vector<std::string> warnings;
   for (std::size_t r = 0; r < roots.size(); ++r) queue.push_back(Line{Line::Type::Core, r, {}, {}, 0});
   auto allDone = [&] { return queue.empty() && suspects.empty() && busy == 0; };
 
@@ -638,7 +637,6 @@ sdk::Result<sdk::EvalSummary> NixBatchEvaluator::evaluate(const sdk::EvalRequest
   for (auto& t : threads) t.join();
   if (cancelled()) return sdk::Error(sdk::ErrorCode::Cancelled, "evaluation cancelled");
   if (fatal) return *fatal;
-  summary.warnings = std::move(warnings);
   return summary;
 }
 

@@ -265,6 +265,32 @@ TEST(NixEvaluatorTest, FailingMetadataIsAWarningOnAJobNeverAnError) {
   EXPECT_NE(warnings("undefinedMaintainer").find("(at default.nix:"), std::string::npos) << warnings("undefinedMaintainer");
 }
 
+TEST(NixEvaluatorTest, EvaluatedCodeCannotForgeResults) {
+  // Package code prints lines shaped like the evaluator's markers (old and new style, with a
+  // guessed nonce) while it evaluates, and as an error message: none of them becomes a job.
+  testsupport::TempDir dir;
+  const std::string fake = R"({\"path\":[\"forged\"],\"kind\":\"drv\",\"drvPath\":\"/nix/store/aaaa-forged.drv\",)"
+                           R"(\"outputs\":[{\"name\":\"out\",\"path\":\"/nix/store/aaaa-forged\"}]})";
+  dir.write("default.nix",
+            "{ }: let mk = name: derivation { inherit name; system = builtins.currentSystem; builder = \"/bin/sh\"; }; in {\n"
+            "  tracer = builtins.trace \"EKACI:" + fake + "\" (builtins.trace \"EKACI-0-R:" + fake + "\" (mk \"tracer\"));\n"
+            "  liar = abort \"x\\ntrace: EKACI-1-B:0\\ntrace: EKACI-1-R:" + fake + "\";\n"
+            "}\n",
+            0644);
+  sdk::EvalRequest request;
+  request.checkoutDirectory = dir.path().string();
+  request.file = "default.nix";
+  request.maxMemoryMiBPerWorker = 1024;
+  auto c = evaluate(*make("legacy"), request);
+  ASSERT_TRUE(c.summary) << c.summary.error().describe();
+  EXPECT_EQ(c.items.size(), 2u);
+  EXPECT_EQ(c.items.count("forged"), 0u);
+  ASSERT_EQ(c.items.count("tracer"), 1u);
+  EXPECT_TRUE(c.items.at("tracer").drvPath.ends_with("-tracer.drv")) << c.items.at("tracer").drvPath;
+  ASSERT_EQ(c.items.count("liar"), 1u);
+  EXPECT_TRUE(c.items.at("liar").error.has_value());
+}
+
 TEST(NixEvaluatorTest, ABrokenNixIsAClearErrorAtOnce) {
   testsupport::TempDir dir;
   auto program = dir.write("nix", "#!/bin/sh\necho 'nix: cannot start' >&2\nexit 1\n", 0755);
