@@ -3,25 +3,29 @@
 # head) by bench/reference-walker.py, one after the other, on the same machine and store state.
 #
 #   bench/realworld-review.sh REPO BASE HEAD [--cache-dir DIR] [--workers N] [--file F] [--cold]
+#                             [--buffered-reference]
 #
 # REPO is a local git repository (never copied into this project). --cache-dir is Nix's cache
 # for evaluation (fetched trees such as a flake.lock pin), shared by both sides. By default the
 # store is warmed first by an untimed review, so both sides find every .drv already written;
 # --cold skips that (then run it on a fresh store, e.g. after nix-collect-garbage).
+# --buffered-reference also times the walker with eka-ci's read buffer preloaded into its nix
+# (lib/ekaci/nix-read-buffer.so), the reference without Nix 2.8's cost of quoting errors.
 # Prints both times, the ratio, job and error counts of both sides, peak memory, and how the
 # two job sets (attr -> drvPath, output paths) differ.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 ekaci=${EKACI_BIN:-$root/build/bin/ekaci}
-[[ $# -ge 3 ]] || { sed -n '2,12p' "$0"; exit 2; }
+[[ $# -ge 3 ]] || { sed -n '2,15p' "$0"; exit 2; }
 repo=$(cd "$1" && pwd); base=$2; head=$3; shift 3
-cache_dir=""; workers=2; file=""; warm=1
+cache_dir=""; workers=2; file=""; warm=1; buffered=0
 while [[ $# -gt 0 ]]; do
   case $1 in
     --cache-dir) cache_dir=$2; shift 2 ;;
     --workers) workers=$2; shift 2 ;;
     --file) file=$2; shift 2 ;;
     --cold) warm=0; shift ;;
+    --buffered-reference) buffered=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -76,6 +80,16 @@ for side in base head; do
   /usr/bin/time -f "%e %M" -o "$work/ref-$side.time" python3 "$root/bench/reference-walker.py" \
     "$work/$side/$file" "${walker_env[@]}" > "$work/ref-$side.tsv"
 done
+if ((buffered)); then
+  read_buffer=$(dirname "$ekaci")/../lib/ekaci/nix-read-buffer.so
+  [[ -f $read_buffer ]] || { echo "no $read_buffer (build eka-ci first)" >&2; exit 2; }
+  echo "reference with the read buffer: base, then head"
+  for side in base head; do
+    /usr/bin/time -f "%e %M" -o "$work/buf-$side.time" python3 "$root/bench/reference-walker.py" \
+      "$work/$side/$file" "${walker_env[@]}" --preload "$read_buffer" > "$work/buf-$side.tsv"
+    cmp -s "$work/buf-$side.tsv" "$work/ref-$side.tsv" || echo "  the buffered walker's $side differs from the plain one" >&2
+  done
+fi
 echo "eka-ci: ekaci review --workers $workers"
 review timed
 
@@ -133,4 +147,9 @@ print("reference evaluations: base %.1f s + head %.1f s = %.1f s (peak %d MiB)" 
 print("ekaci review (both evaluations, closure walk, diff, report): %.1f s (largest process %d MiB)" % (rv, kb[2] // 1024))
 print("ratio review / two reference evaluations: %.2f" % (rv / (rb + rh)))
 EOF
+if ((buffered)); then
+  read -r buf_base_s _ < "$work/buf-base.time"; read -r buf_head_s _ < "$work/buf-head.time"
+  python3 -c "import sys; b, h, r = map(float, sys.argv[1:]); print('reference with the read buffer: base %.1f s + head %.1f s = %.1f s, ratio %.2f' % (b, h, b + h, r / (b + h)))" \
+    "$buf_base_s" "$buf_head_s" "$review_s"
+fi
 grep -m1 -A3 "^### Job" "$work/timed.md" || true

@@ -7,7 +7,9 @@ recursing into the top level and into sets marked recurseForDerivations, as `nix
 does. The repl survives errors that builtins.tryEval cannot catch, so one broken attribute
 never stops the walk.
 
-    reference-walker.py FILE [--attr-path A.B] [--cache-dir DIR] [--option NAME VALUE]...
+    reference-walker.py FILE [--attr-path A.B] [--cache-dir DIR] [--option NAME VALUE]... [--preload LIB]
+
+--preload runs nix with LIB in LD_PRELOAD (benchmarks: eka-ci's read buffer).
 
 Prints one line per attribute, sorted: "attr<TAB>drvPath<TAB>out1,out2" for a derivation,
 "attr<TAB>ERROR<TAB>first line of the message" for an attribute that fails to evaluate.
@@ -82,10 +84,13 @@ def main():
     parser.add_argument("--attr-path", default="")
     parser.add_argument("--cache-dir")
     parser.add_argument("--option", nargs=2, action="append", default=[])
+    parser.add_argument("--preload")
     args = parser.parse_args()
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp"), "NIX_PATH": ""}
     if args.cache_dir:
         env["XDG_CACHE_HOME"] = args.cache_dir
+    if args.preload:
+        env["LD_PRELOAD"] = os.path.abspath(args.preload)
     if "NIX_REMOTE" in os.environ:
         env["NIX_REMOTE"] = os.environ["NIX_REMOTE"]
     options = [part for pair in args.option for part in ["--option", pair[0], pair[1]]]

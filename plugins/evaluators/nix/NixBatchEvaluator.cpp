@@ -1,5 +1,7 @@
 #include "NixBatchEvaluator.h"
 
+#include "NixReadBuffer.h"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
@@ -167,6 +169,9 @@ std::vector<std::pair<std::string, std::string>> NixBatchEvaluator::workerEnviro
                                                                   {"TERM", "dumb"},
                                                                   {"TMPDIR", "/tmp"}};
   if (const char* remote = std::getenv("NIX_REMOTE")) environment.emplace_back("NIX_REMOTE", remote);
+  if (options_.readBuffer) {
+    if (auto library = NixReadBuffer::library()) environment.emplace_back("LD_PRELOAD", library->string());
+  }
   return environment;
 }
 

@@ -38,6 +38,7 @@ class NixBatchEvaluator {
     std::size_t maxErrorMessages = 500;
     std::chrono::seconds batchTimeout{900};
     std::string nix = "nix";
+    bool readBuffer = true;  // preload NixReadBuffer into nix (when it is installed)
     std::vector<std::string> allowedUris;
     std::string experimentalFeatures = "nix-command flakes";
     std::string cacheDirectory;  // "": <state directory>/nix-cache

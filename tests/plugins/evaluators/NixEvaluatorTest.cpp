@@ -302,6 +302,30 @@ TEST(NixEvaluatorTest, ABrokenNixIsAClearErrorAtOnce) {
   EXPECT_NE(c.summary.error().message().find("nix: cannot start"), std::string::npos) << c.summary.error().message();
 }
 
+// Nix's workers get the read buffer (plugins/evaluators/nix/preload/) unless read_buffer is off.
+TEST(NixEvaluatorTest, NixRunsWithTheReadBufferUnlessItIsTurnedOff) {
+  testsupport::TempDir dir;
+  const auto seen = dir.path() / "preload";
+  // The buffer takes itself out of LD_PRELOAD once loaded: look for it among the shell's mappings.
+  auto program = dir.write("nix",
+                           "#!/bin/sh\n(grep -o '/[^ ]*/nix-read-buffer.so' /proc/$$/maps || echo none) | head -n 1 | "
+                           "tr -d '\\n' > " + seen.string() + "\nexit 1\n",
+                           0755);
+  auto preloadWith = [&](bool readBuffer) {
+    sdk::Value config = sdk::Value::table();
+    config.set("nix", sdk::Value::string(program.string()));
+    config.set("read_buffer", sdk::Value::boolean(readBuffer));
+    auto c = evaluate(*make("legacy", config), errorsFixture());
+    EXPECT_FALSE(c.summary);
+    std::ifstream in(seen);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  const std::string on = preloadWith(true);
+  EXPECT_TRUE(on.ends_with("/nix-read-buffer.so")) << on;
+  EXPECT_TRUE(std::filesystem::is_regular_file(on)) << on;
+  EXPECT_EQ(preloadWith(false), "none");
+}
+
 // The property the review rests on: on every fixture package set, the jobs the evaluator
 // reports (attr -> drvPath and output paths) and the attributes it reports as failing are
 // exactly what an independent per-attribute walker (bench/reference-walker.py) sees.
