@@ -209,6 +209,8 @@ sdk::Result<ServerConfig> ConfigLoader::build(sdk::Value root, std::filesystem::
   config.builders.failureCacheSeconds = sub(builders, "failure_cache_seconds").asInteger();
   config.builders.shutdownGraceSeconds = sub(builders, "shutdown_grace_seconds").asInteger();
   config.builders.nixOptions = sub(builders, "nix_options").asStringList();
+  config.builders.passEnvironment = sub(builders, "pass_environment").asStringList();
+  config.builders.allowUnsandboxedBuilds = sub(builders, "allow_unsandboxed_builds").asBool();
   config.requireApproval = sub(root, "require_approval").asBool();
   config.mergeQueueRequireApproval = sub(root, "merge_queue_require_approval").asBool();
   config.defaultMergeMethod = sub(root, "default_merge_method").asString();

@@ -80,6 +80,8 @@ struct BuildersConfig {
   std::int64_t failureCacheSeconds = 86400;
   std::int64_t shutdownGraceSeconds = 30;
   std::vector<std::string> nixOptions;  // NAME=VALUE
+  std::vector<std::string> passEnvironment;  // server variables Nix may see beyond the built-in list
+  bool allowUnsandboxedBuilds = false;
 };
 
 struct RebuildConfig {

@@ -74,7 +74,13 @@ sdk::SettingsSchema ServerSchema::settings() {
                      "A permanent build failure is not built again for this long (0: always rebuild; ekaci build --rebuild forgets it sooner)."),
              integer("shutdown_grace_seconds", 30, 0, 86400,
                      "On SIGTERM, running builds get this long to finish before they are stopped and re-queued."),
-             stringList("nix_options", "Extra Nix settings for builds, as NAME=VALUE (e.g. substituters=...).")},
+             stringList("nix_options", "Extra Nix settings for builds, as NAME=VALUE (e.g. substituters=...)."),
+             stringList("pass_environment",
+                        "Server environment variables Nix may see besides PATH, HOME, TMPDIR, TZ, the locale and "
+                        "Nix's own (NIX_REMOTE, NIX_CONF_DIR, ...); fixed-output builders can read what is listed."),
+             boolean("allow_unsandboxed_builds", false,
+                     "Build even when Nix's sandbox or build users are off (pull-request code then runs with the "
+                     "server's privileges; logged as a warning at every build).")},
             "Where and how derivations are built."),
       withEnv(integer("graph_lru_capacity", 100000, 1, 1'000'000'000,
                       "Capacity of the in-memory derivation graph, in nodes."),

@@ -1,4 +1,5 @@
 #include "kernel/scheduler/NixBuildExecutor.h"
+#include "kernel/nix/NixEnvironment.h"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -36,7 +37,7 @@ BuildOutcome NixBuildExecutor::build(const std::string& drvPath, const BuilderSp
                                      const std::atomic<bool>& cancel) const {
   sdk::ProcessSpec spec;
   spec.argv = command({drvPath}, builder);
-  spec.inheritEnvironment = true;
+  spec.environment = nix::NixEnvironment(config_.passEnvironment).variables();
   spec.captureOutput = false;
   spec.noOutputTimeout = config_.noOutputTimeout;
   // Nix enforces --timeout itself; the runner's cap is a few seconds later so that Nix can
@@ -142,7 +143,7 @@ std::vector<BuildOutcome> NixBuildExecutor::buildBatch(const std::vector<BatchIt
   sdk::ProcessSpec spec;
   spec.argv = command(drvs, builder);
   spec.argv.insert(spec.argv.end(), {"--keep-going", "--log-format", "internal-json"});
-  spec.inheritEnvironment = true;
+  spec.environment = nix::NixEnvironment(config_.passEnvironment).variables();
   spec.captureOutput = false;
   spec.noOutputTimeout = config_.noOutputTimeout;
   spec.timeout = config_.maxDuration * static_cast<int>(items.size()) + std::chrono::seconds(5);
@@ -192,7 +193,7 @@ std::vector<BuildOutcome> NixBuildExecutor::buildBatch(const std::vector<BatchIt
   sdk::ProcessSpec check;
   check.argv = {config_.nixStoreProgram, "--check-validity", "--print-invalid"};
   for (const auto& item : items) check.argv.insert(check.argv.end(), item.outputs.begin(), item.outputs.end());
-  check.inheritEnvironment = true;
+  check.environment = nix::NixEnvironment(config_.passEnvironment).variables();
   check.timeout = std::chrono::minutes(2);
   auto checked = processes_.run(check);
   const bool checkedOk = checked && checked->end == sdk::ProcessEnd::Exited && checked->exitCode == 0;
@@ -246,7 +247,7 @@ bool NixBuildExecutor::ping(const BuilderSpec& builder) const {
   std::string uri = builder.uri;
   if (!builder.sshKey.empty()) uri += (uri.find('?') == std::string::npos ? "?" : "&") + std::string("ssh-key=") + builder.sshKey;
   spec.argv = {config_.nixProgram, "--extra-experimental-features", "nix-command", "store", "ping", "--store", uri};
-  spec.inheritEnvironment = true;
+  spec.environment = nix::NixEnvironment(config_.passEnvironment).variables();
   spec.timeout = std::chrono::seconds(15);
   auto result = processes_.run(spec);
   return result && result->succeeded();

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "kernel/nix/DerivationParser.h"
+#include "kernel/nix/NixEnvironment.h"
+#include "kernel/nix/NixSandbox.h"
 
 namespace ekaci::scheduler {
 namespace {
@@ -47,6 +49,22 @@ std::int64_t Scheduler::nowSeconds() const {
 }
 
 sdk::Result<void> Scheduler::start() {
+  // Builders run pull-request code: only in Nix's sandbox as a build user, unless the
+  // operator explicitly accepts otherwise.
+  auto sandbox = nix::NixSandbox::inspect(services_.processes, config_.nixProgram, config_.nixOptions,
+                                          nix::NixEnvironment(config_.passEnvironment).variables());
+  if (!sandbox) return sandbox.error();
+  if (!sandbox->problem.empty()) {
+    if (!config_.allowUnsandboxedBuilds) {
+      return sdk::Error(sdk::ErrorCode::BuildUnsandboxed,
+                        sandbox->problem +
+                            ": builds would run pull-request code with eka-ci's privileges. Run scripts/setup "
+                            "(build users, sandbox = true) or set builders.allow_unsandboxed_builds = true");
+    }
+    services_.logger.warn("BUILDS ARE NOT SANDBOXED: pull-request code runs with eka-ci's privileges "
+                          "(builders.allow_unsandboxed_builds)",
+                          {{"reason", sandbox->problem}});
+  }
   // Remote builders are checked before anything is routed to them.
   for (std::size_t i = 2; i < pool_.size(); ++i) {
     const bool up = executor_.ping(pool_.spec(i));

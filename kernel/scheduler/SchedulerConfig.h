@@ -27,6 +27,8 @@ struct SchedulerConfig {
   std::chrono::seconds healthCheckInterval{60};
   std::chrono::seconds shutdownGrace{30};
   std::vector<std::pair<std::string, std::string>> nixOptions;  // passed as --option NAME VALUE
+  std::vector<std::string> passEnvironment;  // see nix::NixEnvironment
+  bool allowUnsandboxedBuilds = false;
   // The server resumes the jobsets a previous run left open (and marks derivations no open
   // jobset wants as interrupted); a one-off `ekaci review --build` must not touch them.
   bool resumeOpenJobsets = true;

@@ -1,4 +1,5 @@
 #include "kernel/scheduler/SchedulerSettings.h"
+#include "kernel/nix/NixEnvironment.h"
 
 #include <sys/utsname.h>
 
@@ -23,6 +24,8 @@ sdk::Result<SchedulerConfig> SchedulerSettings::fromServerConfig(const config::S
   out.failureCacheTtl = std::chrono::seconds(b.failureCacheSeconds);
   out.healthCheckInterval = std::chrono::seconds(b.healthCheckIntervalSeconds);
   out.shutdownGrace = std::chrono::seconds(b.shutdownGraceSeconds);
+  out.passEnvironment = b.passEnvironment;
+  out.allowUnsandboxedBuilds = b.allowUnsandboxedBuilds;
   for (const auto& option : b.nixOptions) {
     const auto eq = option.find('=');
     if (eq == std::string::npos || eq == 0) {
@@ -47,7 +50,7 @@ sdk::Result<SchedulerConfig> SchedulerSettings::fromServerConfig(const config::S
 std::string SchedulerSettings::hostSystem(sdk::ProcessRunner& processes) {
   sdk::ProcessSpec spec;
   spec.argv = {"nix-instantiate", "--eval", "--expr", "builtins.currentSystem"};
-  spec.inheritEnvironment = true;
+  spec.environment = nix::NixEnvironment().variables();
   spec.timeout = std::chrono::seconds(30);
   if (auto result = processes.run(spec); result && result->succeeded()) {
     std::string text = result->stdoutText;

@@ -1,4 +1,5 @@
 #include "kernel/scheduler/StorePathInfo.h"
+#include "kernel/nix/NixEnvironment.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -72,7 +73,7 @@ sdk::Result<sdk::ProcessResult> StorePathInfo::run(std::vector<std::string> argv
   sdk::ProcessSpec spec;
   spec.argv = std::move(argv);
   spec.argv.insert(spec.argv.end(), paths.begin(), paths.end());
-  spec.inheritEnvironment = true;
+  spec.environment = nix::NixEnvironment(config_.passEnvironment).variables();
   spec.timeout = std::chrono::minutes(10);
   auto result = processes_.run(spec);
   if (!result) return result.error();

@@ -1,4 +1,5 @@
 #include "kernel/scheduler/StoreQuery.h"
+#include "kernel/nix/NixEnvironment.h"
 
 #include <sstream>
 
@@ -38,7 +39,7 @@ sdk::Result<std::set<std::string>> StoreQuery::derivationsToBuild(const std::vec
     const std::size_t end = std::min(roots.size(), start + kBatch);
     spec.argv.insert(spec.argv.end(), roots.begin() + static_cast<std::ptrdiff_t>(start),
                      roots.begin() + static_cast<std::ptrdiff_t>(end));
-    spec.inheritEnvironment = true;
+    spec.environment = nix::NixEnvironment(config_.passEnvironment).variables();
     spec.timeout = std::chrono::minutes(10);
     auto result = processes_.run(spec);
     if (!result) return result.error();

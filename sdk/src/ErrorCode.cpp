@@ -63,6 +63,7 @@ constexpr std::array kTable = {
     ErrorCodeInfo{ErrorCode::ProtocolFrameTooLarge, "protocol.frame_too_large", "A client request on the Unix socket exceeds the frame size limit."},
     ErrorCodeInfo{ErrorCode::ProtocolMalformed, "protocol.malformed", "A client request on the Unix socket is not a valid frame of JSON."},
     ErrorCodeInfo{ErrorCode::ProtocolUnknownCommand, "protocol.unknown_command", "A client asked for a command the server does not know."},
+    ErrorCodeInfo{ErrorCode::BuildUnsandboxed, "build.unsandboxed", "Nix would run builders without its sandbox or without build users; builds are refused until scripts/setup configures both or builders.allow_unsandboxed_builds is set."},
 };
 
 constexpr bool sortedByNumber() {

@@ -22,9 +22,19 @@ class BuildServerTest : public ::testing::Test {
  protected:
   std::map<std::string, std::string> environment() const { return testsupport::isolatedEnvironment(dir_.path()); }
 
+  // A directory builders can read despite the sandbox (extra-sandbox-paths in the server's
+  // nix_options): the side channel of tests whose builders depend on the outside.
+  std::filesystem::path shared() const {
+    const auto path = dir_.path() / "shared-with-builders";
+    std::filesystem::create_directories(path);
+    std::filesystem::permissions(path, std::filesystem::perms::all);
+    return path;
+  }
+
   std::unique_ptr<ServerProcess> server(int graceSeconds = 30) {
     auto file = dir_.write("ekaci.toml",
-                           "[web]\nport = 0\n[builders]\nmax_jobs = 2\nnix_options = [\"substituters=\"]\n"
+                           "[web]\nport = 0\n[builders]\nmax_jobs = 2\nnix_options = [\"substituters=\", "
+                           "\"extra-sandbox-paths=" + shared().string() + "\"]\n"
                            "shutdown_grace_seconds = " + std::to_string(graceSeconds) + "\n",
                            0644);
     return std::make_unique<ServerProcess>(
@@ -179,7 +189,7 @@ TEST_F(BuildServerTest, SigtermStopsRunningBuildsAfterTheGraceAndTheNextStartFin
 }
 
 TEST_F(BuildServerTest, AFailureIsAnsweredFromTheCacheUntilARebuildIsAsked) {
-  const auto fixed = (dir_.path() / "fixed").string();
+  const auto fixed = (shared() / "fixed").string();
   std::random_device random;
   auto file = dir_.write("failing.nix",
                          "derivation { name = \"flaky-" + std::to_string(random()) +

@@ -204,8 +204,11 @@ TEST_F(ReviewCommandTest, RebuildBuildsCachedFailuresAgain) {
 // nix-store still work), the review still reports its builds and says why sizes are missing.
 TEST_F(ReviewCommandTest, SizesThatCannotBeMeasuredLoseNothingElse) {
   testsupport::TempDir shim;
-  // Evaluation (nix repl) works; measuring sizes (nix path-info) does not.
-  shim.write("nix", "#!/bin/sh\n[ \"$1\" = repl ] && exec /usr/bin/nix \"$@\"\necho 'nix: broken on purpose' >&2\nexit 1\n",
+  // Evaluation (nix repl) and the sandbox check (nix show-config) work; measuring sizes (nix
+  // path-info) does not.
+  shim.write("nix",
+             "#!/bin/sh\ncase \" $* \" in *\" repl \"*|*\" show-config \"*) exec /usr/bin/nix \"$@\" ;; esac\n"
+             "echo 'nix: broken on purpose' >&2\nexit 1\n",
              0755);
   auto result = buildReview("size-growth", {"--quiet"}, shim.path().string() + ":/usr/bin:/bin");
   EXPECT_EQ(result.status, 0) << result.err;

@@ -3,6 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <random>
 #include <thread>
@@ -93,6 +98,16 @@ class SchedulerTest : public ::testing::Test, public testsupport::SchedulerHarne
     build.inheritEnvironment = true;
     auto result = processes.run(build);
     ASSERT_TRUE(result && result->succeeded()) << (result ? result->stderrText : result.error().describe());
+  }
+
+  // A directory builders can read and write despite the sandbox (bound into it with
+  // extra-sandbox-paths): the side channel of tests whose builders depend on the outside.
+  std::string sharedWithBuilders() {
+    const auto shared = dir.path() / "shared-with-builders";
+    std::filesystem::create_directories(shared);
+    std::filesystem::permissions(shared, std::filesystem::perms::all);
+    config.nixOptions.emplace_back("extra-sandbox-paths", shared.string());
+    return shared.string();
   }
 
   // Polls until the derivation's stored state is (or, with `until` false, stops being) `state`.
@@ -225,7 +240,7 @@ TEST_F(SchedulerTest, AFailureIsRetriedOnceThenFailsItsDependentsTransitively) {
 }
 
 TEST_F(SchedulerTest, ATransientFailureSucceedsOnTheRetry) {
-  const auto marker = (dir.path() / "failed-once").string();
+  const auto marker = sharedWithBuilders() + "/failed-once";
   auto drvs = instantiate("flaky = mk { name = \"flaky\"; script = \"if [ ! -e " + marker + " ]; then touch " + marker +
                               "; echo transient; exit 1; fi\"; };",
                           {"flaky"});
@@ -288,6 +303,109 @@ TEST_F(SchedulerTest, SilenceAndOverlongBuildsAreInterruptedOneRunPerDerivation)
 
 TEST_F(SchedulerTest, SilenceAndOverlongBuildsAreInterruptedInABatch) { checkTimeouts(*this, 8); }
 
+TEST_F(SchedulerTest, RefusesToBuildWithoutTheSandboxUnlessTheOperatorAllowsIt) {
+  config.nixOptions.emplace_back("sandbox", "false");
+  Scheduler refused(services(), config, system);
+  auto started = refused.start();
+  ASSERT_FALSE(started);
+  EXPECT_EQ(started.error().code(), sdk::ErrorCode::BuildUnsandboxed);
+  EXPECT_NE(started.error().message().find("allow_unsandboxed_builds"), std::string::npos);
+
+  config.allowUnsandboxedBuilds = true;
+  Scheduler allowed(services(), config, system);
+  ASSERT_TRUE(allowed.start());
+  EXPECT_TRUE(logger.contains("NOT SANDBOXED"));
+}
+
+// An attacker's fixed-output derivation (which keeps network access) asks Nix for a server
+// secret through impureEnvVars: Nix passes listed variables from its own environment.
+TEST_F(SchedulerTest, AFixedOutputBuilderSeesNoServerSecret) {
+  const std::string secret = "hunter2-" + tag;
+  ::setenv("EKACI_TEST_SERVER_SECRET", secret.c_str(), 1);
+  auto drvs = instantiate(R"(
+    leak = mk { name = "leak"; extra = {
+      impureEnvVars = [ "EKACI_TEST_SERVER_SECRET" "HOME" ];
+      args = [ "-c" "echo secret=[$EKACI_TEST_SERVER_SECRET]; printf fixed > $out" ];
+      outputHashMode = "flat"; outputHashAlgo = "sha256"; outputHash = builtins.hashString "sha256" "fixed"; }; };
+  )", {"leak"});
+  auto scheduler = make();
+  const auto jobset = newJobset("impure-env");
+  ASSERT_TRUE(scheduler->submit(request(jobset, {drvs["leak"]})));
+  ASSERT_TRUE(scheduler->waitForJobset(jobset, 60s));
+  ::unsetenv("EKACI_TEST_SERVER_SECRET");
+  EXPECT_EQ(conclusion(jobset), storage::BuildJobsetState::Succeeded);
+  auto log = scheduler->logs().read(*BuildLogStore::drvHash(drvs["leak"]));
+  ASSERT_TRUE(log);
+  EXPECT_NE(log->find("secret=[]"), std::string::npos) << *log;
+  EXPECT_EQ(log->find(secret), std::string::npos) << *log;
+}
+
+// A pull request's builder tries to read the host, write into eka-ci's state directory and
+// reach a service on the host; Nix's sandbox (set up by scripts/setup) stops all three.
+TEST_F(SchedulerTest, ABuilderCannotReadTheHostWriteTheStateOrReachTheNetwork) {
+  const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(::listen(listener, 16), 0);
+  socklen_t length = sizeof address;
+  ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length);
+  const std::string port = std::to_string(ntohs(address.sin_port));
+  const std::string state = dir.path().string();
+  auto drvs = instantiate(R"(
+    attack = mk { name = "attack"; script = "
+      cat /etc/shadow > /dev/null 2>&1 && echo READ-SHADOW || echo shadow-unreadable
+      ls /root > /dev/null 2>&1 && echo READ-ROOT || echo root-unreadable
+      ls )" + state + R"( > /dev/null 2>&1 && echo SAW-STATE || echo state-invisible
+      echo pwned > )" + state + R"(/pwned 2> /dev/null || echo state-unwritable
+      wget -q -T 3 -O /dev/null http://127.0.0.1:)" + port + R"(/ 2> /dev/null; echo network-tried"; };
+  )", {"attack"});
+  auto scheduler = make();
+  const auto jobset = newJobset("sandbox");
+  ASSERT_TRUE(scheduler->submit(request(jobset, {drvs["attack"]})));
+  ASSERT_TRUE(scheduler->waitForJobset(jobset, 60s));
+  auto log = scheduler->logs().read(*BuildLogStore::drvHash(drvs["attack"]));
+  ASSERT_TRUE(log);
+  for (const char* confined : {"shadow-unreadable", "root-unreadable", "state-invisible", "state-unwritable",
+                               "network-tried"}) {
+    EXPECT_NE(log->find(confined), std::string::npos) << confined << "\n" << *log;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "pwned"));
+  const int accepted = ::accept(listener, nullptr, nullptr);
+  EXPECT_LT(accepted, 0) << "the builder reached 127.0.0.1:" << port;
+  if (accepted >= 0) ::close(accepted);
+  ::close(listener);
+  EXPECT_EQ(conclusion(jobset), storage::BuildJobsetState::Succeeded);
+}
+
+// A builder that starts a detached grandchild (setsid) and then overruns its time: after the
+// timeout nothing it started is left running.
+TEST_F(SchedulerTest, NothingABuilderStartedSurvivesItsTimeout) {
+  config.maxDuration = 3s;
+  const std::string marker = "ekaci-orphan-" + tag;
+  auto drvs = instantiate(R"(
+    orphan = mk { name = "orphan"; script = "setsid sh -c 'sleep 600; echo )" + marker + R"(' & sleep 600"; };
+  )", {"orphan"});
+  auto scheduler = make();
+  const auto jobset = newJobset("orphan");
+  ASSERT_TRUE(scheduler->submit(request(jobset, {drvs["orphan"]})));
+  ASSERT_TRUE(scheduler->waitForJobset(jobset, 60s));
+  EXPECT_EQ(stateOf(drvs["orphan"]), "interrupted(timeout)");
+  bool survivor = true;
+  for (int i = 0; i < 50 && survivor; ++i) {
+    survivor = false;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+      std::ifstream in(entry.path() / "cmdline");
+      std::string cmdline(std::istreambuf_iterator<char>(in), {});
+      if (cmdline.find(marker) != std::string::npos) survivor = true;
+    }
+    if (survivor) std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_FALSE(survivor) << "a process of the timed-out build is still running";
+}
+
 TEST_F(SchedulerTest, NoBuilderForTheFeaturesIsUnsatisfiableWithAReason) {
   auto drvs = instantiate(R"(
     vm = mk { name = "vm"; features = [ "nixos-test-gpu" ]; };
@@ -346,7 +464,7 @@ TEST_F(SchedulerTest, ValidOutputsAreCachedAndFailuresAreRememberedUntilTheyExpi
 }
 
 TEST_F(SchedulerTest, ARebuildRequestForgetsCachedFailuresInTheClosure) {
-  const auto fixed = (dir.path() / "fixed").string();
+  const auto fixed = sharedWithBuilders() + "/fixed";
   auto drvs = instantiate("dep = mk { name = \"dep\"; script = \"[ -e " + fixed + " ] || exit 2\"; };\n"
                           "top = mk { name = \"top\"; deps = [ dep ]; };\n"
                           "other = mk { name = \"other\"; script = \"exit 4\"; };",

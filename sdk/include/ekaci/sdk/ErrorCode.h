@@ -86,6 +86,9 @@ enum class ErrorCode : std::int32_t {
   ProtocolFrameTooLarge = 9000,
   ProtocolMalformed = 9001,
   ProtocolUnknownCommand = 9002,
+
+  // 10xxx: builds
+  BuildUnsandboxed = 10000,
 };
 
 struct ErrorCodeInfo {
