@@ -10,6 +10,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 
@@ -86,14 +87,32 @@ struct LineBuffer {
   }
 };
 
-// Resident set size of a process in bytes (0 when it cannot be read).
-std::size_t residentBytes(pid_t pid) {
+// Resident set size of one process in bytes (0 when it cannot be read).
+std::size_t ownResidentBytes(pid_t pid) {
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");
   std::string line;
   while (std::getline(status, line)) {
     if (line.rfind("VmRSS:", 0) == 0) return static_cast<std::size_t>(std::stoull(line.substr(6))) * 1024;
   }
   return 0;
+}
+
+// Resident set size of a process and its descendants (nix-eval-jobs' workers, a fetcher's
+// git), from /proc/PID/task/*/children; at most 256 processes are counted.
+std::size_t residentBytes(pid_t root) {
+  std::size_t total = 0;
+  std::vector<pid_t> pending = {root};
+  for (std::size_t seen = 0; !pending.empty() && seen < 256; ++seen) {
+    const pid_t pid = pending.back();
+    pending.pop_back();
+    total += ownResidentBytes(pid);
+    std::error_code ec;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+      std::ifstream children(task.path() / "children");
+      for (long child; children >> child;) pending.push_back(static_cast<pid_t>(child));
+    }
+  }
+  return total;
 }
 
 }  // namespace

@@ -175,6 +175,25 @@ std::vector<std::pair<std::string, std::string>> NixBatchEvaluator::workerEnviro
   return environment;
 }
 
+std::vector<std::string> NixBatchEvaluator::restrictionArguments(const sdk::EvalRequest& request) const {
+  std::vector<std::string> argv = {
+      "--option", "extra-experimental-features", options_.experimentalFeatures + " nix-command",
+      "--option", "allow-import-from-derivation", options_.allowImportFromDerivation ? "true" : "false"};
+  if (options_.restrictEval) {
+    // Files, flakes (getFlake copies the checkout into the store, which stays readable) and
+    // nix-eval-jobs alike: no file outside the checkout and nix_path, no getEnv, no fetch
+    // outside allowed_uris.
+    argv.insert(argv.end(), {"--option", "restrict-eval", "true", "-I", request.checkoutDirectory});
+  }
+  if (!options_.allowedUris.empty()) {
+    std::string uris;
+    for (const auto& uri : options_.allowedUris) uris += (uris.empty() ? "" : " ") + uri;
+    argv.insert(argv.end(), {"--option", "allowed-uris", uris});
+  }
+  for (const auto& entry : options_.nixPath) argv.insert(argv.end(), {"-I", entry});
+  return argv;
+}
+
 std::string NixBatchEvaluator::nixEvalJobsProgram() const {
   if (options_.nixEvalJobs == "never") return "";
   if (options_.nixEvalJobs != "auto") return options_.nixEvalJobs;
@@ -205,14 +224,21 @@ sdk::Result<sdk::EvalSummary> NixBatchEvaluator::evaluateWithNixEvalJobs(const s
     const std::string expression = "let raw = import (/. + " + nixString(target) +
                                    "); top = if builtins.isFunction raw then raw { } else raw; in top" + selector;
     sdk::ProcessSpec spec;
-    spec.argv = {program, "--meta", "--workers", std::to_string(std::max<std::size_t>(1, request.workers)),
-                 "--max-memory-size", std::to_string(request.maxMemoryMiBPerWorker), "--option",
-                 "allow-import-from-derivation", options_.allowImportFromDerivation ? "true" : "false", "--expr",
-                 expression};
+    const std::size_t workers = std::max<std::size_t>(1, request.workers);
+    spec.argv = {program, "--meta", "--workers", std::to_string(workers), "--max-memory-size",
+                 std::to_string(request.maxMemoryMiBPerWorker)};
+    const auto restrictions = restrictionArguments(request);
+    spec.argv.insert(spec.argv.end(), restrictions.begin(), restrictions.end());
+    spec.argv.insert(spec.argv.end(), {"--expr", expression});
     spec.environment = workerEnvironment();
     spec.workingDirectory = request.checkoutDirectory;
     spec.cancel = request.cancel;
     spec.captureOutput = false;
+    // eka-ci's own limits as for the repl workers: silence, and memory over the program and
+    // its worker processes together (nix-eval-jobs restarts a worker past --max-memory-size).
+    spec.noOutputTimeout = options_.batchTimeout;
+    spec.maxResidentBytes = (workers + 1) * request.maxMemoryMiBPerWorker * 1024 * 1024;
+    std::size_t printed = 0;
     std::optional<sdk::Error> malformed;
     std::string stderrTail;
     auto ran = host_.processes().run(spec, [&](sdk::OutputStream stream, std::string_view line) {
@@ -222,6 +248,7 @@ sdk::Result<sdk::EvalSummary> NixBatchEvaluator::evaluateWithNixEvalJobs(const s
         return;
       }
       if (line.empty() || malformed) return;
+      ++printed;
       auto decoded = EvalResultDecoder::decodeNixEvalJobsLine(std::string(line));
       if (!decoded) {
         malformed = decoded.error();
@@ -238,9 +265,23 @@ sdk::Result<sdk::EvalSummary> NixBatchEvaluator::evaluateWithNixEvalJobs(const s
     if (!ran) return std::move(ran).error();
     if (ran->end == sdk::ProcessEnd::Cancelled) return sdk::Error(sdk::ErrorCode::Cancelled, "evaluation cancelled");
     if (malformed) return sdk::Error(malformed->code(), "nix-eval-jobs output: " + malformed->message());
+    if (ran->end == sdk::ProcessEnd::NoOutputTimedOut || ran->end == sdk::ProcessEnd::MemoryExceeded) {
+      return sdk::Error(ran->end == sdk::ProcessEnd::MemoryExceeded ? sdk::ErrorCode::ProcessKilled
+                                                                     : sdk::ErrorCode::ProcessNoOutputTimeout,
+                        "nix-eval-jobs was stopped: " +
+                            std::string(ran->end == sdk::ProcessEnd::MemoryExceeded
+                                            ? "over the memory limit (workers + 1) x max memory per worker"
+                                            : "silent for longer than batch_timeout_seconds"));
+    }
     if (!ran->succeeded()) {
       return sdk::Error(sdk::ErrorCode::InvalidArgument,
                         "the package set does not evaluate (nix-eval-jobs): " + errorMessage(stderrTail));
+    }
+    if (printed == 0) {
+      // A package set always has its attributes listed, an empty one included; silence from a
+      // program that exited cleanly is a broken back end, never a clean review.
+      return sdk::Error(sdk::ErrorCode::InvalidArgument,
+                        "nix-eval-jobs exited without printing any attribute: " + errorMessage(stderrTail));
     }
   }
   return summary;
@@ -436,17 +477,9 @@ sdk::Result<sdk::EvalSummary> NixBatchEvaluator::evaluate(const sdk::EvalRequest
   const std::string flushTwice = flush + flush;
 
   sdk::ProcessSpec base;
-  base.argv = {options_.nix, "repl", "--extra-experimental-features", options_.experimentalFeatures + " nix-command",
-               "--option", "allow-import-from-derivation", options_.allowImportFromDerivation ? "true" : "false"};
-  if (mode == "legacy" && options_.restrictEval) {
-    base.argv.insert(base.argv.end(), {"--option", "restrict-eval", "true", "-I", request.checkoutDirectory});
-  }
-  if (!options_.allowedUris.empty()) {
-    std::string uris;
-    for (const auto& uri : options_.allowedUris) uris += (uris.empty() ? "" : " ") + uri;
-    base.argv.insert(base.argv.end(), {"--option", "allowed-uris", uris});
-  }
-  for (const auto& entry : options_.nixPath) base.argv.insert(base.argv.end(), {"-I", entry});
+  base.argv = {options_.nix, "repl"};
+  const auto restrictions = restrictionArguments(request);
+  base.argv.insert(base.argv.end(), restrictions.begin(), restrictions.end());
   base.environment = workerEnvironment();
   base.workingDirectory = request.checkoutDirectory;
   base.noOutputTimeout = options_.batchTimeout;

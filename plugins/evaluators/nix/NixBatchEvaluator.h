@@ -74,6 +74,8 @@ class NixBatchEvaluator {
                                                         const sdk::EvalSink& sink);
 
   std::vector<std::pair<std::string, std::string>> workerEnvironment() const;
+  // Nix options every back end gets: features, IFD, restricted evaluation, allowed URIs, -I.
+  std::vector<std::string> restrictionArguments(const sdk::EvalRequest& request) const;
 
   Options options_;
   sdk::HostServices& host_;

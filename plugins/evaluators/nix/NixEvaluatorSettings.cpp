@@ -9,7 +9,7 @@ sdk::SettingsSchema NixEvaluatorSettings::schema() {
   return {
       integer("batch_size", 32, 1, 10000,
               "Commands (one per attribute) a worker process has in flight; after a worker dies they are run again."),
-      boolean("restrict_eval", true, "Restrict evaluation to the checkout and nix_path (legacy files)."),
+      boolean("restrict_eval", true, "Restrict evaluation (files, flakes, nix-eval-jobs) to the checkout and nix_path: no other file, no getEnv, no fetch outside allowed_uris."),
       stringList("allowed_uris",
                  "URI prefixes restricted evaluation may fetch (Nix's allowed-uris), e.g. "
                  "\"https://github.com/NixOS/\"; locked fetchTree inputs already in cache_dir need none."),

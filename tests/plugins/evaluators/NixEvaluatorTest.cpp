@@ -158,32 +158,105 @@ TEST(NixEvaluatorTest, AFileThatDoesNotEvaluateFailsAsAWhole) {
   EXPECT_NE(c.summary.error().message().find("syntax error"), std::string::npos) << c.summary.error().message();
 }
 
-TEST(NixEvaluatorTest, EvaluationCannotReadOutsideTheCheckoutOrTheEnvironment) {
-  testsupport::TempDir dir;
-  dir.write("default.nix",
-            "{ }: { leak = derivation { name = \"leak\"; system = builtins.currentSystem; builder = \"/bin/sh\";\n"
-            "  passwd = builtins.readFile /etc/passwd; };\n"
-            "  env = derivation { name = \"env\"; system = builtins.currentSystem; builder = \"/bin/sh\";\n"
-            "  secret = builtins.getEnv \"EKACI_TEST_SERVER_SECRET\"; }; }\n",
-            0644);
-  ::setenv("EKACI_TEST_SERVER_SECRET", "do-not-leak", 1);
-  sdk::EvalRequest request;
-  request.checkoutDirectory = dir.path().string();
-  request.file = "default.nix";
-  request.maxMemoryMiBPerWorker = 1024;
-  auto c = evaluate(*make("legacy"), request);
-  ::unsetenv("EKACI_TEST_SERVER_SECRET");
-  ASSERT_TRUE(c.summary) << c.summary.error().describe();
-  ASSERT_EQ(c.items.count("leak"), 1u);
-  ASSERT_TRUE(c.items.at("leak").error.has_value()) << "reading /etc/passwd must be refused";
-  EXPECT_NE(c.items.at("leak").error->find("forbidden in restricted mode"), std::string::npos)
-      << *c.items.at("leak").error;
-  ASSERT_EQ(c.items.count("env"), 1u);
-  ASSERT_FALSE(c.items.at("env").error.has_value()) << *c.items.at("env").error;
-  std::ifstream drv(c.items.at("env").drvPath);
+// The same hostile attributes, as a legacy file and as a flake's checks: each attack must fail
+// (or see nothing) in every evaluator back end, while the harmless attribute is a job.
+std::string hostileAttributes(const std::string& outside) {
+  return "let mk = n: extra: derivation ({ name = n; system = \"x86_64-linux\"; builder = \"/bin/sh\"; } // extra);\n"
+         "in {\n"
+         "  readEtc = mk \"etc\" { passwd = builtins.readFile /etc/passwd; };\n"
+         "  readOutside = mk \"outside\" { text = builtins.readFile (/. + \"" + outside + "\"); };\n"
+         "  env = mk \"env\" { secret = builtins.getEnv \"EKACI_TEST_SERVER_SECRET\"; home = builtins.getEnv \"HOME\"; };\n"
+         "  fetch = mk \"fetch\" { got = builtins.fetchurl \"http://127.0.0.1:1/x?exfil=DATA\"; };\n"
+         "  harmless = mk \"harmless\" { };\n"
+         "}";
+}
+
+void expectRestricted(const Collected& c, const std::string& prefix, const std::string& backEnd) {
+  ASSERT_TRUE(c.summary) << backEnd << ": " << c.summary.error().describe();
+  auto item = [&](const std::string& name) -> const sdk::EvalItem& {
+    static const sdk::EvalItem missing;
+    auto found = c.items.find(prefix + name);
+    EXPECT_NE(found, c.items.end()) << backEnd << ": no " << prefix + name;
+    return found == c.items.end() ? missing : found->second;
+  };
+  for (const char* attack : {"readEtc", "readOutside", "fetch"}) {
+    const auto& attacked = item(attack);
+    ASSERT_TRUE(attacked.error.has_value()) << backEnd << ": " << attack << " must be refused";
+    EXPECT_NE(attacked.error->find("forbidden in restricted mode"), std::string::npos)
+        << backEnd << ": " << attack << ": " << *attacked.error;
+  }
+  const auto& env = item("env");
+  ASSERT_FALSE(env.error.has_value()) << backEnd << ": " << *env.error;
+  std::ifstream drv(env.drvPath);
   std::string text((std::istreambuf_iterator<char>(drv)), std::istreambuf_iterator<char>());
-  EXPECT_NE(text.find("\"secret\",\"\""), std::string::npos) << "the server's environment is not visible: " << text;
-  EXPECT_EQ(text.find("do-not-leak"), std::string::npos);
+  EXPECT_NE(text.find("\"secret\",\"\""), std::string::npos) << backEnd << ": " << text;
+  EXPECT_NE(text.find("\"home\",\"\""), std::string::npos) << backEnd << ": " << text;
+  EXPECT_EQ(text.find("do-not-leak"), std::string::npos) << backEnd;
+  EXPECT_FALSE(item("harmless").error.has_value()) << backEnd;
+}
+
+TEST(NixEvaluatorTest, HostileCodeIsRestrictedInEveryBackEnd) {
+  testsupport::TempDir dir;
+  const auto outside = dir.write("outside-the-checkout", "private\n", 0644);
+  dir.write("legacy/default.nix", "{ }: " + hostileAttributes(outside.string()) + "\n", 0644);
+  dir.write("flake/flake.nix",
+            "{ outputs = { self }: { checks.x86_64-linux = " + hostileAttributes(outside.string()) + "; }; }\n", 0644);
+  ::setenv("EKACI_TEST_SERVER_SECRET", "do-not-leak", 1);
+  sdk::EvalRequest legacy;
+  legacy.checkoutDirectory = (dir.path() / "legacy").string();
+  legacy.file = "default.nix";
+  legacy.maxMemoryMiBPerWorker = 1024;
+  auto viaLegacy = evaluate(*make("legacy"), legacy);
+  sdk::EvalRequest flake = legacy;
+  flake.checkoutDirectory = (dir.path() / "flake").string();
+  flake.file = "flake.nix";
+  flake.systems = {"x86_64-linux"};
+  auto viaFlake = evaluate(*make("flake-checks"), flake);
+  ::unsetenv("EKACI_TEST_SERVER_SECRET");
+  expectRestricted(viaLegacy, "", "legacy");
+  expectRestricted(viaFlake, "checks.x86_64-linux.", "flake-checks");
+}
+
+// nix-eval-jobs (not packaged by Debian) as a fake program: it gets the same restrictions in
+// its argv, eka-ci's silence and memory limits apply to it, and an exit without output is an
+// error, never a clean review of nothing.
+TEST(NixEvaluatorTest, NixEvalJobsGetsTheRestrictionsAndTheLimits) {
+  testsupport::TempDir dir;
+  const auto argvFile = dir.path() / "argv";
+  auto fake = [&](const std::string& body) {
+    return dir.write("nix-eval-jobs", "#!/bin/sh\nprintf '%s\\n' \"$@\" > " + argvFile.string() + "\n" + body, 0755);
+  };
+  auto run = [&](const std::filesystem::path& program, std::int64_t timeoutSeconds = 60) {
+    sdk::Value config = sdk::Value::table();
+    config.set("nix_eval_jobs", sdk::Value::string(program.string()));
+    config.set("batch_timeout_seconds", sdk::Value::integer(timeoutSeconds));
+    config.set("allowed_uris", sdk::Value::stringList({"https://example.org/"}));
+    sdk::EvalRequest request = errorsFixture();
+    request.maxMemoryMiBPerWorker = 64;
+    request.workers = 1;
+    return evaluate(*make("legacy", config), request);
+  };
+
+  auto silent = run(fake("exit 0\n"));
+  ASSERT_FALSE(silent.summary);
+  EXPECT_NE(silent.summary.error().message().find("without printing any attribute"), std::string::npos)
+      << silent.summary.error().message();
+  std::ifstream in(argvFile);
+  std::string argv((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(argv.find("restrict-eval\ntrue\n-I\n" EKACI_SOURCE_DIR "/tests/data/nix/errors\n"), std::string::npos)
+      << argv;
+  EXPECT_NE(argv.find("allowed-uris\nhttps://example.org/\n"), std::string::npos) << argv;
+  EXPECT_NE(argv.find("allow-import-from-derivation\nfalse\n"), std::string::npos) << argv;
+
+  auto hung = run(fake("sleep 60\n"), 1);
+  ASSERT_FALSE(hung.summary);
+  EXPECT_EQ(hung.summary.error().code(), sdk::ErrorCode::ProcessNoOutputTimeout) << hung.summary.error().describe();
+
+  // Its worker (a child) grows past the limit of (1 worker + 1) x 64 MiB.
+  auto greedy = run(fake("python3 -c 'import time; x = b\"x\" * (400 << 20); time.sleep(30)'\n"));
+  ASSERT_FALSE(greedy.summary);
+  EXPECT_NE(greedy.summary.error().message().find("memory limit"), std::string::npos)
+      << greedy.summary.error().describe();
 }
 
 TEST(NixEvaluatorTest, FlakeChecksAreEvaluated) {

@@ -29,7 +29,7 @@ struct ProcessSpec {
   std::chrono::milliseconds timeout{0};          // whole run; 0 = none
   std::chrono::milliseconds noOutputTimeout{0};  // silence on stdout and stderr; 0 = none
   const std::atomic<bool>* cancel = nullptr;     // polled; true kills the process group
-  std::size_t maxResidentBytes = 0;              // resident memory of the child; 0 = no limit
+  std::size_t maxResidentBytes = 0;              // resident memory of the child and its descendants; 0 = no limit
   bool captureOutput = true;  // keep stdout/stderr in ProcessResult (besides the callback)
 };
 
@@ -54,7 +54,7 @@ using ProcessLineCallback = std::function<void(OutputStream stream, std::string_
 
 // Runs child processes. Each child gets its own process group; on timeout, silence or
 // cancellation the whole group is killed (SIGTERM, then SIGKILL), so grandchildren do not
-// outlive the run. A child whose resident memory exceeds maxResidentBytes is killed at once
+// outlive the run. A child whose resident memory (with its descendants) exceeds maxResidentBytes is killed at once
 // (SIGKILL) and the run ends with MemoryExceeded.
 //
 // Threading: run() may be called from many threads at once; each call blocks its thread.
