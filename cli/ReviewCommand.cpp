@@ -18,6 +18,7 @@
 #include "kernel/review/SizeComparison.h"
 #include "kernel/scheduler/SchedulerSettings.h"
 #include "kernel/server/Bootstrap.h"
+#include "kernel/server/StateDirectory.h"
 #include "kernel/services/Logging.h"
 #include "kernel/storage/SqliteStorage.h"
 
@@ -160,6 +161,20 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
   request.workers = workers.value_or(static_cast<std::size_t>(config.evaluationWorkers));
   request.maxMemoryMiB = static_cast<std::size_t>(config.evaluationMaxMemoryMiB);
 
+  // One builder per state directory; a review that only evaluates shares it.
+  std::unique_ptr<server::StateDirectory> owned;
+  const std::vector<std::filesystem::path> dirs = {config.logsDir, config.dbPath.parent_path()};
+  if (build) {
+    auto opened = server::StateDirectory::open(config.stateDir, dirs, "ekaci review --build");
+    if (!opened) {
+      err_ << "ekaci review: " << opened.error().describe() << "\n";
+      return 3;
+    }
+    owned = std::move(opened).value();
+  } else if (auto prepared = server::StateDirectory::preparePrivate({config.stateDir, dirs[0], dirs[1]}); !prepared) {
+    err_ << "ekaci review: " << prepared.error().describe() << "\n";
+    return 3;
+  }
   auto storage = storage::SqliteStorage::open(config.dbPath);
   if (!storage) {
     err_ << "ekaci review: " << storage.error().describe() << "\n";
@@ -169,6 +184,7 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
   config::RepoConfigReader::ServerPolicy policy;
   for (const auto& cache : config.caches) policy.cacheIds.push_back(cache.id);
   policy.allowedHookCommands = config.security.allowedHookCommands;
+  policy.maxJobs = static_cast<std::size_t>(config.maxJobsPerConfig);
   review::ReviewPipeline pipeline(review::ReviewPipeline::Services{
       **storage, prepared->plugins->registry(), hub, config.stateDir, policy,
       static_cast<std::size_t>(config.graphLruCapacity), config.evaluators});

@@ -284,6 +284,7 @@ sdk::Result<ServerConfig> ConfigLoader::build(sdk::Value root, std::filesystem::
   }
   config.evaluationWorkers = sub(root, "evaluation_workers").asInteger();
   config.evaluationMaxMemoryMiB = sub(root, "evaluation_max_memory_mib").asInteger();
+  config.maxJobsPerConfig = sub(root, "max_jobs_per_config").asInteger();
   config.evaluators = sub(root, "evaluators");
   const sdk::Value& rebuild = sub(root, "rebuild");
   config.rebuild.maxRebuildCount = sub(rebuild, "max_rebuild_count").asInteger();

@@ -261,6 +261,13 @@ sdk::Result<RepoConfig> RepoConfigReader::parse(const std::string& text, const s
   if (!errors.ok()) return errors.toError();
 
   const sdk::Value* jobs = root->find("jobs");
+  if (jobs != nullptr && jobs->size() > policy_.maxJobs) {
+    // Every job is a full evaluation of base and head: a pull request cannot multiply them.
+    fail(sdk::ErrorCode::ConfigInvalidValue, "jobs",
+         std::to_string(jobs->size()) + " jobs; this server evaluates at most " + std::to_string(policy_.maxJobs) +
+             " per repository (max_jobs_per_config)");
+    return errors.toError();
+  }
   for (std::size_t i = 0; jobs != nullptr && i < jobs->size(); ++i) {
     const std::string& name = jobs->keys()[i];
     const sdk::Value& block = jobs->items()[i];

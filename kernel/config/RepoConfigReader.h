@@ -22,6 +22,7 @@ class RepoConfigReader {
   struct ServerPolicy {
     std::vector<std::string> cacheIds;
     std::vector<std::string> allowedHookCommands;
+    std::size_t maxJobs = 32;  // jobs one repository config may declare (max_jobs_per_config)
   };
 
   static constexpr std::size_t kMaxBytes = std::size_t{1024} * 1024;

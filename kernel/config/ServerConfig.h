@@ -116,6 +116,7 @@ struct ServerConfig {
   RebuildConfig rebuild;
   std::int64_t evaluationWorkers = 2;
   std::int64_t evaluationMaxMemoryMiB = 4096;
+  std::int64_t maxJobsPerConfig = 32;
   sdk::Value evaluators;  // table: evaluator type -> settings (validated by the plugin's schema)
   // Accepted but worth fixing (for example a top-level key written inside [web]); the
   // server logs them at start-up and --check-config prints them.

@@ -92,6 +92,8 @@ sdk::SettingsSchema ServerSchema::settings() {
              "Merge method of the @eka-ci merge comment command."),
       integer("evaluation_workers", 2, 1, 256, "Evaluator worker processes per evaluation."),
       integer("evaluation_max_memory_mib", 4096, 64, 1048576, "Resident memory limit of one evaluator worker."),
+      integer("max_jobs_per_config", 32, 1, 10000,
+              "Jobs a repository's config may declare (each one evaluates base and head); a config with more is refused."),
       [] {
         sdk::Setting s = table("evaluators", {}, "Settings per evaluator type, e.g. [evaluators.legacy] nix_path = [...].");
         s.openTable = true;

@@ -6,6 +6,8 @@
 
 #include <sstream>
 
+#include "ekaci/sdk/UntrustedText.h"
+
 namespace ekaci::review {
 namespace {
 
@@ -151,7 +153,7 @@ std::string JsonRenderer::render(const ReviewReport& report) {
   std::ostringstream out;
   root.stringify(out, 2);
   out << "\n";
-  return out.str();
+  return sdk::UntrustedText::validUtf8(out.str());  // Nix messages may carry any bytes
 }
 
 std::string JsonRenderer::withMember(const std::string& reportJson, const std::string& key,
@@ -162,7 +164,7 @@ std::string JsonRenderer::withMember(const std::string& reportJson, const std::s
   std::ostringstream out;
   report->stringify(out, 2);
   out << "\n";
-  return out.str();
+  return sdk::UntrustedText::validUtf8(out.str());
 }
 
 }  // namespace ekaci::review

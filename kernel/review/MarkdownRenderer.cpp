@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "ekaci/sdk/UntrustedText.h"
+
 namespace ekaci::review {
 namespace {
 
@@ -189,7 +191,7 @@ void renderJob(const JobReview& job, const MarkdownRenderer::Options& options, i
 
 std::string MarkdownRenderer::code(const std::string& text, std::size_t maxLength) {
   std::string clean;
-  for (char c : text) {
+  for (char c : sdk::UntrustedText::visible(text)) {
     if (c == '\n' || c == '\r' || c == '\t') c = ' ';
     if (c == '`') c = '\'';
     if (static_cast<unsigned char>(c) < 0x20) continue;
@@ -211,7 +213,7 @@ std::string MarkdownRenderer::code(const std::string& text, std::size_t maxLengt
 std::string MarkdownRenderer::html(const std::string& text) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
+  for (char c : sdk::UntrustedText::visible(text)) {
     switch (c) {
       case '&':
         out += "&amp;";

@@ -4,12 +4,14 @@
 
 #include <sstream>
 
+#include "ekaci/sdk/UntrustedText.h"
+
 namespace ekaci::server {
 
 HttpReply HttpReply::json(int status, std::string body) {
   HttpReply reply;
   reply.status = status;
-  reply.body = std::move(body);
+  reply.body = sdk::UntrustedText::validUtf8(body);  // every JSON body is valid UTF-8
   return reply;
 }
 

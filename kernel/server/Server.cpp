@@ -5,6 +5,7 @@
 #include <charconv>
 #include <fstream>
 
+#include "ekaci/sdk/UntrustedText.h"
 #include "ekaci/sdk/Version.h"
 #include "kernel/config/Diagnostics.h"
 #include "kernel/scheduler/SchedulerSettings.h"
@@ -140,11 +141,9 @@ void Server::refreshQueueGauges() {
 }
 
 sdk::Result<void> Server::run() {
-  std::error_code ec;
-  for (const auto& dir : {config_.stateDir, config_.logsDir}) {
-    std::filesystem::create_directories(dir, ec);
-    if (ec) return sdk::Error(sdk::ErrorCode::IoError, "cannot create " + dir.string() + ": " + ec.message());
-  }
+  auto owned = StateDirectory::open(config_.stateDir, {config_.logsDir, config_.dbPath.parent_path()}, "eka-ci-server");
+  if (!owned) return std::move(owned).error();
+  stateDirectory_ = std::move(owned).value();
   auto storage = storage::SqliteStorage::open(config_.dbPath);
   if (!storage) return std::move(storage).error();
   storage_ = std::move(storage).value();
@@ -178,7 +177,7 @@ sdk::Result<void> Server::run() {
 
   socketLogger_ = logging_.logger("socket");
   socket_ = std::make_unique<UnixSocketServer>(
-      config_.socketPath, [this](const std::string& request) { return commands_->handle(request); }, *socketLogger_,
+      config_.socketPath, [this](const std::string& request) { return sdk::UntrustedText::validUtf8(commands_->handle(request)); }, *socketLogger_,
       UnixSocketServer::Limits{});
   if (auto started = socket_->start(); !started) return started;
   logger_->info("eka-ci server ready", {{"version", EKACI_SDK_VERSION},

@@ -17,6 +17,7 @@
 #include "kernel/server/ClientCommands.h"
 #include "kernel/server/HttpServer.h"
 #include "kernel/server/Router.h"
+#include "kernel/server/StateDirectory.h"
 #include "kernel/server/StatusService.h"
 #include "kernel/server/UnixSocketServer.h"
 #include "kernel/services/Logging.h"
@@ -60,6 +61,7 @@ class Server {
   std::unique_ptr<plugin_host::PluginHost> plugins_;
   config::ServerConfig config_;
   std::unique_ptr<services::ServiceHub> services_;
+  std::unique_ptr<StateDirectory> stateDirectory_;  // held for the server's lifetime
   std::unique_ptr<storage::Storage> storage_;
   std::unique_ptr<sdk::Logger> schedulerLogger_;
   std::unique_ptr<scheduler::Scheduler> scheduler_;

@@ -13,6 +13,7 @@
 #include "kernel/config/ConfigDocumentation.h"
 #include "kernel/config/ServerSchema.h"
 #include "kernel/server/Server.h"
+#include "kernel/server/StateDirectory.h"
 #include "kernel/services/LogFilter.h"
 
 namespace {
@@ -49,6 +50,7 @@ std::filesystem::path selfExecutable(const char* argv0) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  ekaci::server::StateDirectory::privateFiles();
   std::optional<std::filesystem::path> configPath;
   std::optional<std::filesystem::path> listenInfo;
   bool checkOnly = false;

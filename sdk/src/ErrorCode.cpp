@@ -17,6 +17,7 @@ constexpr std::array kTable = {
     ErrorCodeInfo{ErrorCode::Timeout, "timeout", "The operation did not finish within its time limit."},
     ErrorCodeInfo{ErrorCode::PermissionDenied, "permission_denied", "The caller is not allowed to do this."},
     ErrorCodeInfo{ErrorCode::AlreadyExists, "already_exists", "An object with this name already exists."},
+    ErrorCodeInfo{ErrorCode::StateDirectoryBusy, "state_directory_busy", "Another eka-ci process (the message names it) owns the state directory: a server or an `ekaci review --build`. Stop it, wait for it, or use another state_dir."},
     ErrorCodeInfo{ErrorCode::ConfigParse, "config.parse", "The configuration file is not valid TOML; fix the syntax at the given line."},
     ErrorCodeInfo{ErrorCode::ConfigUnknownKey, "config.unknown_key", "A key is not a known setting; check the spelling (a suggestion is given when one is close)."},
     ErrorCodeInfo{ErrorCode::ConfigWrongType, "config.wrong_type", "A setting has the wrong type (for example a string where a number is expected)."},

@@ -128,13 +128,49 @@ TEST_F(ServerBinaryTest, SecondServerOnTheSameSocketIsRefused) {
   auto first = server(kPortZero);
   ASSERT_TRUE(first->start()) << first->stderrText();
   testsupport::TempDir other;
-  auto file = other.write("ekaci.toml", kPortZero, 0644);
+  // Its own state directory (one owner each), the first one's socket.
+  auto file = other.write("ekaci.toml",
+                          kPortZero + "state_dir = \"" + (other.path() / "state").string() + "\"\nsocket_path = \"" +
+                              first->socketPath() + "\"\n",
+                          0644);
   auto env = environment();
   ServerProcess second(ServerProcess::Options{EKACI_SERVER_BINARY, {"--config", file.string()}, env, other.path()});
   EXPECT_FALSE(second.start());
   EXPECT_EQ(second.wait(std::chrono::seconds(10)), 1);
   EXPECT_NE(second.stderrText().find("another eka-ci server is listening"), std::string::npos) << second.stderrText();
   EXPECT_EQ(testsupport::httpRequest(first->httpPort(), "GET", "/health").status, 200) << "the first one is unharmed";
+}
+
+// The database, logs and checkouts are the server's alone: private to its user, and one
+// process owns the state directory (a second server, or an `ekaci review --build`, is refused
+// with the owner's pid until the first one ends, however it ends).
+TEST_F(ServerBinaryTest, TheStateDirectoryIsPrivateAndHasOneOwner) {
+  const auto state = dir_.path() / "data" / "ekaci";
+  std::filesystem::create_directories(state);
+  std::filesystem::permissions(state, std::filesystem::perms::all);  // a loose one is tightened
+  auto first = server(kPortZero);
+  ASSERT_TRUE(first->start()) << first->stderrText();
+  auto mode = [](const std::filesystem::path& path) {
+    return static_cast<unsigned>(std::filesystem::status(path).permissions()) & 0777u;
+  };
+  EXPECT_EQ(mode(state), 0700u);
+  EXPECT_EQ(mode(state / "sqlite.db") & 077u, 0u);
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(state)) {
+    if (entry.is_symlink() || entry.is_socket()) continue;
+    EXPECT_EQ(mode(entry.path()) & 077u, 0u) << entry.path() << " is readable by others";
+  }
+
+  auto second = server(kPortZero);
+  EXPECT_FALSE(second->start());
+  EXPECT_EQ(second->wait(std::chrono::seconds(10)), 1);
+  EXPECT_NE(second->stderrText().find("is in use by eka-ci-server (pid"), std::string::npos) << second->stderrText();
+  EXPECT_NE(second->stderrText().find("E1009"), std::string::npos) << second->stderrText();
+  EXPECT_EQ(testsupport::httpRequest(first->httpPort(), "GET", "/health").status, 200) << "the first one is unharmed";
+
+  ASSERT_EQ(first->stop(SIGKILL), 128 + SIGKILL);  // a crash releases the directory too
+  auto third = server(kPortZero);
+  ASSERT_TRUE(third->start()) << third->stderrText();
+  EXPECT_EQ(third->stop(SIGTERM), 0);
 }
 
 TEST_F(ServerBinaryTest, BadConfigurationRefusesToStartAndTouchesNothing) {

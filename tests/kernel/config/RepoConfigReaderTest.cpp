@@ -199,3 +199,28 @@ TEST_F(RepoConfigReaderTest, DefaultJobWithoutConfiguration) {
 }
 
 }  // namespace ekaci::config
+
+namespace ekaci::config {
+namespace {
+
+// Each job evaluates base and head: a pull request's config cannot ask for thousands.
+TEST(RepoConfigReaderLimitTest, MoreJobsThanTheServerAllowsAreRefused) {
+  testsupport::TempDir dir;
+  dir.write("default.nix", "{ }: { }", 0644);
+  RepoConfigReader::ServerPolicy policy;
+  policy.maxJobs = 3;
+  RepoConfigReader reader(policy);
+  auto jobs = [](int n) {
+    std::string json = R"({"jobs": {)";
+    for (int i = 0; i < n; ++i) json += (i ? "," : "") + std::string("\"j") + std::to_string(i) + R"(": {"file": "default.nix"})";
+    return json + "}}";
+  };
+  EXPECT_TRUE(reader.parse(jobs(3), ".ekaci/config.json", dir.path()));
+  auto refused = reader.parse(jobs(4), ".ekaci/config.json", dir.path());
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message().find("4 jobs; this server evaluates at most 3"), std::string::npos)
+      << refused.error().message();
+}
+
+}  // namespace
+}  // namespace ekaci::config

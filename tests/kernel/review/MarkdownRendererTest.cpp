@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "ekaci/sdk/UntrustedText.h"
+#include "kernel/review/JsonRenderer.h"
 #include "tests/support/Golden.h"
 
 namespace ekaci::review {
@@ -160,4 +162,27 @@ TEST(MarkdownRendererTest, RepositoryContentCannotInjectMarkup) {
   EXPECT_EQ(MarkdownRenderer::code("a|b`c"), "`a\\|b'c`");
 }
 
+}  // namespace ekaci::review
+
+namespace ekaci::review {
+namespace {
+
+// A pull request names a package and writes an error message with a right-to-left override
+// and invalid bytes: the comment shows the control as text and stays valid UTF-8, and the
+// JSON report too.
+TEST(MarkdownRendererTest, InvisibleControlsAndInvalidBytesFromAPullRequestAreNeutralised) {
+  ReviewReport report = sampleReport();
+  report.jobs[0].evalErrors.push_back({"evil\xE2\x80\xAE" "gpj.exe", EvalErrorChange::New, "error: bad \xFF\xFE byte"});
+  report.headSubject = "subject \xE2\x81\xA6hidden\xE2\x81\xA9";
+  const auto markdown = MarkdownRenderer::render(report, MarkdownRenderer::optionsFor(report)).markdown;
+  EXPECT_NE(markdown.find("evil<U+202E>gpj.exe"), std::string::npos) << markdown;
+  EXPECT_NE(markdown.find("<U+2066>hidden<U+2069>"), std::string::npos) << markdown;
+  EXPECT_EQ(markdown.find("\xE2\x80\xAE"), std::string::npos);
+  EXPECT_EQ(sdk::UntrustedText::validUtf8(markdown), markdown) << "the comment is valid UTF-8";
+  const auto json = JsonRenderer::render(report);
+  EXPECT_EQ(sdk::UntrustedText::validUtf8(json), json) << "the JSON report is valid UTF-8";
+  EXPECT_NE(json.find("bad \xEF\xBF\xBD\xEF\xBF\xBD byte"), std::string::npos) << json;
+}
+
+}  // namespace
 }  // namespace ekaci::review

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "ekaci/sdk/UntrustedText.h"
+
 namespace ekaci::server {
 
 TEST(RouterTest, MatchesLiteralAndPlaceholderSegments) {
@@ -27,6 +29,15 @@ TEST(RouterTest, UnknownPathIsAJson404) {
   HttpReply reply = router.dispatch({"GET", "/nope", "", {}, {}});
   EXPECT_EQ(reply.status, 404);
   EXPECT_EQ(reply.body, R"({"error":{"code":1002,"message":"no such endpoint: /nope","name":"not_found"}})");
+}
+
+// A request path with bytes that are not UTF-8 is echoed in the error: the body stays valid.
+TEST(RouterTest, EveryJsonBodyIsValidUtf8) {
+  Router router;
+  HttpReply reply = router.dispatch({"GET", "/nope\xFF\xC0", "", {}, {}});
+  EXPECT_EQ(reply.status, 404);
+  EXPECT_EQ(sdk::UntrustedText::validUtf8(reply.body), reply.body);
+  EXPECT_NE(reply.body.find("/nope\xEF\xBF\xBD\xEF\xBF\xBD"), std::string::npos) << reply.body;
 }
 
 }  // namespace ekaci::server

@@ -24,6 +24,7 @@ enum class ErrorCode : std::int32_t {
   Timeout = 1006,
   PermissionDenied = 1007,
   AlreadyExists = 1008,
+  StateDirectoryBusy = 1009,
 
   // 2xxx: configuration
   ConfigParse = 2000,
