@@ -182,6 +182,9 @@ sdk::Result<ServerConfig> ConfigLoader::build(sdk::Value root, std::filesystem::
   config.web.port = static_cast<std::uint16_t>(sub(web, "port").asInteger());
   config.web.allowedOrigins = sub(web, "allowed_origins").asStringList();
   if (auto bundle = optionalString(web, "bundle_path")) config.web.bundlePath = *bundle;
+  config.web.maxConnectionsPerAddress = sub(web, "max_connections_per_address").asInteger();
+  config.web.maxConnections = sub(web, "max_connections").asInteger();
+  config.web.requestTimeoutSeconds = sub(web, "request_timeout_seconds").asInteger();
 
   const std::filesystem::path data = dataHome();
   config.stateDir = optionalString(root, "state_dir").value_or(data.string());

@@ -51,6 +51,9 @@ struct WebConfig {
   std::uint16_t port = 3030;
   std::vector<std::string> allowedOrigins;
   std::optional<std::filesystem::path> bundlePath;
+  std::int64_t maxConnectionsPerAddress = 32;
+  std::int64_t maxConnections = 1024;
+  std::int64_t requestTimeoutSeconds = 10;
 };
 
 struct OAuthConfig {

@@ -1,92 +1,26 @@
 #include "kernel/server/HttpServer.h"
 
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/SocketAddress.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <optional>
 
-#include <chrono>
+#include "kernel/server/HttpConnection.h"
 
 namespace ekaci::server {
-namespace {
 
-class Handler : public Poco::Net::HTTPRequestHandler {
- public:
-  Handler(const Router& router, sdk::Metrics& metrics, std::size_t maxBody)
-      : router_(router), metrics_(metrics), maxBody_(maxBody) {}
+namespace asio = boost::asio;
 
-  void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
-    const auto started = std::chrono::steady_clock::now();
-    HttpReply reply;
-    if (request.hasContentLength() && request.getContentLength64() > static_cast<std::int64_t>(maxBody_)) {
-      reply = HttpReply::error(413, 6005, "http.payload_too_large",
-                               "request body exceeds " + std::to_string(maxBody_) + " bytes");
-      response.setKeepAlive(false);
-    } else {
-      HttpExchange exchange;
-      exchange.method = request.getMethod();
-      exchange.path = request.getURI();
-      for (const auto& [name, value] : request) exchange.headers.emplace_back(name, value);
-      std::istream& in = request.stream();
-      char buffer[16384];
-      bool tooLarge = false;
-      while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-        exchange.body.append(buffer, static_cast<std::size_t>(in.gcount()));
-        if (exchange.body.size() > maxBody_) {
-          tooLarge = true;
-          break;
-        }
-      }
-      if (tooLarge) {
-        reply = HttpReply::error(413, 6005, "http.payload_too_large",
-                                 "request body exceeds " + std::to_string(maxBody_) + " bytes");
-        response.setKeepAlive(false);
-      } else {
-        reply = router_.dispatch(std::move(exchange));
-      }
-    }
-    response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
-    response.setContentType(reply.contentType);
-    for (const auto& [name, value] : reply.headers) response.set(name, value);
-    response.setContentLength(static_cast<std::streamsize>(reply.body.size()));
-    if (request.getMethod() == "HEAD") {
-      response.send();
-    } else {
-      response.send().write(reply.body.data(), static_cast<std::streamsize>(reply.body.size()));
-    }
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    metrics_.counter("http_requests_total", "HTTP requests by status code.", {{"code", std::to_string(reply.status)}})
-        .increment();
-    metrics_.histogram("http_request_duration_seconds", "HTTP request handling time.", {},
-                       {0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5})
-        .observe(seconds);
-  }
-
- private:
-  const Router& router_;
-  sdk::Metrics& metrics_;
-  std::size_t maxBody_;
+struct HttpServer::State {
+  std::mutex mutex;  // guards the counts
+  std::map<std::string, std::size_t> perAddress;
+  std::size_t open = 0;
+  // Destroyed explicitly in stop(), first the loop (its pending handlers own the connections).
+  std::optional<asio::io_context> loop;
+  std::optional<asio::ip::tcp::acceptor> acceptor;
+  std::optional<asio::thread_pool> handlers;
 };
-
-class Factory : public Poco::Net::HTTPRequestHandlerFactory {
- public:
-  Factory(const Router& router, sdk::Metrics& metrics, std::size_t maxBody)
-      : router_(router), metrics_(metrics), maxBody_(maxBody) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-    return new Handler(router_, metrics_, maxBody_);
-  }
-
- private:
-  const Router& router_;
-  sdk::Metrics& metrics_;
-  std::size_t maxBody_;
-};
-
-}  // namespace
 
 HttpServer::HttpServer(const Router& router, sdk::Logger& logger, sdk::Metrics& metrics, Limits limits)
     : router_(router), logger_(logger), metrics_(metrics), limits_(limits) {}
@@ -94,30 +28,97 @@ HttpServer::HttpServer(const Router& router, sdk::Logger& logger, sdk::Metrics& 
 HttpServer::~HttpServer() { stop(); }
 
 sdk::Result<void> HttpServer::start(const std::string& address, std::uint16_t port) {
+  auto state = std::make_unique<State>();
+  state->loop.emplace(1);
   try {
-    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(address, port), 64);
-    port_ = socket.address().port();
-    auto* params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(limits_.maxThreads);
-    params->setMaxQueued(limits_.maxQueued);
-    params->setTimeout(Poco::Timespan(limits_.socketTimeoutSeconds, 0));
-    params->setKeepAliveTimeout(Poco::Timespan(limits_.socketTimeoutSeconds, 0));
-    params->setMaxKeepAliveRequests(100);
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(router_, metrics_, limits_.maxBodyBytes), socket,
-                                                      params);
-    server_->start();
-  } catch (const Poco::Exception& e) {
+    const asio::ip::tcp::endpoint endpoint(asio::ip::make_address(address), port);
+    state->acceptor.emplace(*state->loop);
+    state->acceptor->open(endpoint.protocol());
+    state->acceptor->set_option(asio::ip::tcp::acceptor::reuse_address(true));
+    state->acceptor->bind(endpoint);
+    state->acceptor->listen(256);
+    port_ = state->acceptor->local_endpoint().port();
+  } catch (const boost::system::system_error& e) {
     return sdk::Error(sdk::ErrorCode::IoError,
-                      "cannot listen on " + address + ":" + std::to_string(port) + ": " + e.displayText());
+                      "cannot listen on " + address + ":" + std::to_string(port) + ": " + e.code().message());
   }
+  state->handlers.emplace(limits_.handlerThreads);
+  state_ = std::move(state);
+  accept();
+  loop_ = std::thread([this] { state_->loop->run(); });
   logger_.info("HTTP server listening", {{"address", address}, {"port", std::to_string(port_)}});
   return sdk::success();
 }
 
+void HttpServer::accept() {
+  state_->acceptor->async_accept([this](const boost::system::error_code& error, asio::ip::tcp::socket socket) {
+    if (error == asio::error::operation_aborted || !state_->acceptor->is_open()) return;
+    if (!error) {
+      boost::system::error_code ec;
+      const auto remote = socket.remote_endpoint(ec);
+      const std::string address = ec ? "unknown" : remote.address().to_string();
+      bool admitted = false;
+      {
+        std::lock_guard lock(state_->mutex);
+        auto& mine = state_->perAddress[address];
+        admitted = state_->open < limits_.maxConnections && mine < limits_.maxConnectionsPerAddress;
+        if (admitted) {
+          ++mine;
+          ++state_->open;
+        } else if (mine == 0) {
+          state_->perAddress.erase(address);
+        }
+      }
+      if (admitted) {
+        std::make_shared<HttpConnection>(*this, std::move(socket), *state_->handlers, address)->start();
+      } else {
+        socket.close(ec);
+        metrics_.counter("http_connections_refused_total", "Connections closed at once: too many from one address or in all.", {})
+            .increment();
+      }
+    }
+    accept();
+  });
+}
+
+void HttpServer::finished(const std::string& address) {
+  std::lock_guard lock(state_->mutex);
+  auto found = state_->perAddress.find(address);
+  if (found != state_->perAddress.end() && --found->second == 0) state_->perAddress.erase(found);
+  --state_->open;
+}
+
+void HttpServer::observe(int status, std::chrono::steady_clock::time_point started) {
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  metrics_.counter("http_requests_total", "HTTP requests by status code.", {{"code", std::to_string(status)}})
+      .increment();
+  metrics_.histogram("http_request_duration_seconds", "HTTP request handling time.", {},
+                     {0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5})
+      .observe(seconds);
+}
+
+HttpReply HttpServer::handle(HttpExchange exchange) const {
+  try {
+    return router_.dispatch(std::move(exchange));
+  } catch (const std::exception& e) {
+    logger_.error("HTTP handler failed", {{"error", e.what()}});
+    return HttpReply::error(500, 1000, "internal", "internal error");
+  }
+}
+
 void HttpServer::stop() {
-  if (!server_) return;
-  server_->stopAll(true);
-  server_.reset();
+  if (!state_) return;
+  asio::post(*state_->loop, [this] {
+    boost::system::error_code ignored;
+    state_->acceptor->close(ignored);
+  });
+  state_->loop->stop();
+  if (loop_.joinable()) loop_.join();
+  state_->handlers->join();    // replies they post go nowhere
+  state_->acceptor.reset();
+  state_->loop.reset();        // destroys the pending handlers and with them every connection
+  state_->handlers.reset();
+  state_.reset();
 }
 
 }  // namespace ekaci::server

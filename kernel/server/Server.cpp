@@ -171,7 +171,12 @@ sdk::Result<void> Server::run() {
   buildRoutes();
 
   httpLogger_ = logging_.logger("http");
-  http_ = std::make_unique<HttpServer>(router_, *httpLogger_, metrics, HttpServer::Limits{});
+  HttpServer::Limits httpLimits;
+  httpLimits.maxConnectionsPerAddress = static_cast<std::size_t>(config_.web.maxConnectionsPerAddress);
+  httpLimits.maxConnections = static_cast<std::size_t>(config_.web.maxConnections);
+  httpLimits.headTimeout = httpLimits.keepAliveTimeout = std::chrono::seconds(config_.web.requestTimeoutSeconds);
+  httpLimits.bodyTimeout = 3 * httpLimits.headTimeout;
+  http_ = std::make_unique<HttpServer>(router_, *httpLogger_, metrics, httpLimits);
   if (auto started = http_->start(config_.web.address, config_.web.port); !started) return started;
   status_->setHttpPort(http_->port());
 
