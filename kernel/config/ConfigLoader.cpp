@@ -213,6 +213,7 @@ sdk::Result<ServerConfig> ConfigLoader::build(sdk::Value root, std::filesystem::
   config.builders.shutdownGraceSeconds = sub(builders, "shutdown_grace_seconds").asInteger();
   config.builders.nixOptions = sub(builders, "nix_options").asStringList();
   config.builders.passEnvironment = sub(builders, "pass_environment").asStringList();
+  config.builders.maxLogSizeMiB = sub(builders, "max_log_size_mib").asInteger();
   config.builders.allowUnsandboxedBuilds = sub(builders, "allow_unsandboxed_builds").asBool();
   config.requireApproval = sub(root, "require_approval").asBool();
   config.mergeQueueRequireApproval = sub(root, "merge_queue_require_approval").asBool();

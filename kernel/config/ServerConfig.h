@@ -84,6 +84,7 @@ struct BuildersConfig {
   std::int64_t shutdownGraceSeconds = 30;
   std::vector<std::string> nixOptions;  // NAME=VALUE
   std::vector<std::string> passEnvironment;  // server variables Nix may see beyond the built-in list
+  std::int64_t maxLogSizeMiB = 64;
   bool allowUnsandboxedBuilds = false;
 };
 

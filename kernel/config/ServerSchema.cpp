@@ -81,6 +81,8 @@ sdk::SettingsSchema ServerSchema::settings() {
              integer("shutdown_grace_seconds", 30, 0, 86400,
                      "On SIGTERM, running builds get this long to finish before they are stopped and re-queued."),
              stringList("nix_options", "Extra Nix settings for builds, as NAME=VALUE (e.g. substituters=...)."),
+             integer("max_log_size_mib", 64, 1, 65536,
+                     "Largest build log kept (Nix's max-log-size too): past it the start is dropped and the tail kept."),
              stringList("pass_environment",
                         "Server environment variables Nix may see besides PATH, HOME, TMPDIR, TZ, the locale and "
                         "Nix's own (NIX_REMOTE, NIX_CONF_DIR, ...); fixed-output builders can read what is listed."),

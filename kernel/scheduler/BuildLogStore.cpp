@@ -60,11 +60,6 @@ std::size_t afterEscape(const std::string& text, std::size_t i, std::size_t end)
   return std::min(end, i + 1);
 }
 
-std::string tail(std::string text, std::size_t maxBytes) {
-  if (text.size() <= maxBytes) return text;
-  return "[... " + std::to_string(text.size() - maxBytes) + " earlier bytes omitted ...]\n" +
-         text.substr(text.size() - maxBytes);
-}
 
 }  // namespace
 
@@ -72,6 +67,34 @@ void BuildLogStore::Writer::line(std::string_view text) {
   if (finished_) return;
   file_ << text << '\n';
   file_.flush();
+  written_ += text.size() + 1;
+  if (written_ > maxBytes_) keepTail();
+}
+
+void BuildLogStore::Writer::keepTail() {
+  file_.close();
+  std::error_code ec;
+  const auto size = static_cast<std::size_t>(std::filesystem::file_size(path_, ec));
+  const std::size_t keep = maxBytes_ / 2;
+  const std::size_t from = size > keep ? size - keep : 0;
+  dropped_ += from;
+  std::filesystem::path next = path_;
+  next += ".tail";
+  {
+    std::ifstream in(path_, std::ios::binary);
+    std::ofstream out(next, std::ios::binary | std::ios::trunc);
+    // An earlier note lies in the dropped part: this one carries the new total.
+    out << "eka-ci: the log exceeded " << (maxBytes_ >> 20) << " MiB (max_log_size_mib); " << dropped_
+        << " earlier bytes were dropped, the latest follow\n";
+    in.seekg(static_cast<std::streamoff>(from));
+    std::vector<char> chunk(std::size_t{1} << 20);
+    while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {
+      out.write(chunk.data(), in.gcount());
+    }
+  }
+  std::filesystem::rename(next, path_, ec);
+  file_.open(path_, std::ios::binary | std::ios::app);
+  written_ = std::min(size, keep);
 }
 
 void BuildLogStore::Writer::finish() {
@@ -125,7 +148,7 @@ sdk::Result<std::unique_ptr<BuildLogStore::Writer>> BuildLogStore::open(const st
   }
   std::ofstream file(plain, std::ios::binary | std::ios::trunc);
   if (!file) return sdk::Error(sdk::ErrorCode::IoError, "cannot write " + plain.string());
-  return std::make_unique<Writer>(plain, std::move(file));
+  return std::make_unique<Writer>(plain, std::move(file), maxBytes_);
 }
 
 sdk::Result<std::string> BuildLogStore::read(const std::string& hash, std::size_t maxBytes) const {
@@ -133,17 +156,35 @@ sdk::Result<std::string> BuildLogStore::read(const std::string& hash, std::size_
   const auto dir = directoryFor(hash);
   std::error_code ec;
   if (std::ifstream plain(dir / "build.log", std::ios::binary); plain) {
-    std::ostringstream text;
-    text << plain.rdbuf();
-    return tail(text.str(), maxBytes);
+    plain.seekg(0, std::ios::end);
+    const auto size = static_cast<std::size_t>(plain.tellg());
+    const std::size_t from = size > maxBytes ? size - maxBytes : 0;
+    plain.seekg(static_cast<std::streamoff>(from));
+    std::string text(size - from, '\0');
+    plain.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(plain.gcount()));
+    return from == 0 ? text : "[... " + std::to_string(from) + " earlier bytes omitted ...]\n" + text;
   }
   std::ifstream gz(dir / "build.log.gz", std::ios::binary);
   if (!gz) return sdk::Error(sdk::ErrorCode::NotFound, "no build log for " + hash);
   try {
+    // Streamed: at most twice maxBytes in memory, whatever the log's size.
     Poco::InflatingInputStream inflate(gz, Poco::InflatingStreamBuf::STREAM_GZIP);
-    std::ostringstream text;
-    text << inflate.rdbuf();
-    return tail(text.str(), maxBytes);
+    std::string text;
+    std::size_t omitted = 0;
+    std::vector<char> chunk(std::size_t{64} << 10);
+    while (inflate.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || inflate.gcount() > 0) {
+      text.append(chunk.data(), static_cast<std::size_t>(inflate.gcount()));
+      if (text.size() > 2 * maxBytes) {
+        omitted += text.size() - maxBytes;
+        text.erase(0, text.size() - maxBytes);
+      }
+    }
+    if (text.size() > maxBytes) {
+      omitted += text.size() - maxBytes;
+      text.erase(0, text.size() - maxBytes);
+    }
+    return omitted == 0 ? text : "[... " + std::to_string(omitted) + " earlier bytes omitted ...]\n" + text;
   } catch (const Poco::Exception& e) {
     return sdk::Error(sdk::ErrorCode::IoError, "cannot decompress the build log of " + hash + ": " + e.displayText());
   }

@@ -21,7 +21,8 @@ std::vector<std::string> NixBuildExecutor::command(const std::vector<std::string
   std::vector<std::string> argv = {config_.nixStoreProgram, "--realise"};
   argv.insert(argv.end(), drvPaths.begin(), drvPaths.end());
   argv.insert(argv.end(), {"--max-silent-time", std::to_string(config_.noOutputTimeout.count()), "--timeout",
-                           std::to_string(config_.maxDuration.count())});
+                           std::to_string(config_.maxDuration.count()), "--option", "max-log-size",
+                           std::to_string(config_.maxLogBytes)});
   for (const auto& [name, value] : config_.nixOptions) {
     argv.insert(argv.end(), {"--option", name, value});
   }

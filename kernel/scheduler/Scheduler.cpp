@@ -37,7 +37,7 @@ struct ParsedDrv {
 Scheduler::Scheduler(Services services, SchedulerConfig config, const std::string& hostSystem)
     : services_(services),
       config_(std::move(config)),
-      logs_(config_.logsDir),
+      logs_(config_.logsDir, config_.maxLogBytes),
       executor_(services_.processes, config_),
       store_(services_.processes, config_),
       pool_(config_, hostSystem) {}

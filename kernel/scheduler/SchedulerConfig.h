@@ -28,6 +28,7 @@ struct SchedulerConfig {
   std::chrono::seconds shutdownGrace{30};
   std::vector<std::pair<std::string, std::string>> nixOptions;  // passed as --option NAME VALUE
   std::vector<std::string> passEnvironment;  // see nix::NixEnvironment
+  std::size_t maxLogBytes = std::size_t{64} << 20;  // per build log; Nix's max-log-size too
   bool allowUnsandboxedBuilds = false;
   // The server resumes the jobsets a previous run left open (and marks derivations no open
   // jobset wants as interrupted); a one-off `ekaci review --build` must not touch them.

@@ -25,6 +25,7 @@ sdk::Result<SchedulerConfig> SchedulerSettings::fromServerConfig(const config::S
   out.healthCheckInterval = std::chrono::seconds(b.healthCheckIntervalSeconds);
   out.shutdownGrace = std::chrono::seconds(b.shutdownGraceSeconds);
   out.passEnvironment = b.passEnvironment;
+  out.maxLogBytes = static_cast<std::size_t>(b.maxLogSizeMiB) << 20;
   out.allowUnsandboxedBuilds = b.allowUnsandboxedBuilds;
   for (const auto& option : b.nixOptions) {
     const auto eq = option.find('=');

@@ -173,6 +173,50 @@ TEST_F(ServerBinaryTest, TheStateDirectoryIsPrivateAndHasOneOwner) {
   EXPECT_EQ(third->stop(SIGTERM), 0);
 }
 
+// Two clients read two huge logs at once (1 GiB plain, 256 MiB compressed): each gets the
+// tail, and the server's peak memory stays within tens of MB.
+TEST_F(ServerBinaryTest, ReadingHugeLogsStreamsWithBoundedMemory) {
+  const auto logs = dir_.path() / "logs";
+  const std::string plainHash = "0123456789abcdfghijklmnpqrsvwxyz", gzHash = "1123456789abcdfghijklmnpqrsvwxyz";
+  std::filesystem::create_directories(logs / plainHash);
+  std::filesystem::create_directories(logs / gzHash);
+  {
+    std::ofstream plain(logs / plainHash / "build.log");
+    plain << "first line\n";
+  }
+  std::filesystem::resize_file(logs / plainHash / "build.log", std::uintmax_t{1} << 30);
+  {
+    std::ofstream(logs / plainHash / "build.log", std::ios::app) << "\nthe last line\n";
+  }
+  auto made = testsupport::runCommand(
+      {"/bin/sh", "-c", "{ head -c 268435456 /dev/zero; echo 'compressed end'; } | gzip -1 > " +
+                            (logs / gzHash / "build.log.gz").string()},
+      environment());
+  ASSERT_EQ(made.status, 0) << made.err;
+  auto s = server(kPortZero + "logs_dir = \"" + logs.string() + "\"\n");
+  ASSERT_TRUE(s->start()) << s->stderrText();
+  testsupport::HttpResult plain, gz;
+  std::thread first([&] { plain = testsupport::httpRequest(s->httpPort(), "GET", "/logs/" + plainHash); });
+  std::thread second([&] { gz = testsupport::httpRequest(s->httpPort(), "GET", "/logs/" + gzHash); });
+  first.join();
+  second.join();
+  EXPECT_EQ(plain.status, 200);
+  EXPECT_TRUE(plain.body.ends_with("the last line\n"));
+  EXPECT_NE(plain.body.find("earlier bytes omitted"), std::string::npos);
+  EXPECT_LE(plain.body.size(), std::size_t{5} << 20);
+  EXPECT_EQ(gz.status, 200);
+  EXPECT_TRUE(gz.body.ends_with("compressed end\n"));
+  EXPECT_LE(gz.body.size(), std::size_t{5} << 20);
+  std::ifstream status("/proc/" + std::to_string(s->pid()) + "/status");
+  std::size_t peakKiB = 0;
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmHWM:", 0) == 0) peakKiB = std::stoul(line.substr(6));
+  }
+  EXPECT_GT(peakKiB, 0u);
+  EXPECT_LT(peakKiB, std::size_t{80} * 1024) << "peak RSS " << peakKiB << " KiB";
+  EXPECT_EQ(s->stop(SIGTERM), 0);
+}
+
 TEST_F(ServerBinaryTest, BadConfigurationRefusesToStartAndTouchesNothing) {
   auto s = server("[web]\nport = 0\nadress = \"0.0.0.0\"\n[[caches]]\nid = \"c\"\ncache_type = \"nixcopy\"\n");
   EXPECT_FALSE(s->start());

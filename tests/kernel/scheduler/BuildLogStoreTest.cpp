@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "tests/support/TempDir.h"
 
 namespace ekaci::scheduler {
@@ -54,6 +56,30 @@ TEST(BuildLogStoreTest, LongLogsAreCutFromTheFront) {
   EXPECT_NE(tail->find("earlier bytes omitted"), std::string::npos);
   EXPECT_NE(tail->find("line 999\n"), std::string::npos);
   EXPECT_EQ(tail->find("line 0\n"), std::string::npos);
+}
+
+// A builder prints 20 MiB into a 1 MiB cap: the file never grows far past the cap, and what is
+// kept is the latest output behind a note saying how much was dropped.
+TEST(BuildLogStoreTest, AFloodingBuilderIsCappedToItsTail) {
+  testsupport::TempDir dir;
+  BuildLogStore logs(dir.path(), std::size_t{1} << 20);
+  auto writer = logs.open(kDrv);
+  ASSERT_TRUE(writer);
+  const auto file = dir.path() / "0123456789abcdfghijklmnpqrsvwxyz" / "build.log";
+  std::uintmax_t largest = 0;
+  const std::string filler(200, 'x');
+  for (int i = 0; i < 100000; ++i) {
+    (*writer)->line("line " + std::to_string(i) + " " + filler);
+    if (i % 1000 == 0) largest = std::max(largest, std::filesystem::file_size(file));
+  }
+  EXPECT_LE(largest, (std::uintmax_t{1} << 20) + 4096);
+  (*writer)->finish();
+  auto kept = logs.read("0123456789abcdfghijklmnpqrsvwxyz", std::size_t{4} << 20);
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->rfind("eka-ci: the log exceeded 1 MiB (max_log_size_mib); ", 0), 0u) << kept->substr(0, 200);
+  EXPECT_NE(kept->find("line 99999 "), std::string::npos);
+  EXPECT_EQ(kept->find("line 0 "), std::string::npos);
+  EXPECT_LE(kept->size(), std::size_t{1} << 20);
 }
 
 TEST(BuildLogStoreTest, HashesAreValidatedSoNoPathEscapes) {

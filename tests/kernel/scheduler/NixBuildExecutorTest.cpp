@@ -25,8 +25,8 @@ TEST(NixBuildExecutorTest, LocalBuildsPassBothTimeoutsAndNoRemoteBuilders) {
   local.kind = BuilderKind::Local;
   EXPECT_EQ(executor.command({"/nix/store/a-x.drv"}, local),
             (std::vector<std::string>{"nix-store", "--realise", "/nix/store/a-x.drv", "--max-silent-time", "1200",
-                                      "--timeout", "14400", "--option", "substituters", "", "--max-jobs", "1",
-                                      "--option", "builders", ""}));
+                                      "--timeout", "14400", "--option", "max-log-size", "67108864", "--option",
+                                      "substituters", "", "--max-jobs", "1", "--option", "builders", ""}));
 }
 
 TEST(NixBuildExecutorTest, RemoteBuildsNameTheMachineAloneAndBuildNothingHere) {
