@@ -40,7 +40,14 @@ Scheduler::Scheduler(Services services, SchedulerConfig config, const std::strin
       logs_(config_.logsDir, config_.maxLogBytes),
       executor_(services_.processes, config_),
       store_(services_.processes, config_),
-      pool_(config_, hostSystem) {}
+      pool_(config_, hostSystem) {
+  // The database itself refuses what the state machine forbids, whichever process writes it.
+  services_.storage.setTransitionGuard([](const std::string& from, const std::string& to) {
+    if (from == "new") return true;
+    const auto before = statusFromName(from), after = statusFromName(to);
+    return before && after && transitionAllowed(before->state, after->state);
+  });
+}
 
 Scheduler::~Scheduler() { shutdown(std::chrono::milliseconds(0)); }
 
@@ -96,17 +103,32 @@ sdk::Result<void> Scheduler::resume() {
     }
   }
   // Derivations the database still shows in flight that no open jobset wants any more:
-  // the server died while they ran.
+  // the server died while they ran. Each ends in the state its outputs prove: a build that
+  // finished after the server died (or just before) is a success, never an interruption.
   auto stale = services_.storage.drvsInStates({"building", "buildable", "queued", "failed_retry"}, 100000);
-  if (stale) {
+  if (!stale) return sdk::success();
+  std::vector<storage::DrvBuildStatus> orphaned;
+  std::vector<std::string> paths;
+  {
     std::lock_guard lock(mutex_);
     for (const auto& row : *stale) {
       if (index_.count(row.drvPath)) continue;
-      storage::BuildEventRecord event{0, row.drvId, row.attempt, "interrupted(process_death)",
-                                      "the server stopped while this was " + row.state + "; no jobset wants it now",
-                                      nowSeconds()};
-      (void)services_.storage.recordBuildEvent(event);
+      orphaned.push_back(row);
+      paths.push_back(row.drvPath);
     }
+  }
+  const auto unbuilt = paths.empty() ? sdk::Result<std::set<std::string>>(std::set<std::string>{})
+                                     : store_.derivationsToBuild(paths);
+  for (const auto& row : orphaned) {
+    const bool valid = unbuilt && unbuilt->count(row.drvPath) == 0;
+    std::string state = "interrupted(process_death)";
+    std::string detail = "the server stopped while this was " + row.state + "; no jobset wants it now";
+    if (valid && (row.state == "building" || row.state == "queued")) {
+      state = row.state == "building" ? "success" : "cached";
+      detail = "its outputs are valid after a restart (the server stopped while this was " + row.state + ")";
+    }
+    (void)services_.storage.recordBuildEvent(
+        storage::BuildEventRecord{0, row.drvId, row.attempt, state, detail, nowSeconds()});
   }
   return sdk::success();
 }

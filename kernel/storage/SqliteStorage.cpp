@@ -487,11 +487,24 @@ sdk::Result<std::vector<StoredJob>> SqliteStorage::loadJobset(std::int64_t jobse
   });
 }
 
+void SqliteStorage::setTransitionGuard(TransitionGuard guard) {
+  std::lock_guard lock(mutex_);
+  transitionGuard_ = std::move(guard);
+}
+
 sdk::Result<std::int64_t> SqliteStorage::recordBuildEvent(const BuildEventRecord& e) {
   std::lock_guard lock(mutex_);
   return inTransaction<std::int64_t>(*session_, "record build event", [&] {
     std::int64_t drv = e.drvId, attempt = e.attempt, at = e.at;
     std::string state = e.state, detail = e.detail;
+    if (transitionGuard_) {
+      Poco::Nullable<std::string> current;
+      *session_ << "SELECT build_state FROM drvs WHERE id = ?", use(drv), into(current), now;
+      const std::string from = current.isNull() ? "new" : current.value();
+      if (!transitionGuard_(from, state)) {
+        throw Poco::Data::DataException("constraint: the build state machine forbids " + from + " -> " + state);
+      }
+    }
     *session_ << "INSERT INTO build_events (drv_id, attempt, state, detail, at) VALUES (?, ?, ?, ?, ?)", use(drv),
         use(attempt), use(state), use(detail), use(at), now;
     std::int64_t id = 0;

@@ -44,6 +44,7 @@ class SqliteStorage : public Storage {
   sdk::Result<std::vector<JobRecord>> jobsOf(std::int64_t jobsetId) override;
   sdk::Result<std::vector<StoredJob>> loadJobset(std::int64_t jobsetId) override;
   sdk::Result<std::int64_t> recordBuildEvent(const BuildEventRecord& event) override;
+  void setTransitionGuard(TransitionGuard guard) override;
   sdk::Result<std::vector<BuildEventRecord>> buildEvents(std::int64_t drvId) override;
   // Build bookkeeping (SqliteBuildRecords.cpp).
   sdk::Result<std::vector<DrvBuildStatus>> drvStatuses(const std::vector<std::int64_t>& drvIds) override;
@@ -71,6 +72,7 @@ class SqliteStorage : public Storage {
 
   std::filesystem::path path_;
   std::mutex mutex_;
+  TransitionGuard transitionGuard_;  // under mutex_
   std::unique_ptr<Poco::Data::Session> session_;
 };
 

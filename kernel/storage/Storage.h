@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -50,8 +51,12 @@ class Storage {
   // Jobs with their derivation paths and outputs, ordered by attribute path.
   virtual sdk::Result<std::vector<StoredJob>> loadJobset(std::int64_t jobsetId) = 0;
 
-  // Appends a state event and sets the derivation's current state, atomically.
+  // Appends a state event and sets the derivation's current state, atomically. With a guard
+  // set, an event whose state the guard forbids after the current one is refused
+  // (StorageConstraint) inside the same transaction, whoever writes it.
   virtual sdk::Result<std::int64_t> recordBuildEvent(const BuildEventRecord& event) = 0;
+  using TransitionGuard = std::function<bool(const std::string& from, const std::string& to)>;
+  virtual void setTransitionGuard(TransitionGuard guard) = 0;
   virtual sdk::Result<std::vector<BuildEventRecord>> buildEvents(std::int64_t drvId) = 0;
   // The current states of derivations (those never built have state "new").
   virtual sdk::Result<std::vector<DrvBuildStatus>> drvStatuses(const std::vector<std::int64_t>& drvIds) = 0;

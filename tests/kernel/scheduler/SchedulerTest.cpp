@@ -621,6 +621,46 @@ TEST_F(SchedulerTest, ACrashWhileBuildingIsRecoveredFromTheDatabase) {
   EXPECT_EQ(events.back().attempt, 2);
 }
 
+// The server died while two derivations were building, and no open jobset wants them now. The
+// build of one finished anyway (its outputs are valid): after the restart it is a success;
+// the other is an interruption.
+TEST_F(SchedulerTest, AfterACrashEachDerivationEndsInTheStateItsOutputsProve) {
+  auto drvs = instantiate("finished = mk { name = \"finished\"; };\nlost = mk { name = \"lost\"; };", {"finished", "lost"});
+  for (const char* name : {"finished", "lost"}) {
+    storage::DrvRecord row;
+    row.drvPath = drvs[name];
+    row.system = system;
+    const auto id = storage->upsertDrvs({row}).value().front();
+    ASSERT_TRUE(storage->recordBuildEvent({0, id, 1, "building", "building on local", 1}));
+  }
+  realiseOutside(drvs["finished"]);
+  auto scheduler = make();
+  EXPECT_EQ(stateOf(drvs["finished"]), "success");
+  EXPECT_NE(storage->drvStatus(drvs["finished"]).value()->detail.find("outputs are valid"), std::string::npos);
+  EXPECT_EQ(stateOf(drvs["lost"]), "interrupted(process_death)");
+}
+
+// Whoever writes it, the database refuses a transition the state machine forbids (two
+// builders on one database once wrote failure -> failed_retry).
+TEST_F(SchedulerTest, TheDatabaseRefusesTransitionsTheStateMachineForbids) {
+  auto scheduler = make();
+  storage::DrvRecord row;
+  row.drvPath = "/nix/store/0123456789abcdfghijklmnpqrsvwxyz-guarded.drv";
+  row.system = system;
+  const auto id = storage->upsertDrvs({row}).value().front();
+  ASSERT_TRUE(storage->recordBuildEvent({0, id, 1, "queued", "", 1}));
+  ASSERT_TRUE(storage->recordBuildEvent({0, id, 1, "buildable", "", 1}));
+  ASSERT_TRUE(storage->recordBuildEvent({0, id, 1, "building", "", 1}));
+  ASSERT_TRUE(storage->recordBuildEvent({0, id, 1, "failure", "exit code 1", 1}));
+  auto refused = storage->recordBuildEvent({0, id, 1, "failed_retry", "a second builder", 1});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), sdk::ErrorCode::StorageConstraint);
+  EXPECT_NE(refused.error().message().find("failure -> failed_retry"), std::string::npos) << refused.error().message();
+  EXPECT_FALSE(storage->recordBuildEvent({0, id, 1, "no-such-state", "", 1}));
+  EXPECT_EQ(stateOf(row.drvPath), "failure") << "nothing of the refused event was written";
+  EXPECT_EQ(eventsOf(row.drvPath).size(), 4u);
+}
+
 TEST_F(SchedulerTest, AOneOffSchedulerLeavesOtherJobsetsAlone) {
   auto drvs = instantiate("one = mk { name = \"one\"; };", {"one"});
   const auto jobset = newJobset("servers");
