@@ -128,12 +128,16 @@ ssize_t read(int fd, void* buf, size_t count) {
   return realRead(fd, buf, count);
 }
 
+/* Before any other use of fd's offset: the kernel's is the caller's again. */
+static void settleTracked(int fd) {
+  if (!tracked(fd)) return;
+  pthread_mutex_lock(&lock);
+  settle(fd);
+  pthread_mutex_unlock(&lock);
+}
+
 off_t lseek(int fd, off_t offset, int whence) {
-  if (tracked(fd)) {
-    pthread_mutex_lock(&lock);
-    settle(fd);
-    pthread_mutex_unlock(&lock);
-  }
+  settleTracked(fd);
   return realLseek(fd, offset, whence);
 }
 
@@ -149,30 +153,25 @@ int close(int fd) {
 }
 
 int dup(int fd) {
-  if (tracked(fd)) {
-    pthread_mutex_lock(&lock);
-    settle(fd);
-    pthread_mutex_unlock(&lock);
-  }
+  settleTracked(fd);
   return realDup(fd);
 }
 
+/* Before fd is duplicated onto target: fd's offset is settled, target's buffer forgotten. */
+static void beforeDuplicating(int fd, int target) {
+  if (!tracked(fd) && !tracked(target)) return;
+  pthread_mutex_lock(&lock);
+  if (tracked(fd)) settle(fd);
+  if (tracked(target) && target != fd) forget(target);
+  pthread_mutex_unlock(&lock);
+}
+
 int dup2(int fd, int target) {
-  if (tracked(fd) || tracked(target)) {
-    pthread_mutex_lock(&lock);
-    if (tracked(fd)) settle(fd);
-    if (tracked(target) && target != fd) forget(target);
-    pthread_mutex_unlock(&lock);
-  }
+  beforeDuplicating(fd, target);
   return realDup2(fd, target);
 }
 
 int dup3(int fd, int target, int flags) {
-  if (tracked(fd) || tracked(target)) {
-    pthread_mutex_lock(&lock);
-    if (tracked(fd)) settle(fd);
-    if (tracked(target) && target != fd) forget(target);
-    pthread_mutex_unlock(&lock);
-  }
+  beforeDuplicating(fd, target);
   return realDup3(fd, target, flags);
 }
