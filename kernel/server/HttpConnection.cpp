@@ -64,7 +64,8 @@ void HttpConnection::readHead(std::chrono::milliseconds deadline) {
 }
 
 void HttpConnection::onHead(std::size_t headBytes) {
-  std::string head(asio::buffers_begin(buffer_.data()), asio::buffers_begin(buffer_.data()) + headBytes);
+  std::string head(asio::buffers_begin(buffer_.data()),
+                   asio::buffers_begin(buffer_.data()) + static_cast<std::ptrdiff_t>(headBytes));
   buffer_.consume(headBytes);
   Poco::Net::HTTPRequest request;
   try {
@@ -105,7 +106,8 @@ void HttpConnection::onHead(std::size_t headBytes) {
 void HttpConnection::readBody(HttpExchange exchange, std::size_t length, bool keepAlive, bool head) {
   // Bytes already read past the head belong to the body (and, past it, to the next request).
   const std::size_t buffered = std::min(length, buffer_.size());
-  exchange.body.assign(asio::buffers_begin(buffer_.data()), asio::buffers_begin(buffer_.data()) + buffered);
+  exchange.body.assign(asio::buffers_begin(buffer_.data()),
+                       asio::buffers_begin(buffer_.data()) + static_cast<std::ptrdiff_t>(buffered));
   buffer_.consume(buffered);
   if (buffered == length) {
     dispatch(std::move(exchange), keepAlive, head);

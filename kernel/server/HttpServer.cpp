@@ -4,7 +4,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <optional>
 
 #include "kernel/server/HttpConnection.h"
 
@@ -17,9 +16,9 @@ struct HttpServer::State {
   std::map<std::string, std::size_t> perAddress;
   std::size_t open = 0;
   // Destroyed explicitly in stop(), first the loop (its pending handlers own the connections).
-  std::optional<asio::io_context> loop;
-  std::optional<asio::ip::tcp::acceptor> acceptor;
-  std::optional<asio::thread_pool> handlers;
+  std::unique_ptr<asio::io_context> loop;
+  std::unique_ptr<asio::ip::tcp::acceptor> acceptor;
+  std::unique_ptr<asio::thread_pool> handlers;
 };
 
 HttpServer::HttpServer(const Router& router, sdk::Logger& logger, sdk::Metrics& metrics, Limits limits)
@@ -29,10 +28,10 @@ HttpServer::~HttpServer() { stop(); }
 
 sdk::Result<void> HttpServer::start(const std::string& address, std::uint16_t port) {
   auto state = std::make_unique<State>();
-  state->loop.emplace(1);
+  state->loop = std::make_unique<asio::io_context>(1);
   try {
     const asio::ip::tcp::endpoint endpoint(asio::ip::make_address(address), port);
-    state->acceptor.emplace(*state->loop);
+    state->acceptor = std::make_unique<asio::ip::tcp::acceptor>(*state->loop);
     state->acceptor->open(endpoint.protocol());
     state->acceptor->set_option(asio::ip::tcp::acceptor::reuse_address(true));
     state->acceptor->bind(endpoint);
@@ -42,7 +41,7 @@ sdk::Result<void> HttpServer::start(const std::string& address, std::uint16_t po
     return sdk::Error(sdk::ErrorCode::IoError,
                       "cannot listen on " + address + ":" + std::to_string(port) + ": " + e.code().message());
   }
-  state->handlers.emplace(limits_.handlerThreads);
+  state->handlers = std::make_unique<asio::thread_pool>(limits_.handlerThreads);
   state_ = std::move(state);
   accept();
   loop_ = std::thread([this] { state_->loop->run(); });
@@ -114,10 +113,10 @@ void HttpServer::stop() {
   });
   state_->loop->stop();
   if (loop_.joinable()) loop_.join();
-  state_->handlers->join();    // replies they post go nowhere
-  state_->acceptor.reset();
-  state_->loop.reset();        // destroys the pending handlers and with them every connection
+  state_->handlers->join();  // replies they post go nowhere
   state_->handlers.reset();
+  state_->acceptor.reset();
+  state_->loop.reset();  // destroys the pending handlers and with them every connection
   state_.reset();
 }
 

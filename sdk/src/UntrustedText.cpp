@@ -1,7 +1,6 @@
 #include "ekaci/sdk/UntrustedText.h"
 
 #include <cstdint>
-#include <cstdio>
 
 namespace ekaci::sdk {
 namespace {
@@ -74,9 +73,10 @@ std::string UntrustedText::visible(std::string_view text) {
       out += bytes;
       return;
     }
-    char name[16];
-    std::snprintf(name, sizeof name, "<U+%04X>", static_cast<unsigned>(codePoint));
-    out += name;
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    out += "<U+";
+    for (int shift = 12; shift >= 0; shift -= 4) out.push_back(kHex[(codePoint >> shift) & 0xF]);
+    out += ">";
   });
 }
 
