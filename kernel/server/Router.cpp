@@ -8,7 +8,7 @@
 
 namespace ekaci::server {
 
-HttpReply HttpReply::json(int status, std::string body) {
+HttpReply HttpReply::json(int status, const std::string& body) {
   HttpReply reply;
   reply.status = status;
   reply.body = sdk::UntrustedText::validUtf8(body);  // every JSON body is valid UTF-8

@@ -22,7 +22,7 @@ struct HttpReply {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
 
-  static HttpReply json(int status, std::string body);
+  static HttpReply json(int status, const std::string& body);
   // {"error":{"code":N,"name":"...","message":"..."}}
   static HttpReply error(int status, int code, const std::string& name, const std::string& message);
 };

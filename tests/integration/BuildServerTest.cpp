@@ -25,7 +25,7 @@ class BuildServerTest : public ::testing::Test {
   // A directory builders can read despite the sandbox (extra-sandbox-paths in the server's
   // nix_options): the side channel of tests whose builders depend on the outside.
   std::filesystem::path shared() const {
-    const auto path = dir_.path() / "shared-with-builders";
+    auto path = dir_.path() / "shared-with-builders";
     std::filesystem::create_directories(path);
     std::filesystem::permissions(path, std::filesystem::perms::all);
     return path;
