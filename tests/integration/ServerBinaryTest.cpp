@@ -174,7 +174,8 @@ TEST_F(ServerBinaryTest, TheStateDirectoryIsPrivateAndHasOneOwner) {
 }
 
 // Two clients read two huge logs at once (1 GiB plain, 256 MiB compressed): each gets the
-// tail, and the server's peak memory stays within tens of MB.
+// tail, and the server's peak memory grows by tens of MB at most. (Under AddressSanitizer its
+// quarantine of freed memory is kept small, so that it measures the server, not the tool.)
 TEST_F(ServerBinaryTest, ReadingHugeLogsStreamsWithBoundedMemory) {
   const auto logs = dir_.path() / "logs";
   const std::string plainHash = "0123456789abcdfghijklmnpqrsvwxyz", gzHash = "1123456789abcdfghijklmnpqrsvwxyz";
@@ -193,8 +194,16 @@ TEST_F(ServerBinaryTest, ReadingHugeLogsStreamsWithBoundedMemory) {
                             (logs / gzHash / "build.log.gz").string()},
       environment());
   ASSERT_EQ(made.status, 0) << made.err;
-  auto s = server(kPortZero + "logs_dir = \"" + logs.string() + "\"\n");
+  auto s = server(kPortZero + "logs_dir = \"" + logs.string() + "\"\n", {{"ASAN_OPTIONS", "quarantine_size_mb=1"}});
   ASSERT_TRUE(s->start()) << s->stderrText();
+  auto memoryKiB = [&](const std::string& field) {
+    std::ifstream status("/proc/" + std::to_string(s->pid()) + "/status");
+    for (std::string line; std::getline(status, line);) {
+      if (line.rfind(field, 0) == 0) return static_cast<std::size_t>(std::stoul(line.substr(field.size())));
+    }
+    return std::size_t{0};
+  };
+  const std::size_t beforeKiB = memoryKiB("VmRSS:");
   testsupport::HttpResult plain, gz;
   std::thread first([&] { plain = testsupport::httpRequest(s->httpPort(), "GET", "/logs/" + plainHash); });
   std::thread second([&] { gz = testsupport::httpRequest(s->httpPort(), "GET", "/logs/" + gzHash); });
@@ -207,13 +216,10 @@ TEST_F(ServerBinaryTest, ReadingHugeLogsStreamsWithBoundedMemory) {
   EXPECT_EQ(gz.status, 200);
   EXPECT_TRUE(gz.body.ends_with("compressed end\n"));
   EXPECT_LE(gz.body.size(), std::size_t{5} << 20);
-  std::ifstream status("/proc/" + std::to_string(s->pid()) + "/status");
-  std::size_t peakKiB = 0;
-  for (std::string line; std::getline(status, line);) {
-    if (line.rfind("VmHWM:", 0) == 0) peakKiB = std::stoul(line.substr(6));
-  }
-  EXPECT_GT(peakKiB, 0u);
-  EXPECT_LT(peakKiB, std::size_t{80} * 1024) << "peak RSS " << peakKiB << " KiB";
+  const std::size_t peakKiB = memoryKiB("VmHWM:");
+  EXPECT_GT(beforeKiB, 0u);
+  EXPECT_LT(peakKiB - std::min(peakKiB, beforeKiB), std::size_t{64} * 1024)
+      << "peak RSS " << peakKiB << " KiB, " << beforeKiB << " KiB before the two reads";
   EXPECT_EQ(s->stop(SIGTERM), 0);
 }
 
