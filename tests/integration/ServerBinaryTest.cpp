@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <thread>
 
@@ -194,7 +195,9 @@ TEST_F(ServerBinaryTest, ReadingHugeLogsStreamsWithBoundedMemory) {
                             (logs / gzHash / "build.log.gz").string()},
       environment());
   ASSERT_EQ(made.status, 0) << made.err;
-  auto s = server(kPortZero + "logs_dir = \"" + logs.string() + "\"\n", {{"ASAN_OPTIONS", "quarantine_size_mb=1"}});
+  const char* inherited = std::getenv("ASAN_OPTIONS");
+  const std::string asanOptions = std::string(inherited != nullptr ? inherited : "") + ":quarantine_size_mb=1";
+  auto s = server(kPortZero + "logs_dir = \"" + logs.string() + "\"\n", {{"ASAN_OPTIONS", asanOptions}});
   ASSERT_TRUE(s->start()) << s->stderrText();
   auto memoryKiB = [&](const std::string& field) {
     std::ifstream status("/proc/" + std::to_string(s->pid()) + "/status");
