@@ -2,22 +2,14 @@
 
 #include <chrono>
 #include <cstdint>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
-#include <vector>
 
 #include "ekaci/sdk/Logger.h"
 #include "ekaci/sdk/Metrics.h"
 #include "ekaci/sdk/Result.h"
 #include "kernel/server/Router.h"
-
-namespace boost::asio {
-class io_context;
-class thread_pool;
-}  // namespace boost::asio
 
 namespace ekaci::server {
 
