@@ -1,18 +1,46 @@
 #include "kernel/server/UnixSocketServer.h"
 
-#include <fcntl.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <cerrno>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <cstring>
+#include <mutex>
 
-#include "kernel/server/FrameCodec.h"
+#include "kernel/server/SocketConnection.h"
 
 namespace ekaci::server {
+
+namespace asio = boost::asio;
+
+struct UnixSocketServer::State {
+  std::mutex mutex;  // guards the count
+  std::size_t open = 0;
+  // Destroyed explicitly in stop(), first the loop (its pending handlers own the connections).
+  std::unique_ptr<asio::io_context> loop;
+  std::unique_ptr<asio::local::stream_protocol::acceptor> acceptor;
+  std::unique_ptr<asio::thread_pool> handlers;
+};
+
+namespace {
+
+// True when a server answers on the socket file at `path`.
+bool answering(const std::string& path) {
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
+  const int probe = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const bool alive = probe >= 0 && ::connect(probe, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  if (probe >= 0) ::close(probe);
+  return alive;
+}
+
+}  // namespace
 
 UnixSocketServer::UnixSocketServer(std::filesystem::path path, Handler handler, sdk::Logger& logger, Limits limits)
     : path_(std::move(path)), handler_(std::move(handler)), logger_(logger), limits_(limits) {}
@@ -20,110 +48,94 @@ UnixSocketServer::UnixSocketServer(std::filesystem::path path, Handler handler, 
 UnixSocketServer::~UnixSocketServer() { stop(); }
 
 sdk::Result<void> UnixSocketServer::start() {
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
   const std::string p = path_.string();
-  if (p.size() >= sizeof(address.sun_path)) {
+  if (p.size() >= sizeof(sockaddr_un::sun_path)) {
     return sdk::Error(sdk::ErrorCode::InvalidArgument,
-                      "socket path " + p + " is longer than " + std::to_string(sizeof(address.sun_path) - 1) + " bytes");
+                      "socket path " + p + " is longer than " + std::to_string(sizeof(sockaddr_un::sun_path) - 1) +
+                          " bytes");
   }
-  std::memcpy(address.sun_path, p.c_str(), p.size() + 1);
   std::error_code ec;
-  if (path_.has_parent_path()) {
-    std::filesystem::create_directories(path_.parent_path(), ec);
-  }
-
+  if (path_.has_parent_path()) std::filesystem::create_directories(path_.parent_path(), ec);
   if (std::filesystem::exists(path_, ec)) {
     // Another server answering there? Then this one must not steal its socket.
-    int probe = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    bool alive = probe >= 0 && ::connect(probe, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-    if (probe >= 0) ::close(probe);
-    if (alive) {
-      return sdk::Error(sdk::ErrorCode::AlreadyExists, "another eka-ci server is listening on " + p);
-    }
+    if (answering(p)) return sdk::Error(sdk::ErrorCode::AlreadyExists, "another eka-ci server is listening on " + p);
     std::filesystem::remove(path_, ec);  // a stale socket from a crashed server
   }
 
-  listenFd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (listenFd_ < 0) return sdk::Error(sdk::ErrorCode::IoError, std::string("socket: ") + std::strerror(errno));
-  const mode_t old = ::umask(0177);  // the socket is created 0600: only the server's user may talk to it
-  int rc = ::bind(listenFd_, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  ::umask(old);
-  if (rc != 0 || ::listen(listenFd_, 64) != 0) {
-    std::string why = std::strerror(errno);
-    ::close(listenFd_);
-    listenFd_ = -1;
-    return sdk::Error(sdk::ErrorCode::IoError, "cannot listen on " + p + ": " + why);
+  auto state = std::make_unique<State>();
+  state->loop = std::make_unique<asio::io_context>(1);
+  try {
+    state->acceptor = std::make_unique<asio::local::stream_protocol::acceptor>(*state->loop);
+    state->acceptor->open();
+    const mode_t old = ::umask(0177);  // the socket is created 0600: only the server's user may talk to it
+    boost::system::error_code bound;
+    state->acceptor->bind(asio::local::stream_protocol::endpoint(p), bound);
+    ::umask(old);
+    if (bound) throw boost::system::system_error(bound);
+    state->acceptor->listen(64);
+  } catch (const boost::system::system_error& e) {
+    return sdk::Error(sdk::ErrorCode::IoError, "cannot listen on " + p + ": " + e.code().message());
   }
   ::chmod(p.c_str(), 0600);
-  if (::pipe2(wakeFds_, O_CLOEXEC) != 0) return sdk::Error(sdk::ErrorCode::IoError, "pipe failed");
-  stopping_ = false;
-  acceptThread_ = std::thread([this] { acceptLoop(); });
+  state->handlers = std::make_unique<asio::thread_pool>(limits_.handlerThreads);
+  state_ = std::move(state);
+  accept();
+  loop_ = std::thread([this] { state_->loop->run(); });
   return sdk::success();
 }
 
-void UnixSocketServer::acceptLoop() {
-  while (!stopping_) {
-    pollfd fds[2] = {{listenFd_, POLLIN, 0}, {wakeFds_[0], POLLIN, 0}};
-    if (::poll(fds, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    if (fds[1].revents != 0 || stopping_) break;
-    int fd = ::accept4(listenFd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0) continue;
-    {
-      std::lock_guard lock(mutex_);
-      if (active_ >= limits_.maxConnections) {
-        ::close(fd);
+void UnixSocketServer::accept() {
+  state_->acceptor->async_accept([this](const boost::system::error_code& error,
+                                        asio::local::stream_protocol::socket socket) {
+    if (error == asio::error::operation_aborted || !state_->acceptor->is_open()) return;
+    if (!error) {
+      bool admitted = false;
+      {
+        std::lock_guard lock(state_->mutex);
+        admitted = state_->open < limits_.maxConnections;
+        if (admitted) ++state_->open;
+      }
+      if (admitted) {
+        std::make_shared<SocketConnection>(*this, std::move(socket), *state_->handlers)->start();
+      } else {
+        boost::system::error_code ignored;
+        socket.close(ignored);
         logger_.warn("unix socket connection refused: too many connections",
                      {{"limit", std::to_string(limits_.maxConnections)}});
-        continue;
       }
-      ++active_;
     }
-    std::thread([this, fd] {
-      serve(fd);
-      ::close(fd);
-      std::lock_guard lock(mutex_);
-      --active_;
-      idle_.notify_all();
-    }).detach();
-  }
+    accept();
+  });
 }
 
-void UnixSocketServer::serve(int fd) {
-  while (!stopping_) {
-    auto request = FrameCodec::read(fd, limits_.maxFrameBytes, limits_.readTimeout);
-    if (!request) {
-      if (request.error().code() == sdk::ErrorCode::NotFound) return;  // client hung up
-      logger_.debug("unix socket request rejected", {{"reason", request.error().message()}});
-      std::string error = R"({"ok":false,"error":{"code":)" +
-                          std::to_string(static_cast<int>(request.error().code())) + R"(,"name":")" +
-                          sdk::errorCodeName(request.error().code()) + R"(","message":"request rejected"}})";
-      (void)FrameCodec::write(fd, error, limits_.readTimeout);
-      return;
-    }
-    std::string response = handler_(*request);
-    if (!FrameCodec::write(fd, response, limits_.readTimeout)) return;
+void UnixSocketServer::finished() {
+  std::lock_guard lock(state_->mutex);
+  --state_->open;
+}
+
+std::string UnixSocketServer::handle(const std::string& request) const {
+  try {
+    return handler_(request);
+  } catch (const std::exception& e) {
+    logger_.error("unix socket handler failed", {{"error", e.what()}});
+    return R"({"ok":false,"error":{"code":)" + std::to_string(static_cast<int>(sdk::ErrorCode::Internal)) +
+           R"(,"name":")" + sdk::errorCodeName(sdk::ErrorCode::Internal) + R"(","message":"internal error"}})";
   }
 }
 
 void UnixSocketServer::stop() {
-  if (listenFd_ < 0) return;
-  stopping_ = true;
-  if (wakeFds_[1] >= 0) (void)!::write(wakeFds_[1], "x", 1);
-  if (acceptThread_.joinable()) acceptThread_.join();
-  ::close(listenFd_);
-  listenFd_ = -1;
-  for (int& fd : wakeFds_) {
-    if (fd >= 0) ::close(fd);
-    fd = -1;
-  }
-  {
-    std::unique_lock lock(mutex_);
-    idle_.wait_for(lock, limits_.readTimeout + std::chrono::seconds(1), [this] { return active_ == 0; });
-  }
+  if (!state_) return;
+  asio::post(*state_->loop, [this] {
+    boost::system::error_code ignored;
+    state_->acceptor->close(ignored);
+  });
+  state_->loop->stop();
+  if (loop_.joinable()) loop_.join();
+  state_->handlers->join();  // answers they post go nowhere
+  state_->handlers.reset();
+  state_->acceptor.reset();
+  state_->loop.reset();  // destroys the pending handlers and with them every connection
+  state_.reset();
   std::error_code ec;
   std::filesystem::remove(path_, ec);
 }

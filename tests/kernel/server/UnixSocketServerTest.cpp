@@ -1,6 +1,7 @@
 #include "kernel/server/UnixSocketServer.h"
 
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -72,6 +73,51 @@ TEST_F(UnixSocketServerTest, SilentClientsDoNotBlockOthers) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(450))
       << "answered before any idle client timed out";
   for (int fd : idle) ::close(fd);
+}
+
+// 200 clients trickle a frame one byte per 300 ms and never finish it; a ping on a fresh
+// connection keeps being answered within a second, and the frame deadline closes every slow one.
+TEST_F(UnixSocketServerTest, TwoHundredSlowClientsDoNotStarveOthers) {
+  UnixSocketServer::Limits limits;
+  limits.readTimeout = std::chrono::seconds(3);
+  auto path = dir_.path() / "slow.sock";
+  UnixSocketServer server(path, [](const std::string& request) { return "echo:" + request; }, logger_, limits);
+  ASSERT_TRUE(server.start());
+  std::vector<int> slow;
+  for (int i = 0; i < 200; ++i) slow.push_back(connectTo(path));
+  const std::string frame = FrameCodec::encode(std::string(100, 'x'));
+  int answered = 0, asked = 0;
+  for (std::size_t byte = 0; byte < 8; ++byte) {
+    for (int fd : slow) (void)::send(fd, frame.data() + byte, 1, MSG_NOSIGNAL);
+    const auto started = std::chrono::steady_clock::now();
+    auto answer = cli::SocketClient(path, std::chrono::seconds(1)).request("ping");
+    ++asked;
+    if (answer && *answer == "echo:ping" && std::chrono::steady_clock::now() - started < std::chrono::seconds(1)) {
+      ++answered;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  }
+  EXPECT_EQ(answered, asked) << "every ping is answered while 200 clients trickle";
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // past the frame deadline
+  int closed = 0;
+  for (int fd : slow) {
+    char c = 0;
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 2000) == 1 && ::recv(fd, &c, 1, 0) == 0) ++closed;
+    ::close(fd);
+  }
+  EXPECT_EQ(closed, 200) << "the frame deadline ends clients that never finish their frame";
+}
+
+TEST_F(UnixSocketServerTest, AHandlerThatThrowsIsAnErrorAnswer) {
+  auto path = dir_.path() / "throws.sock";
+  UnixSocketServer server(
+      path, [](const std::string&) -> std::string { throw std::runtime_error("boom"); }, logger_, {});
+  ASSERT_TRUE(server.start());
+  auto answer = cli::SocketClient(path).request("x");
+  ASSERT_TRUE(answer) << answer.error().describe();
+  EXPECT_NE(answer->find("\"code\":1000"), std::string::npos) << *answer;
+  EXPECT_TRUE(cli::SocketClient(path).request("y")) << "the server lives on";
 }
 
 TEST_F(UnixSocketServerTest, RefusesToStealALiveSocketButReplacesAStaleOne) {
