@@ -181,6 +181,13 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
     return 3;
   }
   services::ServiceHub hub(logging, prepared->plugins->registry(), config.stateDir);
+  if (owned) {
+    // What a crash of the previous owner left running goes before anything new starts.
+    for (const pid_t group : owned->processes().reapOrphans()) {
+      logger->warn("killed a process group the previous owner left running", {{"pgid", std::to_string(group)}});
+    }
+    hub.trackProcessesIn(&owned->processes());
+  }
   config::RepoConfigReader::ServerPolicy policy;
   for (const auto& cache : config.caches) policy.cacheIds.push_back(cache.id);
   policy.allowedHookCommands = config.security.allowedHookCommands;

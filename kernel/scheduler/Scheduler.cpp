@@ -261,27 +261,35 @@ sdk::Result<void> Scheduler::ingest(storage::BuildJobsetRecord record, bool reco
     fresh.push_back(n);
     touched.push_back(n);
     Node& added = nodes_[n];
+    // The in-memory state starts where the database left it; every step from there is a
+    // transition the state machine allows (a restart can come at any point of a build).
+    const bool recorded = storedStatus && !stored.state.empty() && stored.state != "new";
+    added.status = recorded ? *storedStatus : BuildStatus{BuildState::Queued};
     if (!building) {
-      if (storedStatus && isSuccessful(storedStatus->state)) {
-        added.status = *storedStatus;
-      } else {
-        added.status = BuildStatus{BuildState::Queued};
-        transition(n, BuildStatus{BuildState::Cached}, "outputs already valid or substitutable");
+      if (isSuccessful(added.status.state)) continue;
+      if (recorded && added.status.state == BuildState::Building) {
+        // Built while the server was down, or just before it died.
+        transition(n, BuildStatus{BuildState::Success}, "its outputs are valid after a restart (the server stopped during the build)");
+        continue;
       }
-    } else if (storedStatus && storedStatus->state == BuildState::Failure && stored.failureExpiresAt > now) {
-      added.status = *storedStatus;  // a cached failure: not built again before it expires
+      if (added.status.state != BuildState::Queued) transition(n, BuildStatus{BuildState::Queued}, "outputs now valid");
+      transition(n, BuildStatus{BuildState::Cached}, "outputs already valid or substitutable");
+    } else if (added.status.state == BuildState::Failure && stored.failureExpiresAt > now) {
+      // A cached failure: not built again before it expires.
     } else {
-      added.status = storedStatus.value_or(BuildStatus{BuildState::Queued});
       const std::string why = stored.state == "building"
                                   ? "the server stopped during the build; building again"
                                   : "queued for jobset " + std::to_string(record.jobsetId);
       // A new round starts at Queued whatever an earlier round left.
-      added.status = BuildStatus{BuildState::Queued};
-      storage::BuildEventRecord event{0, added.drvId, added.attempt, "queued", why, now};
-      if (auto ok = services_.storage.recordBuildEvent(event); !ok) {
-        services_.logger.error("cannot persist a build event", {{"drv", added.path}, {"error", ok.error().describe()}});
+      if (!recorded) {
+        storage::BuildEventRecord event{0, added.drvId, added.attempt, "queued", why, now};
+        if (auto ok = services_.storage.recordBuildEvent(event); !ok) {
+          services_.logger.error("cannot persist a build event", {{"drv", added.path}, {"error", ok.error().describe()}});
+        }
+        added.detail = why;
+      } else if (added.status.state != BuildState::Queued) {
+        transition(n, BuildStatus{BuildState::Queued}, why);
       }
-      added.detail = why;
     }
   }
   // Edges of the new nodes (inputs that are part of this graph).

@@ -144,6 +144,11 @@ sdk::Result<void> Server::run() {
   auto owned = StateDirectory::open(config_.stateDir, {config_.logsDir, config_.dbPath.parent_path()}, "eka-ci-server");
   if (!owned) return std::move(owned).error();
   stateDirectory_ = std::move(owned).value();
+  // What a crash of the previous owner left running goes before anything new starts.
+  for (const pid_t group : stateDirectory_->processes().reapOrphans()) {
+    logger_->warn("killed a process group the previous server left running", {{"pgid", std::to_string(group)}});
+  }
+  services_->trackProcessesIn(&stateDirectory_->processes());
   auto storage = storage::SqliteStorage::open(config_.dbPath);
   if (!storage) return std::move(storage).error();
   storage_ = std::move(storage).value();
@@ -201,6 +206,7 @@ void Server::stop() {
   http_.reset();
   builds_.reset();
   scheduler_.reset();
+  if (services_) services_->trackProcessesIn(nullptr);
   storage_.reset();  // checkpoints the WAL and closes the database
   if (wasRunning) logger_->info("eka-ci server stopped");
   logging_.flush();

@@ -52,7 +52,7 @@ sdk::Result<std::unique_ptr<StateDirectory>> StateDirectory::open(const std::fil
   // The lock holds without the description; only the message a second process prints suffers.
   const bool described = ::ftruncate(fd, 0) == 0 && ::pwrite(fd, me.data(), me.size(), 0) == static_cast<ssize_t>(me.size());
   (void)described;
-  return std::unique_ptr<StateDirectory>(new StateDirectory(fd));
+  return std::unique_ptr<StateDirectory>(new StateDirectory(fd, stateDir));
 }
 
 StateDirectory::~StateDirectory() {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "ekaci/sdk/Result.h"
+#include "kernel/services/ProcessLedger.h"
 
 namespace ekaci::server {
 
@@ -15,7 +16,9 @@ namespace ekaci::server {
 // database's), makes them private (0700; a looser existing one is tightened) and takes an
 // exclusive lock on <state>/owner.lock, which the kernel releases when the process ends,
 // however it ends. Files created afterwards are private because eka-ci's programs run with
-// umask 077 (see privateFiles()).
+// umask 077 (see privateFiles()). The owner's child processes are recorded in the
+// directory's process ledger (<state>/processes), so that the next owner can kill what a crash
+// of this one left running (processes().reapOrphans(), right after open()).
 class StateDirectory {
  public:
   // `owner` describes the process in the lock file ("eka-ci-server", "ekaci review --build").
@@ -31,9 +34,12 @@ class StateDirectory {
   StateDirectory& operator=(const StateDirectory&) = delete;
   ~StateDirectory();
 
+  const services::ProcessLedger& processes() const noexcept { return processes_; }
+
  private:
-  explicit StateDirectory(int lockFd) : lockFd_(lockFd) {}
+  StateDirectory(int lockFd, const std::filesystem::path& stateDir) : lockFd_(lockFd), processes_(stateDir / "processes") {}
   int lockFd_;
+  services::ProcessLedger processes_;
 };
 
 }  // namespace ekaci::server

@@ -137,6 +137,9 @@ sdk::Result<sdk::ProcessResult> PosixProcessRunner::run(const sdk::ProcessSpec& 
   posix_spawn_file_actions_adddup2(&actions, inRead.get(), STDIN_FILENO);
   posix_spawn_file_actions_adddup2(&actions, outWrite.get(), STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, errWrite.get(), STDERR_FILENO);
+  // Nothing else of the server reaches a child: not its listening sockets (a child that
+  // outlives a crashed server would hold them), not its database, not a client's connection.
+  posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
   if (!spec.workingDirectory.empty()) posix_spawn_file_actions_addchdir_np(&actions, spec.workingDirectory.c_str());
 
   posix_spawnattr_t attributes;
@@ -166,6 +169,8 @@ sdk::Result<sdk::ProcessResult> PosixProcessRunner::run(const sdk::ProcessSpec& 
   if (rc != 0) {
     return sdk::Error(sdk::ErrorCode::ProcessSpawn, "cannot start " + spec.argv[0] + ": " + std::strerror(rc));
   }
+  const ProcessLedger* ledger = ledger_.load();
+  if (ledger != nullptr) ledger->record(pid);
   outWrite.reset();
   errWrite.reset();
   inRead.reset();
@@ -281,6 +286,7 @@ sdk::Result<sdk::ProcessResult> PosixProcessRunner::run(const sdk::ProcessSpec& 
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   if (killing) ::kill(-pid, SIGKILL);  // leave no member of the group behind
+  if (ledger != nullptr) ledger->forget(pid);
   result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
   if (killing) {
     result.end = reason;

@@ -36,6 +36,9 @@ class ServiceHub : public sdk::SecretResolver {
   PrometheusMetrics& metrics() noexcept { return metrics_; }
   sdk::Clock& clock() noexcept { return clock_; }
   sdk::ProcessRunner& processes() noexcept { return processes_; }
+  // Every process started from now on is recorded in `ledger` (the state directory's, which
+  // must outlive those runs); nullptr stops recording.
+  void trackProcessesIn(const ProcessLedger* ledger) noexcept { processes_.track(ledger); }
   sdk::HttpClient& http() noexcept { return http_; }
   Logging& logging() noexcept { return logging_; }
 

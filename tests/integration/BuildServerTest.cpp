@@ -97,8 +97,45 @@ class BuildServerTest : public ::testing::Test {
     return n;
   }
 
+  // Checks that every derivation has exactly one success and was not built again after it.
+  void expectEachSucceededOnce(const std::vector<std::string>& drvs) {
+    auto db = database();
+    for (const auto& d : drvs) {
+      const auto status = db->drvStatus(d).value();
+      ASSERT_TRUE(status) << d;
+      const auto events = db->buildEvents(status->drvId).value();
+      std::size_t success = 0, buildingAfterSuccess = 0;
+      for (const auto& e : events) {
+        if (e.state == "success") ++success;
+        if (e.state == "building" && success > 0) ++buildingAfterSuccess;
+      }
+      EXPECT_EQ(success, 1u) << d;
+      EXPECT_EQ(buildingAfterSuccess, 0u) << d;
+    }
+  }
+
   testsupport::TempDir dir_;
 };
+
+// Processes whose command line contains `marker`, with their start times.
+std::map<pid_t, std::string> processesMentioning(const std::string& marker) {
+  std::map<pid_t, std::string> found;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(entry.path() / "cmdline");
+    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (cmdline.find(marker) == std::string::npos) continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string text;
+    std::getline(stat, text);
+    const auto close = text.rfind(')');
+    if (close == std::string::npos || text.substr(close + 2, 1) == "Z") continue;
+    found[static_cast<pid_t>(std::stol(name))] = text.substr(close + 2);
+  }
+  return found;
+}
 
 TEST_F(BuildServerTest, SigkillMidBuildLosesNothingAndCountsNothingTwice) {
   const auto drvs = graph(16, "0.4");
@@ -230,6 +267,69 @@ TEST_F(BuildServerTest, BadBuildRequestsAreRefusedClearly) {
   EXPECT_EQ(cli({"jobset", "abc"}).status, 2);
   EXPECT_EQ(cli({"logs"}).status, 2);
   EXPECT_EQ(s->stop(SIGTERM), 0);
+}
+
+// The server dies with `kill -9` while a build runs: its nix-store and the builder under it
+// keep running, orphaned. The next server kills them before it starts anything, then builds
+// the derivation again, once.
+TEST_F(BuildServerTest, AnOrphanedBuildDoesNotSurviveTheRestart) {
+  std::random_device random;
+  const std::string marker = "30.00" + std::to_string(random());  // the builder's `sleep` argument
+  const auto drvs = graph(1, marker);
+  std::map<pid_t, std::string> orphans;
+  std::int64_t jobset = 0;
+  {
+    auto s = server();
+    ASSERT_TRUE(s->start()) << s->stderrText();
+    jobset = submit(drvs);
+    for (int i = 0; i < 200 && processesMentioning(marker).empty(); ++i) std::this_thread::sleep_for(50ms);
+    EXPECT_EQ(s->stop(SIGKILL), SIGKILL + 128);
+    std::this_thread::sleep_for(200ms);
+    orphans = processesMentioning(marker);  // the builder's shell and its sleep, at least
+    for (const auto& [pid, stat] : processesMentioning(drvs[0])) orphans[pid] = stat;  // nix-store
+  }
+  ASSERT_GE(orphans.size(), 2u) << "the build was not running when the server was killed";
+  auto s = server(1);
+  ASSERT_TRUE(s->start()) << s->stderrText();
+  auto survivors = [&] {
+    std::size_t alive = 0;
+    auto now = processesMentioning(marker);
+    for (const auto& [pid, stat] : processesMentioning(drvs[0])) now[pid] = stat;
+    for (const auto& [pid, stat] : orphans) alive += now.count(pid) != 0 && now[pid] == stat;
+    return alive;
+  };
+  for (int i = 0; i < 40 && survivors() > 0; ++i) std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(survivors(), 0u) << "an orphan of the killed server still runs";
+  EXPECT_NE(s->stderrText().find("killed a process group the previous server left running"), std::string::npos)
+      << s->stderrText();
+  EXPECT_EQ(s->stop(SIGTERM), 0);
+  std::this_thread::sleep_for(200ms);
+  EXPECT_TRUE(processesMentioning(marker).empty()) << "a SIGTERM stops the build it restarted";
+  (void)jobset;
+}
+
+// `kill -9` at 20 random points of a 50-derivation build, then one last start that lets it
+// finish: every derivation ends Success exactly once, and nothing is built after its success.
+TEST_F(BuildServerTest, TwentyRandomKillsDuringABuildLoseNothing) {
+  const auto drvs = graph(50, "0.2");
+  std::mt19937 random(std::random_device{}());
+  std::uniform_int_distribution<int> delay(0, 1500);
+  std::int64_t jobset = 0;
+  for (int kill = 0; kill < 20; ++kill) {
+    auto s = server();
+    ASSERT_TRUE(s->start()) << s->stderrText();
+    if (kill == 0) jobset = submit(drvs);
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay(random)));
+    ASSERT_EQ(s->stop(SIGKILL), SIGKILL + 128);
+  }
+  ASSERT_GT(jobset, 0);
+  auto s = server();
+  ASSERT_TRUE(s->start()) << s->stderrText();
+  auto waited = cli({"jobset", std::to_string(jobset), "--wait"}, 120s);
+  EXPECT_EQ(waited.status, 0) << waited.out << waited.err << s->stderrText();
+  EXPECT_NE(waited.out.find("jobset " + std::to_string(jobset) + ": succeeded"), std::string::npos) << waited.out;
+  EXPECT_EQ(s->stop(SIGTERM), 0);
+  expectEachSucceededOnce(drvs);
 }
 
 }  // namespace

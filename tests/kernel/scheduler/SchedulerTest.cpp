@@ -640,6 +640,46 @@ TEST_F(SchedulerTest, AfterACrashEachDerivationEndsInTheStateItsOutputsProve) {
   EXPECT_EQ(stateOf(drvs["lost"]), "interrupted(process_death)");
 }
 
+// The server can die at any point of a build, also right after a restart queued everything
+// again. The next start resumes the open jobset from whatever each derivation's last recorded
+// state is, with transitions the state machine allows (queued is not queued again; a build
+// whose outputs became valid is a success, never cached), and builds the rest once.
+TEST_F(SchedulerTest, ResumingFromAnyRecordedStateUsesAllowedTransitions) {
+  auto drvs = instantiate("a = mk { name = \"a\"; };\nb = mk { name = \"b\"; };\nc = mk { name = \"c\"; };\n"
+                          "d = mk { name = \"d\"; };\ne = mk { name = \"e\"; };",
+                          {"a", "b", "c", "d", "e"});
+  const auto jobset = newJobset("resume-anywhere");
+  const std::vector<std::pair<std::string, std::vector<std::string>>> left = {
+      {"a", {"queued"}},                                  // queued by an earlier restart
+      {"b", {"queued", "buildable"}},                     // ready, not started
+      {"c", {"queued", "buildable", "building"}},         // building; its outputs became valid
+      {"d", {"queued", "buildable", "building", "failed_retry"}},
+      {"e", {"queued"}},                                  // queued; its outputs became valid
+  };
+  std::vector<storage::BuildRoot> roots;
+  for (const auto& [name, states] : left) {
+    storage::DrvRecord row;
+    row.drvPath = drvs[name];
+    row.system = system;
+    const auto id = storage->upsertDrvs({row}).value().front();
+    roots.push_back({id, drvs[name], true});
+    for (const auto& state : states) ASSERT_TRUE(storage->recordBuildEvent({0, id, 1, state, "", 1})) << name << state;
+  }
+  ASSERT_TRUE(storage->submitBuildJobset({jobset, storage::BuildJobsetState::Building, 1, "", 1, 0, roots}));
+  realiseOutside(drvs["c"]);
+  realiseOutside(drvs["e"]);
+  auto scheduler = make();
+  ASSERT_TRUE(scheduler->waitForJobset(jobset, 60s));
+  EXPECT_EQ(conclusion(jobset), storage::BuildJobsetState::Succeeded);
+  EXPECT_EQ(statesSeen(drvs["a"]), (std::vector<std::string>{"queued", "buildable", "building", "success"}));
+  EXPECT_EQ(statesSeen(drvs["b"]),
+            (std::vector<std::string>{"queued", "buildable", "queued", "buildable", "building", "success"}));
+  EXPECT_EQ(statesSeen(drvs["c"]), (std::vector<std::string>{"queued", "buildable", "building", "success"}));
+  EXPECT_EQ(statesSeen(drvs["d"]), (std::vector<std::string>{"queued", "buildable", "building", "failed_retry",
+                                                             "queued", "buildable", "building", "success"}));
+  EXPECT_EQ(statesSeen(drvs["e"]), (std::vector<std::string>{"queued", "cached"}));
+}
+
 // Whoever writes it, the database refuses a transition the state machine forbids (two
 // builders on one database once wrote failure -> failed_retry).
 TEST_F(SchedulerTest, TheDatabaseRefusesTransitionsTheStateMachineForbids) {

@@ -1,7 +1,9 @@
 #include "kernel/services/PosixProcessRunner.h"
 
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -77,6 +79,19 @@ TEST(PosixProcessRunnerTest, AConversationAnswersWhatTheChildSaid) {
   ASSERT_TRUE(result) << result.error().describe();
   EXPECT_EQ(heard, (std::vector<std::string>{"2", "6", "14", "done"}));
   EXPECT_GE(polls, 4u);
+}
+
+// A descriptor the server opened without O_CLOEXEC (a listening socket, the database) is not
+// the child's: a child that outlived a crash would otherwise keep the server's port and socket.
+TEST(PosixProcessRunnerTest, AChildGetsNoDescriptorButItsStandardOnes) {
+  testsupport::TempDir dir;
+  const int leaky = ::open((dir.path() / "secret").c_str(), O_CREAT | O_RDWR, 0600);  // no O_CLOEXEC
+  ASSERT_GE(leaky, 3);
+  PosixProcessRunner runner;
+  auto result = runner.run(shell("ls /proc/$$/fd | sort -n | tr '\\n' ' '"));
+  ::close(leaky);
+  ASSERT_TRUE(result) << result.error().describe();
+  EXPECT_EQ(result->stdoutText, "0 1 2 \n");
 }
 
 TEST(PosixProcessRunnerTest, InheritsEnvironmentWhenAsked) {
