@@ -3,6 +3,7 @@
 // and with the CLI.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <random>
@@ -330,6 +331,53 @@ TEST_F(BuildServerTest, TwentyRandomKillsDuringABuildLoseNothing) {
   EXPECT_NE(waited.out.find("jobset " + std::to_string(jobset) + ": succeeded"), std::string::npos) << waited.out;
   EXPECT_EQ(s->stop(SIGTERM), 0);
   expectEachSucceededOnce(drvs);
+}
+
+// The production shape (scripts/setup starts the nix-daemon): eka-ci-server runs as an
+// unprivileged user, which cannot write the Nix store, and builds through the daemon, in the
+// sandbox, as a build user.
+TEST_F(BuildServerTest, AnUnprivilegedServerBuildsThroughTheDaemon) {
+  ASSERT_EQ(::geteuid(), 0u) << "the test switches to the user nobody";
+  auto ping = testsupport::runCommand({"nix", "--extra-experimental-features", "nix-command", "store", "ping", "--store", "daemon"},
+                                      environment());
+  ASSERT_EQ(ping.status, 0) << "no nix-daemon answers (scripts/setup starts one): " << ping.err;
+  std::random_device random;
+  auto file = dir_.write("whoami.nix",
+                         "derivation { name = \"whoami-" + std::to_string(random()) +
+                             "\"; system = builtins.currentSystem; builder = \"/bin/sh\"; PATH = \"/usr/bin:/bin\";"
+                             " args = [ \"-c\" \"echo builder uid $(id -u); id -u > $out\" ]; }\n",
+                         0644);
+  auto instantiated = testsupport::runCommand({"nix-instantiate", file.string()}, environment());
+  ASSERT_EQ(instantiated.status, 0) << instantiated.err;
+  const std::string drv = instantiated.out.substr(0, instantiated.out.find('\n'));
+  auto config = dir_.write("ekaci.toml", "[web]\nport = 0\n[builders]\nnix_options = [\"substituters=\"]\n", 0644);
+  auto owned = testsupport::runCommand({"chown", "-R", "nobody:nogroup", dir_.path().string()}, environment());
+  ASSERT_EQ(owned.status, 0) << owned.err;
+  ServerProcess s(ServerProcess::Options{
+      "/usr/bin/setpriv",
+      {"--reuid=nobody", "--regid=nogroup", "--clear-groups", "--", EKACI_SERVER_BINARY, "--config", config.string()},
+      environment(),
+      dir_.path()});
+  ASSERT_TRUE(s.start()) << s.stderrText();
+  std::ifstream status("/proc/" + std::to_string(s.pid()) + "/status");
+  std::string line, uid;
+  while (std::getline(status, line)) {
+    if (line.rfind("Uid:", 0) == 0) uid = line;
+  }
+  EXPECT_NE(uid.find("\t65534\t"), std::string::npos) << uid;
+  auto built = cli({"build", drv, "--wait"});
+  EXPECT_EQ(built.status, 0) << built.out << built.err << s.stderrText();
+  auto log = cli({"logs", drv});
+  const auto at = log.out.find("builder uid ");
+  ASSERT_NE(at, std::string::npos) << log.out << log.err;
+  const std::string builderUid = log.out.substr(at + 12, log.out.find('\n', at) - at - 12);
+  EXPECT_EQ(builderUid, "1000") << "Nix's sandbox shows its build user as uid 1000, never root";
+  // Only the daemon could have written it: the server's user cannot write the store.
+  auto output = testsupport::runCommand({"nix-store", "-q", "--outputs", drv}, environment());
+  auto valid = testsupport::runCommand({"nix-store", "--check-validity", output.out.substr(0, output.out.find('\n'))},
+                                       environment());
+  EXPECT_EQ(valid.status, 0) << valid.err;
+  EXPECT_EQ(s.stop(SIGTERM), 0) << s.stderrText();
 }
 
 }  // namespace

@@ -88,10 +88,11 @@ TEST(PosixProcessRunnerTest, AChildGetsNoDescriptorButItsStandardOnes) {
   const int leaky = ::open((dir.path() / "secret").c_str(), O_CREAT | O_RDWR, 0600);  // no O_CLOEXEC
   ASSERT_GE(leaky, 3);
   PosixProcessRunner runner;
-  auto result = runner.run(shell("ls /proc/$$/fd | sort -n | tr '\\n' ' '"));
+  const std::string fd = std::to_string(leaky);
+  auto result = runner.run(shell("for n in 0 1 2 " + fd + "; do [ -e /proc/$$/fd/$n ] && echo open $n || echo closed $n; done"));
   ::close(leaky);
   ASSERT_TRUE(result) << result.error().describe();
-  EXPECT_EQ(result->stdoutText, "0 1 2 \n");
+  EXPECT_EQ(result->stdoutText, "open 0\nopen 1\nopen 2\nclosed " + fd + "\n");
 }
 
 TEST(PosixProcessRunnerTest, InheritsEnvironmentWhenAsked) {
