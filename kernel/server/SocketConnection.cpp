@@ -77,11 +77,11 @@ void SocketConnection::dispatch() {
   asio::post(handlers_, [self = shared_from_this(), request = std::move(payload_)] {
     std::string response = self->server_.handle(request);
     asio::post(self->socket_.get_executor(),
-               [self, response = std::move(response)]() mutable { self->answer(std::move(response), false); });
+               [self, response = std::move(response)] { self->answer(response, false); });
   });
 }
 
-void SocketConnection::answer(std::string response, bool thenClose) {
+void SocketConnection::answer(const std::string& response, bool thenClose) {
   if (closed_) return;
   out_ = FrameCodec::encode(response);
   // A client that does not read its answer lets go too.

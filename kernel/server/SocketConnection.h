@@ -34,7 +34,7 @@ class SocketConnection : public std::enable_shared_from_this<SocketConnection> {
   void readLength();
   void readPayload(std::size_t length);
   void dispatch();
-  void answer(std::string response, bool thenClose);
+  void answer(const std::string& response, bool thenClose);
   void refuse(sdk::ErrorCode code, const std::string& message);
 
   UnixSocketServer& server_;
