@@ -1,12 +1,10 @@
 #include "kernel/server/HttpServer.h"
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <map>
 #include <mutex>
 
+#include "kernel/server/EventLoop.h"
 #include "kernel/server/HttpConnection.h"
 
 namespace ekaci::server {
@@ -17,10 +15,10 @@ struct HttpServer::State {
   std::mutex mutex;  // guards the counts
   std::map<std::string, std::size_t> perAddress;
   std::size_t open = 0;
-  // Destroyed explicitly in stop(), first the loop (its pending handlers own the connections).
-  std::unique_ptr<asio::io_context> loop;
+  // Destroyed explicitly in stop(): the acceptor, then the loop (its pending handlers own
+  // the connections, whose destructors count themselves out here).
+  std::unique_ptr<EventLoop> loop;
   std::unique_ptr<asio::ip::tcp::acceptor> acceptor;
-  std::unique_ptr<asio::thread_pool> handlers;
 };
 
 HttpServer::HttpServer(const Router& router, sdk::Logger& logger, sdk::Metrics& metrics, Limits limits)
@@ -30,10 +28,10 @@ HttpServer::~HttpServer() { stop(); }
 
 sdk::Result<void> HttpServer::start(const std::string& address, std::uint16_t port) {
   auto state = std::make_unique<State>();
-  state->loop = std::make_unique<asio::io_context>(1);
+  state->loop = std::make_unique<EventLoop>(limits_.handlerThreads);
   try {
     const asio::ip::tcp::endpoint endpoint(asio::ip::make_address(address), port);
-    state->acceptor = std::make_unique<asio::ip::tcp::acceptor>(*state->loop);
+    state->acceptor = std::make_unique<asio::ip::tcp::acceptor>(state->loop->context());
     state->acceptor->open(endpoint.protocol());
     state->acceptor->set_option(asio::ip::tcp::acceptor::reuse_address(true));
     state->acceptor->bind(endpoint);
@@ -43,10 +41,9 @@ sdk::Result<void> HttpServer::start(const std::string& address, std::uint16_t po
     return sdk::Error(sdk::ErrorCode::IoError,
                       "cannot listen on " + address + ":" + std::to_string(port) + ": " + e.code().message());
   }
-  state->handlers = std::make_unique<asio::thread_pool>(limits_.handlerThreads);
   state_ = std::move(state);
   accept();
-  loop_ = std::thread([this] { state_->loop->run(); });
+  state_->loop->start();
   logger_.info("HTTP server listening", {{"address", address}, {"port", std::to_string(port_)}});
   return sdk::success();
 }
@@ -71,7 +68,7 @@ void HttpServer::accept() {
         }
       }
       if (admitted) {
-        std::make_shared<HttpConnection>(*this, std::move(socket), *state_->handlers, address)->start();
+        std::make_shared<HttpConnection>(*this, std::move(socket), state_->loop->handlers(), address)->start();
       } else {
         socket.close(ec);
         metrics_.counter("http_connections_refused_total", "Connections closed at once: too many from one address or in all.", {})
@@ -109,16 +106,9 @@ HttpReply HttpServer::handle(HttpExchange exchange) const {
 
 void HttpServer::stop() {
   if (!state_) return;
-  asio::post(*state_->loop, [this] {
-    boost::system::error_code ignored;
-    state_->acceptor->close(ignored);
-  });
-  state_->loop->stop();
-  if (loop_.joinable()) loop_.join();
-  state_->handlers->join();  // replies they post go nowhere
-  state_->handlers.reset();
+  state_->loop->halt();
   state_->acceptor.reset();
-  state_->loop.reset();  // destroys the pending handlers and with them every connection
+  state_->loop.reset();
   state_.reset();
 }
 

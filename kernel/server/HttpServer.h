@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "ekaci/sdk/Logger.h"
 #include "ekaci/sdk/Metrics.h"
@@ -61,7 +60,6 @@ class HttpServer {
   sdk::Metrics& metrics_;
   Limits limits_;
   std::unique_ptr<State> state_;
-  std::thread loop_;
   std::uint16_t port_ = 0;
 };
 

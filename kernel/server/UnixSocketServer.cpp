@@ -5,13 +5,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <cstring>
 #include <mutex>
 
+#include "kernel/server/EventLoop.h"
 #include "kernel/server/SocketConnection.h"
 
 namespace ekaci::server {
@@ -21,10 +19,10 @@ namespace asio = boost::asio;
 struct UnixSocketServer::State {
   std::mutex mutex;  // guards the count
   std::size_t open = 0;
-  // Destroyed explicitly in stop(), first the loop (its pending handlers own the connections).
-  std::unique_ptr<asio::io_context> loop;
+  // Destroyed explicitly in stop(): the acceptor, then the loop (its pending handlers own
+  // the connections, whose destructors count themselves out here).
+  std::unique_ptr<EventLoop> loop;
   std::unique_ptr<asio::local::stream_protocol::acceptor> acceptor;
-  std::unique_ptr<asio::thread_pool> handlers;
 };
 
 namespace {
@@ -63,9 +61,9 @@ sdk::Result<void> UnixSocketServer::start() {
   }
 
   auto state = std::make_unique<State>();
-  state->loop = std::make_unique<asio::io_context>(1);
+  state->loop = std::make_unique<EventLoop>(limits_.handlerThreads);
   try {
-    state->acceptor = std::make_unique<asio::local::stream_protocol::acceptor>(*state->loop);
+    state->acceptor = std::make_unique<asio::local::stream_protocol::acceptor>(state->loop->context());
     state->acceptor->open();
     const mode_t old = ::umask(0177);  // the socket is created 0600: only the server's user may talk to it
     boost::system::error_code bound;
@@ -77,10 +75,9 @@ sdk::Result<void> UnixSocketServer::start() {
     return sdk::Error(sdk::ErrorCode::IoError, "cannot listen on " + p + ": " + e.code().message());
   }
   ::chmod(p.c_str(), 0600);
-  state->handlers = std::make_unique<asio::thread_pool>(limits_.handlerThreads);
   state_ = std::move(state);
   accept();
-  loop_ = std::thread([this] { state_->loop->run(); });
+  state_->loop->start();
   return sdk::success();
 }
 
@@ -96,7 +93,7 @@ void UnixSocketServer::accept() {
         if (admitted) ++state_->open;
       }
       if (admitted) {
-        std::make_shared<SocketConnection>(*this, std::move(socket), *state_->handlers)->start();
+        std::make_shared<SocketConnection>(*this, std::move(socket), state_->loop->handlers())->start();
       } else {
         boost::system::error_code ignored;
         socket.close(ignored);
@@ -125,16 +122,9 @@ std::string UnixSocketServer::handle(const std::string& request) const {
 
 void UnixSocketServer::stop() {
   if (!state_) return;
-  asio::post(*state_->loop, [this] {
-    boost::system::error_code ignored;
-    state_->acceptor->close(ignored);
-  });
-  state_->loop->stop();
-  if (loop_.joinable()) loop_.join();
-  state_->handlers->join();  // answers they post go nowhere
-  state_->handlers.reset();
+  state_->loop->halt();
   state_->acceptor.reset();
-  state_->loop.reset();  // destroys the pending handlers and with them every connection
+  state_->loop.reset();
   state_.reset();
   std::error_code ec;
   std::filesystem::remove(path_, ec);

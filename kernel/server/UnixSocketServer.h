@@ -5,7 +5,6 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "ekaci/sdk/Logger.h"
 #include "ekaci/sdk/Result.h"
@@ -60,7 +59,6 @@ class UnixSocketServer {
   sdk::Logger& logger_;
   Limits limits_;
   std::unique_ptr<State> state_;
-  std::thread loop_;
 };
 
 }  // namespace ekaci::server
