@@ -8,14 +8,14 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <thread>
 
 #include "kernel/review/JsonRenderer.h"
 #include "kernel/review/MarkdownRenderer.h"
-#include "kernel/review/ReviewBuilder.h"
-#include "kernel/review/ReviewPipeline.h"
-#include "kernel/review/SizeComparison.h"
+#include "kernel/review/ReviewService.h"
+#include "kernel/review/SizeFormat.h"
 #include "kernel/scheduler/SchedulerSettings.h"
 #include "kernel/server/Bootstrap.h"
 #include "kernel/server/StateDirectory.h"
@@ -192,11 +192,35 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
   for (const auto& cache : config.caches) policy.cacheIds.push_back(cache.id);
   policy.allowedHookCommands = config.security.allowedHookCommands;
   policy.maxJobs = static_cast<std::size_t>(config.maxJobsPerConfig);
-  review::ReviewPipeline pipeline(review::ReviewPipeline::Services{
-      **storage, prepared->plugins->registry(), hub, config.stateDir, policy,
-      static_cast<std::size_t>(config.graphLruCapacity), config.evaluators});
 
-  // Ctrl-C cancels the review cleanly (worker processes are killed, checkouts removed).
+  // With --build, a scheduler of this process builds; its settings are checked before anything is evaluated.
+  std::optional<scheduler::SchedulerConfig> storeConfig;  // outlives the store query that borrows it
+  std::unique_ptr<scheduler::Scheduler> scheduler;
+  std::unique_ptr<scheduler::StorePathInfo> store;
+  auto buildLogger = logging.logger("scheduler");
+  if (build) {
+    auto settings = scheduler::SchedulerSettings::fromServerConfig(config);
+    if (!settings) {
+      err_ << "ekaci review: " << settings.error().describe() << "\n";
+      return 2;
+    }
+    settings->resumeOpenJobsets = false;  // a server may own the jobsets open in this database
+    storeConfig = *settings;
+    store = std::make_unique<scheduler::StorePathInfo>(hub.processes(), *storeConfig);
+    scheduler = std::make_unique<scheduler::Scheduler>(
+        scheduler::Scheduler::Services{**storage, hub.processes(), hub.clock(), hub.metrics(), *buildLogger},
+        std::move(settings).value(), scheduler::SchedulerSettings::hostSystem(hub.processes()));
+    if (auto started = scheduler->start(); !started) {
+      err_ << "ekaci review: " << started.error().describe() << "\n";
+      return 3;
+    }
+  }
+  review::ReviewService service(review::ReviewService::Services{
+      review::ReviewPipeline::Services{**storage, prepared->plugins->registry(), hub, config.stateDir, policy,
+                                       static_cast<std::size_t>(config.graphLruCapacity), config.evaluators},
+      scheduler.get(), store.get(), hub.clock()});
+
+  // Ctrl-C cancels the review cleanly (worker processes and builds are killed, checkouts removed).
   std::atomic<bool> cancel{false};
   request.cancel = &cancel;
   sigset_t signals;
@@ -218,24 +242,30 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
   const auto started = std::chrono::steady_clock::now();
   auto progress = [&](const review::ReviewStep& step) {
     if (quiet) return;
-    if (!terminal) {
+    if (!terminal || step.total == 0) {
+      if (pendingLine) err_ << "\n";
+      pendingLine = false;
       err_ << step.line << "\n";
       return;
     }
     // On a terminal: one line, redrawn, with a bar of the steps done so far.
     constexpr std::size_t kWidth = 20;
-    const std::size_t done = step.total == 0 ? 0 : std::min(kWidth, kWidth * step.step / step.total);
+    const std::size_t done = std::min(kWidth, kWidth * step.step / step.total);
     const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count();
     std::string line = step.line.size() > 70 ? step.line.substr(0, 67) + "..." : step.line;
     err_ << "\r\033[K[" << std::string(done, '#') << std::string(kWidth - done, '.') << "] " << step.step << "/"
          << step.total << " " << seconds << "s " << line << std::flush;
     pendingLine = true;
   };
-  auto result = pipeline.run(request, progress);
+  review::ReviewService::Options options;
+  options.build = build;
+  options.builds = buildOptions;
+  auto result = service.review(request, options, progress);
   finished = true;
   watcher.join();
   pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
   if (pendingLine) err_ << "\n";
+  if (scheduler) scheduler->shutdown(std::chrono::seconds(0));
 
   if (!result) {
     if (result.error().code() == sdk::ErrorCode::Cancelled || cancel) {
@@ -246,75 +276,20 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
     err_ << "ekaci review: " << result.error().describe() << "\n";
     return code >= 2000 && code < 3000 ? 2 : 3;
   }
-  auto markdown = review::MarkdownRenderer::render(*result, review::MarkdownRenderer::optionsFor(*result));
-  bool buildsClean = true;
-  std::string json = jsonFile.empty() ? std::string() : review::JsonRenderer::render(*result);
-  if (build) {
-    auto settings = scheduler::SchedulerSettings::fromServerConfig(config);
-    if (!settings) {
-      err_ << "ekaci review: " << settings.error().describe() << "\n";
-      return 2;
-    }
-    settings->resumeOpenJobsets = false;  // a server may own the jobsets open in this database
-    const scheduler::SchedulerConfig storeConfig = *settings;
-    auto buildLogger = logging.logger("scheduler");
-    scheduler::Scheduler scheduler(
-        scheduler::Scheduler::Services{**storage, hub.processes(), hub.clock(), hub.metrics(), *buildLogger},
-        std::move(settings).value(), scheduler::SchedulerSettings::hostSystem(hub.processes()));
-    if (auto started = scheduler.start(); !started) {
-      err_ << "ekaci review: " << started.error().describe() << "\n";
-      return 3;
-    }
-    review::ReviewBuilder builder(scheduler, **storage);
-    cancel = false;
-    finished = false;
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    std::thread buildWatcher([&] {
-      while (!finished) {
-        timespec wait{0, 200'000'000};
-        siginfo_t info;
-        if (sigtimedwait(&signals, &info, &wait) > 0) cancel = true;
-      }
-    });
-    auto built = builder.build(*result, buildOptions, &cancel, [&](const std::string& line) {
-      if (!quiet) err_ << line << "\n";
-    });
-    finished = true;
-    buildWatcher.join();
-    pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
-    scheduler.shutdown(std::chrono::seconds(0));
-    if (!built) {
-      err_ << "ekaci review: builds: " << built.error().describe() << "\n";
-      return 3;
-    }
-    markdown.markdown += review::ReviewBuilder::markdown(*built);
-    if (!json.empty()) json = review::ReviewBuilder::addToJson(json, *built);
-    buildsClean = review::ReviewBuilder::clean(*built);
-    if (!quiet) err_ << "measuring output and closure sizes\n";
-    const scheduler::StorePathInfo store(hub.processes(), storeConfig);
-    review::SizeComparison sizes(
-        store, **storage,
-        std::chrono::duration_cast<std::chrono::seconds>(hub.clock().now().time_since_epoch()).count());
-    // Sizes add to the builds' results; a failure to measure them loses nothing else.
-    if (auto measured = sizes.measure(*result); measured) {
-      markdown.markdown += review::SizeComparison::markdown(*measured);
-      if (!json.empty()) json = review::SizeComparison::addToJson(json, *measured);
-      for (const auto& warning : review::SizeComparison::warnings(*measured)) err_ << "warning: " << warning << "\n";
-    } else {
-      err_ << "ekaci review: warning: sizes not measured: " << measured.error().describe() << "\n";
-      markdown.markdown += "\n## Closure sizes\n\nNot measured: " +
-                           review::MarkdownRenderer::html(measured.error().message().substr(0, 500)) + "\n";
-    }
+  if (result->sizes) {
+    for (const auto& warning : review::SizeFormat::warnings(*result->sizes)) err_ << "warning: " << warning << "\n";
+  } else if (!result->sizesUnavailable.empty()) {
+    err_ << "ekaci review: warning: sizes not measured: " << result->sizesUnavailable << "\n";
   }
-  // The build and size sections come after the budgeted summary; the whole stays postable.
-  if (build) review::MarkdownRenderer::hardCap(markdown.markdown);
-  if (!jsonFile.empty() && !writeFile(jsonFile, json, out_, err_)) return 3;
+  // One model, rendered once per medium: the Markdown within its budget, the JSON whole.
+  if (!jsonFile.empty() && !writeFile(jsonFile, review::JsonRenderer::render(*result), out_, err_)) return 3;
+  const auto markdown = review::MarkdownRenderer::render(*result, review::MarkdownRenderer::optionsFor(*result));
   if (!markdownFile.empty()) {
     if (!writeFile(markdownFile, markdown.markdown, out_, err_)) return 3;
   } else if (jsonFile != "-") {
     out_ << markdown.markdown;
   }
-  return result->clean() && buildsClean ? 0 : 1;
+  return result->clean() && result->buildsClean() ? 0 : 1;
 }
 
 }  // namespace ekaci::cli

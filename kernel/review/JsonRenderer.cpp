@@ -2,8 +2,8 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 
+#include <cmath>
 #include <sstream>
 
 #include "ekaci/sdk/UntrustedText.h"
@@ -126,6 +126,75 @@ Object::Ptr jobJson(const JobReview& job) {
   return o;
 }
 
+Array::Ptr buildsJson(const std::vector<JobBuildResults>& results) {
+  Array::Ptr builds = new Array;
+  for (const auto& r : results) {
+    Object::Ptr job = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    job->set("job", r.job);
+    job->set("jobset_id", r.jobsetId);
+    job->set("conclusion", std::string(storage::toString(r.state)));
+    Object::Ptr counts = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    counts->set("newly_failing", r.newlyFailing);
+    counts->set("newly_succeeding", r.newlySucceeding);
+    counts->set("still_failing", r.stillFailing);
+    counts->set("still_succeeding", r.stillSucceeding);
+    counts->set("removed", r.removed);
+    counts->set("unfinished", r.unfinished);
+    job->set("counts", counts);
+    Array::Ptr verdicts = new Array;
+    for (const auto& v : r.verdicts) {
+      Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      o->set("attr", v.attr);
+      o->set("verdict", std::string(scheduler::toString(v.verdict)));
+      o->set("head_state", v.headState);
+      o->set("base_state", v.baseState);
+      o->set("base_known", v.baseKnown);
+      o->set("drv_path", v.drvPath);
+      for (const auto& log : r.failureLogs) {
+        if (log.attr != v.attr) continue;
+        o->set("failed_drv", log.failedDrv);
+        o->set("log_tail", log.lines);
+      }
+      verdicts->add(o);
+    }
+    job->set("verdicts", verdicts);
+    builds->add(job);
+  }
+  return builds;
+}
+
+Array::Ptr sizesJson(const std::vector<JobSizes>& jobs) {
+  Array::Ptr list = new Array;
+  for (const auto& job : jobs) {
+    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("job", job.job);
+    if (job.limitPercent) o->set("max_increase_percent", *job.limitPercent);
+    o->set("not_in_store", job.notInStore);
+    Array::Ptr outputs = new Array;
+    for (const auto& c : job.outputs) {
+      Object::Ptr entry = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      entry->set("attr", c.attr);
+      entry->set("output", c.output);
+      entry->set("store_path", c.headPath);
+      entry->set("nar_size", c.head.narSize);
+      entry->set("closure_size", c.head.closureSize);
+      entry->set("added", c.added);
+      auto grown = c.closurePercent();
+      if (c.base) {
+        entry->set("base_nar_size", c.base->narSize);
+        entry->set("base_closure_size", c.base->closureSize);
+        entry->set("base_from_history", c.baseFromHistory);
+        if (grown) entry->set("closure_change_percent", std::round(*grown * 100.0) / 100.0);
+      }
+      entry->set("over_limit", job.limitPercent && grown && *grown > *job.limitPercent);
+      outputs->add(entry);
+    }
+    o->set("outputs", outputs);
+    list->add(o);
+  }
+  return list;
+}
+
 }  // namespace
 
 std::string JsonRenderer::render(const ReviewReport& report) {
@@ -150,21 +219,16 @@ std::string JsonRenderer::render(const ReviewReport& report) {
   root.set("jobs", jobs);
   root.set("warnings", strings(report.warnings));
   root.set("total_ms", report.totalMillis);
+  if (report.builds) {
+    root.set("builds_clean", report.buildsClean());
+    root.set("builds", buildsJson(*report.builds));
+  }
+  if (report.sizes) root.set("sizes", sizesJson(*report.sizes));
+  if (!report.sizesUnavailable.empty()) root.set("sizes_unavailable", report.sizesUnavailable);
   std::ostringstream out;
   root.stringify(out, 2);
   out << "\n";
   return sdk::UntrustedText::validUtf8(out.str());  // Nix messages may carry any bytes
-}
-
-std::string JsonRenderer::withMember(const std::string& reportJson, const std::string& key,
-                                     const Poco::Dynamic::Var& value) {
-  Poco::JSON::Parser parser;
-  auto report = parser.parse(reportJson).extract<Poco::JSON::Object::Ptr>();
-  report->set(key, value);
-  std::ostringstream out;
-  report->stringify(out, 2);
-  out << "\n";
-  return sdk::UntrustedText::validUtf8(out.str());
 }
 
 }  // namespace ekaci::review

@@ -2,7 +2,9 @@
 
 #include <map>
 
-#include "ekaci/sdk/UntrustedText.h"
+#include "kernel/review/MarkdownBuildSection.h"
+#include "kernel/review/MarkdownSizeSection.h"
+#include "kernel/review/MarkdownText.h"
 
 namespace ekaci::review {
 namespace {
@@ -31,7 +33,7 @@ std::string changeLabel(const PackageChange& c) {
     case ChangeClass::VersionBump:
       return "version bump";
     case ChangeClass::Renamed:
-      return "renamed from " + MarkdownRenderer::code(c.oldAttr);
+      return "renamed from " + MarkdownText::code(c.oldAttr);
     case ChangeClass::RebuildOnly:
       return "rebuild";
     case ChangeClass::Unchanged:
@@ -41,23 +43,23 @@ std::string changeLabel(const PackageChange& c) {
 }
 
 std::string versionCell(const PackageChange& c) {
-  if (c.change == ChangeClass::Removed) return MarkdownRenderer::code(c.oldVersion);
+  if (c.change == ChangeClass::Removed) return MarkdownText::code(c.oldVersion);
   if (!c.oldVersion.empty() && c.oldVersion != c.newVersion) {
-    return MarkdownRenderer::code(c.oldVersion) + " → " + MarkdownRenderer::code(c.newVersion);
+    return MarkdownText::code(c.oldVersion) + " → " + MarkdownText::code(c.newVersion);
   }
-  return MarkdownRenderer::code(c.newVersion);
+  return MarkdownText::code(c.newVersion);
 }
 
 std::string listChange(bool changed, const std::vector<std::string>& before, const std::vector<std::string>& after) {
   if (!changed) return "";
-  return MarkdownRenderer::code(join(before)) + " → " + MarkdownRenderer::code(join(after));
+  return MarkdownText::code(join(before)) + " → " + MarkdownText::code(join(after));
 }
 
 void renderJob(const JobReview& job, const MarkdownRenderer::Options& options, int level, std::string& out) {
-  out += "### Job " + MarkdownRenderer::code(job.job) + "\n\n";
+  out += "### Job " + MarkdownText::code(job.job) + "\n\n";
   if (job.headFailure) {
     out += "❌ **Head does not evaluate.**\n\n<details><summary>error</summary>\n\n<pre>" +
-           MarkdownRenderer::html(*job.headFailure) + "</pre>\n</details>\n\n";
+           MarkdownText::html(*job.headFailure) + "</pre>\n</details>\n\n";
     return;
   }
   if (job.baseFailure) {
@@ -79,12 +81,12 @@ void renderJob(const JobReview& job, const MarkdownRenderer::Options& options, i
     for (const auto& error : job.evalErrors) {
       if (error.change != EvalErrorChange::New) continue;
       if (level >= 4 || ++listed > options.maxPackagesListed) break;
-      out += "- " + MarkdownRenderer::code(error.attr) + ": " + MarkdownRenderer::code(firstLine(error.message), 200) + "\n";
+      out += "- " + MarkdownText::code(error.attr) + ": " + MarkdownText::code(firstLine(error.message), 200) + "\n";
     }
     if (listed > 0) out += "\n";
     if (level < 4) {
       for (const auto& error : job.evalErrors) {
-        if (error.change == EvalErrorChange::Fixed) out += "- fixed: " + MarkdownRenderer::code(error.attr) + "\n";
+        if (error.change == EvalErrorChange::Fixed) out += "- fixed: " + MarkdownText::code(error.attr) + "\n";
       }
       out += "\n";
     }
@@ -101,8 +103,8 @@ void renderJob(const JobReview& job, const MarkdownRenderer::Options& options, i
       constexpr std::size_t kListed = 10;
       for (std::size_t i = 0; i < job.metadataWarnings.size() && i < kListed; ++i) {
         const auto& [attr, lines] = job.metadataWarnings[i];
-        out += (i == 0 ? " " : ", ") + MarkdownRenderer::code(attr);
-        if (!lines.empty() && level < 3) out += " (" + MarkdownRenderer::code(firstLine(lines.front()), 120) + ")";
+        out += (i == 0 ? " " : ", ") + MarkdownText::code(attr);
+        if (!lines.empty() && level < 3) out += " (" + MarkdownText::code(firstLine(lines.front()), 120) + ")";
       }
       if (job.metadataWarnings.size() > kListed) out += ", and " + std::to_string(job.metadataWarnings.size() - kListed) + " more";
       out += ".\n\n";
@@ -141,7 +143,7 @@ void renderJob(const JobReview& job, const MarkdownRenderer::Options& options, i
       out += maintainers ? "---|" : "";
       out += "\n";
       for (const auto* c : rows) {
-        out += "| " + MarkdownRenderer::code(c->attr) + " | " + changeLabel(*c) + " | " + versionCell(*c) + " |";
+        out += "| " + MarkdownText::code(c->attr) + " | " + changeLabel(*c) + " | " + versionCell(*c) + " |";
         if (licenses) out += " " + listChange(c->licenseChanged, c->oldLicenses, c->newLicenses) + " |";
         if (maintainers) out += " " + listChange(c->maintainersChanged, c->oldMaintainers, c->newMaintainers) + " |";
         out += "\n";
@@ -153,7 +155,7 @@ void renderJob(const JobReview& job, const MarkdownRenderer::Options& options, i
     }
     if (level < 3 && !rebuildOnly.empty() && !options.includeRebuildOnly) {
       std::string names;
-      for (std::size_t i = 0; i < rebuildOnly.size() && i < 20; ++i) names += (i ? ", " : "") + MarkdownRenderer::code(rebuildOnly[i]);
+      for (std::size_t i = 0; i < rebuildOnly.size() && i < 20; ++i) names += (i ? ", " : "") + MarkdownText::code(rebuildOnly[i]);
       if (rebuildOnly.size() > 20) names += ", …";
       out += "Rebuild only (" + std::to_string(rebuildOnly.size()) + "): " + names + "\n\n";
     }
@@ -163,7 +165,7 @@ void renderJob(const JobReview& job, const MarkdownRenderer::Options& options, i
   if (options.showRebuildImpact) {
     out += "**Rebuilds:**";
     for (const auto& r : job.rebuilds) {
-      out += " " + MarkdownRenderer::code(r.system) + " " + std::to_string(r.count) + " (" + r.bucket + ");";
+      out += " " + MarkdownText::code(r.system) + " " + std::to_string(r.count) + " (" + r.bucket + ");";
     }
     if (!out.empty() && out.back() == ';') out.back() = '.';
     if (job.rebuilds.empty()) out += " none.";
@@ -177,73 +179,46 @@ void renderJob(const JobReview& job, const MarkdownRenderer::Options& options, i
         auto found = byAttr.find(attr);
         if (found == byAttr.end()) continue;
         const auto* c = found->second;
-        out += "| " + MarkdownRenderer::code(attr) + " | " + std::to_string(c->dependentJobs) + " |";
+        out += "| " + MarkdownText::code(attr) + " | " + std::to_string(c->dependentJobs) + " |";
         if (job.fullBlastRadius) out += " " + std::to_string(c->dependentDerivations) + " |";
         out += "\n";
       }
       out += "\n";
     }
   }
-  for (const auto& note : job.notes) out += "_Note: " + MarkdownRenderer::html(note) + "_\n\n";
+  for (const auto& note : job.notes) out += "_Note: " + MarkdownText::html(note) + "_\n\n";
 }
 
 }  // namespace
 
-std::string MarkdownRenderer::code(const std::string& text, std::size_t maxLength) {
-  std::string clean;
-  for (char c : sdk::UntrustedText::visible(text)) {
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    if (c == '`') c = '\'';
-    if (static_cast<unsigned char>(c) < 0x20) continue;
-    clean.push_back(c);
-  }
-  if (clean.size() > maxLength) {
-    std::size_t cut = maxLength;
-    while (cut > 0 && (static_cast<unsigned char>(clean[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 boundary
-    clean = clean.substr(0, cut) + "…";
-  }
-  std::string out = "`";
-  for (char c : clean) {
-    if (c == '|') out += "\\|";
-    else out.push_back(c);
-  }
-  return out + "`";
-}
-
-std::string MarkdownRenderer::html(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : sdk::UntrustedText::visible(text)) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
-
 std::string MarkdownRenderer::renderAtLevel(const ReviewReport& report, const Options& options, int level) {
   std::string out = "## eka-ci review\n\n";
-  out += "Repository " + code(report.repository) + ", base " + code(report.baseSha.substr(0, 12)) + " → head " +
-         code(report.headSha.substr(0, 12));
-  if (!report.headSubject.empty()) out += " (" + code(report.headSubject, 80) + ")";
+  out += "Repository " + MarkdownText::code(report.repository) + ", base " + MarkdownText::code(report.baseSha.substr(0, 12)) + " → head " +
+         MarkdownText::code(report.headSha.substr(0, 12));
+  if (!report.headSubject.empty()) out += " (" + MarkdownText::code(report.headSubject, 80) + ")";
   out += ".\n\n";
-  out += report.clean() ? "**Verdict: ✅ evaluation is clean.**\n\n" : "**Verdict: ❌ this change breaks evaluation.**\n\n";
+  out += "**Verdict: " + verdict(report) + "**\n\n";
   if (!report.skippedBecause.empty()) {
-    out += "No evaluation was needed: " + html(report.skippedBecause) + "\n\n";
+    out += "No evaluation was needed: " + MarkdownText::html(report.skippedBecause) + "\n\n";
   }
   for (const auto& job : report.jobs) renderJob(job, options, level, out);
-  for (const auto& warning : report.warnings) out += "_Warning: " + html(warning) + "_\n\n";
+  for (const auto& warning : report.warnings) out += "_Warning: " + MarkdownText::html(warning) + "_\n\n";
+  if (report.builds) out += MarkdownBuildSection::render(*report.builds, level);
+  if (report.sizes) {
+    out += MarkdownSizeSection::render(*report.sizes, level);
+  } else if (!report.sizesUnavailable.empty()) {
+    out += MarkdownSizeSection::unavailable(report.sizesUnavailable);
+  }
   return out;
+}
+
+std::string MarkdownRenderer::verdict(const ReviewReport& report) {
+  if (!report.clean()) return "❌ this change breaks evaluation.";
+  if (!report.builds) return "✅ evaluation is clean.";
+  const std::size_t failing = report.newlyFailingBuilds();
+  if (failing > 0) return "❌ " + plural(failing, "job newly fails", "jobs newly fail") + " to build.";
+  if (!report.buildsClean()) return "❌ some builds did not finish.";
+  return "✅ evaluation is clean and nothing newly fails to build.";
 }
 
 MarkdownRenderer::Options MarkdownRenderer::optionsFor(const ReviewReport& report) {

@@ -10,7 +10,8 @@ namespace ekaci::review {
 // Renders a review as Markdown for a pull-request comment or check run, within the budget of
 // the Eka CI manual: when the text exceeds the 60,000-byte soft limit, drop (1) the
 // maintainers column, (2) the license column, (3) the rebuild-only line, (4) the package
-// table (counts only), in that order; then cut at the 65,535-byte hard cap with a footer.
+// table (counts only), in that order — the build and size sections list fewer jobs and logs
+// from level 2 and only counts at level 4 — then cut at the 65,535-byte hard cap with a footer.
 // Everything that comes from the repository (attribute names, versions, error messages) is
 // escaped, so a pull request cannot inject Markdown or HTML into the report.
 class MarkdownRenderer {
@@ -34,12 +35,10 @@ class MarkdownRenderer {
   static Options optionsFor(const ReviewReport& report);
   static std::string renderAtLevel(const ReviewReport& report, const Options& options, int level);
   // Cuts `markdown` to `hardLimit` bytes (never inside a UTF-8 character) with a footer
-  // saying so; true when it had to. For sections appended after render().
+  // saying so; true when it had to.
   static bool hardCap(std::string& markdown, std::size_t hardLimit = 65535);
-
-  // `text` as an inline code span that is safe inside a table cell.
-  static std::string code(const std::string& text, std::size_t maxLength = 120);
-  static std::string html(const std::string& text);
+  // The verdict line: evaluation first, then builds when the review built.
+  static std::string verdict(const ReviewReport& report);
 };
 
 }  // namespace ekaci::review

@@ -1,13 +1,8 @@
 #include "kernel/review/ReviewBuilder.h"
 
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-
 #include <set>
 #include <thread>
 
-#include "kernel/review/JsonRenderer.h"
-#include "kernel/review/MarkdownRenderer.h"
 #include "kernel/scheduler/BuildLogStore.h"
 
 namespace ekaci::review {
@@ -109,93 +104,6 @@ sdk::Result<std::vector<JobBuildResults>> ReviewBuilder::build(const ReviewRepor
     out.push_back(std::move(results));
   }
   return out;
-}
-
-std::string ReviewBuilder::addToJson(const std::string& reportJson, const std::vector<JobBuildResults>& results) {
-  Poco::JSON::Array::Ptr builds = new Poco::JSON::Array;
-  for (const auto& r : results) {
-    Poco::JSON::Object::Ptr job = new Poco::JSON::Object;
-    job->set("job", r.job);
-    job->set("jobset_id", r.jobsetId);
-    job->set("conclusion", std::string(storage::toString(r.state)));
-    Poco::JSON::Object::Ptr counts = new Poco::JSON::Object;
-    counts->set("newly_failing", r.newlyFailing);
-    counts->set("newly_succeeding", r.newlySucceeding);
-    counts->set("still_failing", r.stillFailing);
-    counts->set("still_succeeding", r.stillSucceeding);
-    counts->set("removed", r.removed);
-    counts->set("unfinished", r.unfinished);
-    job->set("counts", counts);
-    Poco::JSON::Array::Ptr verdicts = new Poco::JSON::Array;
-    for (const auto& v : r.verdicts) {
-      Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
-      o->set("attr", v.attr);
-      o->set("verdict", std::string(scheduler::toString(v.verdict)));
-      o->set("head_state", v.headState);
-      o->set("base_state", v.baseState);
-      o->set("base_known", v.baseKnown);
-      o->set("drv_path", v.drvPath);
-      for (const auto& log : r.failureLogs) {
-        if (log.attr != v.attr) continue;
-        o->set("failed_drv", log.failedDrv);
-        o->set("log_tail", log.lines);
-      }
-      verdicts->add(o);
-    }
-    job->set("verdicts", verdicts);
-    builds->add(job);
-  }
-  return JsonRenderer::withMember(reportJson, "builds", builds);
-}
-
-bool ReviewBuilder::clean(const std::vector<JobBuildResults>& results) {
-  for (const auto& r : results) {
-    if (r.newlyFailing > 0 || r.unfinished > 0) return false;
-  }
-  return true;
-}
-
-std::string ReviewBuilder::markdown(const std::vector<JobBuildResults>& results) {
-  std::string md = "\n## Builds\n\n";
-  md += "| job | newly failing | newly succeeding | still failing | still succeeding | removed |\n";
-  md += "|---|---:|---:|---:|---:|---:|\n";
-  for (const auto& r : results) {
-    md += "| " + MarkdownRenderer::code(r.job) + " | " + std::to_string(r.newlyFailing) + " | " +
-          std::to_string(r.newlySucceeding) + " | " + std::to_string(r.stillFailing) + " | " +
-          std::to_string(r.stillSucceeding) + " | " + std::to_string(r.removed) + " |\n";
-  }
-  for (const auto& r : results) {
-    for (scheduler::Verdict kind : {scheduler::Verdict::NewlyFailing, scheduler::Verdict::StillFailing,
-                                    scheduler::Verdict::NewlySucceeding, scheduler::Verdict::Unfinished}) {
-      std::string list;
-      std::size_t listed = 0, more = 0;
-      for (const auto& v : r.verdicts) {
-        if (v.verdict != kind) continue;
-        if (listed == kMarkdownListed) {
-          ++more;
-          continue;
-        }
-        ++listed;
-        list += "- " + MarkdownRenderer::code(v.attr) + " (" + v.headState +
-                (v.baseState.empty() ? "" : ", base " + v.baseState) + (v.baseKnown ? "" : ", base not built") + ")\n";
-      }
-      if (more > 0) list += "- … and " + std::to_string(more) + " more (all of them in the JSON report)\n";
-      if (list.empty()) continue;
-      std::string title = scheduler::toString(kind);
-      std::replace(title.begin(), title.end(), '_', ' ');
-      title[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(title[0])));
-      md += "\n**" + title + "** in " + MarkdownRenderer::code(r.job) + ":\n\n" + list;
-      if (kind != scheduler::Verdict::NewlyFailing) continue;
-      for (std::size_t i = 0; i < r.failureLogs.size() && i < kMarkdownLogs; ++i) {
-        const auto& log = r.failureLogs[i];
-        std::string name = log.failedDrv.substr(log.failedDrv.rfind('/') + 1);
-        md += "\n<details><summary><code>" + MarkdownRenderer::html(log.attr) + "</code>: the end of the build log of " +
-              MarkdownRenderer::html(name) + "</summary>\n\n<pre>\n" + MarkdownRenderer::html(log.lines) +
-              "</pre>\n</details>\n";
-      }
-    }
-  }
-  return md;
 }
 
 }  // namespace ekaci::review

@@ -55,4 +55,20 @@ bool ReviewReport::clean() const {
   return true;
 }
 
+bool ReviewReport::buildsClean() const {
+  if (!builds) return true;
+  for (const auto& job : *builds) {
+    if (!job.clean()) return false;
+  }
+  return true;
+}
+
+std::size_t ReviewReport::newlyFailingBuilds() const {
+  std::size_t count = 0;
+  if (builds) {
+    for (const auto& job : *builds) count += job.newlyFailing;
+  }
+  return count;
+}
+
 }  // namespace ekaci::review

@@ -5,6 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "kernel/review/BuildResults.h"
+#include "kernel/review/SizeResults.h"
+
 namespace ekaci::review {
 
 // How a package differs between base and head.
@@ -88,6 +91,9 @@ struct Presentation {
   bool rebuildImpact = true;
 };
 
+// The one model of a review: what evaluation found and, when the review built, what the
+// builds and the size measurements found. Every rendering (Markdown, JSON, forge reports)
+// is made from it; nothing is added to a rendering afterwards.
 struct ReviewReport {
   std::string repository;
   std::string baseRevision, headRevision;  // as asked
@@ -99,8 +105,16 @@ struct ReviewReport {
   std::vector<std::string> warnings;
   std::int64_t totalMillis = 0;
   Presentation presentation;
+  // Set when the review built its new and changed packages.
+  std::optional<std::vector<JobBuildResults>> builds;
+  std::optional<std::vector<JobSizes>> sizes;
+  std::string sizesUnavailable;  // why sizes were not measured although builds ran
 
+  // Evaluation is fine to merge: no job fails to evaluate and no error is new (or allowed).
   bool clean() const;
+  // Nothing newly fails to build and every build ended (true when nothing was built).
+  bool buildsClean() const;
+  std::size_t newlyFailingBuilds() const;
 };
 
 // nixpkgs' rebuild-count labels.

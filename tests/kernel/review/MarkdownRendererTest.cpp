@@ -4,6 +4,7 @@
 
 #include "ekaci/sdk/UntrustedText.h"
 #include "kernel/review/JsonRenderer.h"
+#include "kernel/review/MarkdownText.h"
 #include "tests/support/Golden.h"
 
 namespace ekaci::review {
@@ -84,6 +85,56 @@ TEST(MarkdownRendererTest, TruncationLevelsInTheDocumentedOrder) {
   EXPECT_NE(level4.find("1 version bump"), std::string::npos);
 }
 
+JobBuildResults failingBuilds(std::size_t count) {
+  JobBuildResults results;
+  results.job = "packages";
+  for (std::size_t i = 0; i < count; ++i) {
+    scheduler::JobVerdict v;
+    v.attr = "pkg" + std::to_string(i) + std::string(200, 'x');
+    v.verdict = scheduler::Verdict::NewlyFailing;
+    v.headState = "failure";
+    results.verdicts.push_back(v);
+    if (i < 10) results.failureLogs.push_back({v.attr, "/nix/store/aaaa-" + v.attr + ".drv", std::string(20000, 'e')});
+  }
+  results.newlyFailing = count;
+  results.state = storage::BuildJobsetState::Failed;
+  return results;
+}
+
+// The verdict speaks of builds once the review built.
+TEST(MarkdownRendererTest, TheVerdictCountsNewBuildFailures) {
+  ReviewReport report;  // no job breaks evaluation
+  report.repository = "/srv/demo";
+  EXPECT_NE(MarkdownRenderer::render(report, {}).markdown.find("**Verdict: ✅ evaluation is clean.**"),
+            std::string::npos);
+  report.builds = std::vector<JobBuildResults>{JobBuildResults{}};
+  EXPECT_NE(MarkdownRenderer::render(report, {}).markdown.find(
+                "**Verdict: ✅ evaluation is clean and nothing newly fails to build.**"),
+            std::string::npos);
+  report.builds = std::vector<JobBuildResults>{failingBuilds(2)};
+  const auto md = MarkdownRenderer::render(report, {}).markdown;
+  EXPECT_NE(md.find("**Verdict: ❌ 2 jobs newly fail to build.**"), std::string::npos) << md;
+  EXPECT_NE(md.find("## Builds"), std::string::npos);
+  report.builds->front().newlyFailing = 0;
+  report.builds->front().unfinished = 1;
+  EXPECT_NE(MarkdownRenderer::render(report, {}).markdown.find("**Verdict: ❌ some builds did not finish.**"),
+            std::string::npos);
+}
+
+// Builds and sizes are part of the one budget: a huge build section shortens the whole report
+// (never appended after it), and what is left still says how many jobs fail.
+TEST(MarkdownRendererTest, BuildsAndSizesShareTheBudget) {
+  ReviewReport report = sampleReport();
+  report.builds = std::vector<JobBuildResults>{failingBuilds(400)};
+  report.sizesUnavailable = "nix path-info failed";
+  const auto output = MarkdownRenderer::render(report, {});
+  EXPECT_GE(output.truncationLevel, 2) << "the build section alone is over the soft limit at level 0";
+  EXPECT_FALSE(output.hardCapped);
+  EXPECT_LE(output.markdown.size(), 60000u);
+  EXPECT_NE(output.markdown.find("| `packages` | 400 |"), std::string::npos);
+  EXPECT_NE(output.markdown.find("Not measured: nix path-info failed"), std::string::npos) << "the last section stays";
+}
+
 TEST(MarkdownRendererTest, HardCapWithFooter) {
   MarkdownRenderer::Options options;
   options.softLimit = 100;
@@ -95,7 +146,7 @@ TEST(MarkdownRendererTest, HardCapWithFooter) {
   EXPECT_TRUE(output.markdown.ends_with("_…truncated by sender safety net_\n"));
 }
 
-TEST(MarkdownRendererTest, AppendedSectionsAreCappedWithoutSplittingACharacter) {
+TEST(MarkdownRendererTest, TheHardCapNeverSplitsACharacter) {
   std::string short_text = "## eka-ci review\n";
   EXPECT_FALSE(MarkdownRenderer::hardCap(short_text));
   EXPECT_EQ(short_text, "## eka-ci review\n");
@@ -159,7 +210,7 @@ TEST(MarkdownRendererTest, RepositoryContentCannotInjectMarkup) {
   auto failure = MarkdownRenderer::render(failed, {}).markdown;
   EXPECT_EQ(failure.find("<img"), std::string::npos) << failure;
   EXPECT_NE(failure.find("&lt;/pre&gt;&lt;img"), std::string::npos) << failure;
-  EXPECT_EQ(MarkdownRenderer::code("a|b`c"), "`a\\|b'c`");
+  EXPECT_EQ(MarkdownText::code("a|b`c"), "`a\\|b'c`");
 }
 
 }  // namespace ekaci::review

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "kernel/review/JsonRenderer.h"
+#include "kernel/review/MarkdownBuildSection.h"
 #include "kernel/scheduler/SchedulerSettings.h"
 #include "tests/support/SchedulerHarness.h"
 
@@ -56,49 +58,19 @@ TEST_F(ReviewBuilderTest, NewlyFailingJobsQuoteTheLogOfTheBuildThatFailed) {
   EXPECT_NE(toolLog.lines.find("tool: red failed"), std::string::npos) << "colours stripped, tab as a space:\n"
                                                                        << toolLog.lines;
 
-  const auto md = ReviewBuilder::markdown(*built);
+  const auto md = MarkdownBuildSection::render(*built, 0);
   const auto& lib = drvs["lib"];
   EXPECT_NE(md.find("<details><summary><code>app</code>: the end of the build log of " +
                     lib.substr(lib.rfind('/') + 1) + "</summary>"),
             std::string::npos)
       << md;
   EXPECT_NE(md.find("lib.c:3: error: expected ;"), std::string::npos) << md;
-  const auto json = ReviewBuilder::addToJson(R"({"schema":"ekaci.review/1"})", *built);
+  ReviewReport reviewed = report;
+  reviewed.builds = *built;
+  const auto json = JsonRenderer::render(reviewed);
   EXPECT_NE(json.find(R"("failed_drv": ")" + lib), std::string::npos) << json;
   EXPECT_NE(json.find("lib.c:3: error: expected ;"), std::string::npos) << json;
   scheduler.shutdown(0s);
-}
-
-// A change that breaks hundreds of packages still gives a report that fits in a comment: the
-// Markdown lists the first ones and quotes a few logs; the JSON has everything.
-TEST(ReviewBuilderMarkdownTest, LongListsAndLogsAreBounded) {
-  JobBuildResults results;
-  results.job = "packages";
-  for (int i = 0; i < 60; ++i) {
-    scheduler::JobVerdict v;
-    v.attr = "pkg" + std::to_string(i);
-    v.verdict = scheduler::Verdict::NewlyFailing;
-    v.headState = "failure";
-    v.baseKnown = true;
-    v.baseState = "success";
-    results.verdicts.push_back(v);
-    if (results.failureLogs.size() < ReviewBuilder::kFailureLogs) {
-      results.failureLogs.push_back({v.attr, "/nix/store/" + std::string(32, 'a') + "-" + v.attr + ".drv", "error\n"});
-    }
-  }
-  results.newlyFailing = 60;
-  const auto md = ReviewBuilder::markdown({results});
-  EXPECT_NE(md.find("- `pkg49` (failure, base success)"), std::string::npos) << md;
-  EXPECT_EQ(md.find("- `pkg50` "), std::string::npos) << md;
-  EXPECT_NE(md.find("- … and 10 more (all of them in the JSON report)"), std::string::npos) << md;
-  std::size_t quoted = 0;
-  for (auto at = md.find("<details>"); at != std::string::npos; at = md.find("<details>", at + 1)) ++quoted;
-  EXPECT_EQ(quoted, ReviewBuilder::kMarkdownLogs);
-  const auto json = ReviewBuilder::addToJson("{}", {results});
-  EXPECT_NE(json.find("pkg59"), std::string::npos);
-  std::size_t tails = 0;
-  for (auto at = json.find("log_tail"); at != std::string::npos; at = json.find("log_tail", at + 1)) ++tails;
-  EXPECT_EQ(tails, ReviewBuilder::kFailureLogs);
 }
 
 }  // namespace

@@ -1,10 +1,10 @@
 // Size comparison against real store paths (built here) and recorded history.
 #include "kernel/review/SizeComparison.h"
 
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
+#include "kernel/review/MarkdownSizeSection.h"
+#include "kernel/review/SizeFormat.h"
 #include "tests/support/SchedulerHarness.h"
 
 namespace ekaci::review {
@@ -118,93 +118,20 @@ TEST_F(SizeComparisonTest, MeasuresHeadAndBaseAndFallsBackToHistory) {
   EXPECT_EQ((*recorded)[0].narSize, app.head.narSize);
   EXPECT_EQ((*recorded)[0].recordedAt, 1000);
 
-  const auto md = SizeComparison::markdown(*measured);
+  const auto md = MarkdownSizeSection::render(*measured, 0);
   EXPECT_NE(md.find("## Closure sizes"), std::string::npos) << md;
   EXPECT_NE(md.find("3 outputs measured, 1 not built"), std::string::npos) << md;
   EXPECT_NE(md.find("| `fresh` | `out` |"), std::string::npos) << md;
-  EXPECT_NE(md.find("| `fresh` | `out` | " + SizeComparison::humanBytes(fresh.head.closureSize) + " | new |"),
+  EXPECT_NE(md.find("| `fresh` | `out` | " + SizeFormat::humanBytes(fresh.head.closureSize) + " | new |"),
             std::string::npos)
       << md;
   EXPECT_NE(md.find("(base from an earlier build)"), std::string::npos) << md;
   EXPECT_NE(md.find("**Size warnings** in `packages` (closure growth above 50 %):\n\n- `app` (`out`): +"),
             std::string::npos)
       << md;
-  auto warnings = SizeComparison::warnings(*measured);
+  auto warnings = SizeFormat::warnings(*measured);
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_NE(warnings[0].find("the closure of app (out) grew +"), std::string::npos) << warnings[0];
-}
-
-TEST(SizeComparisonFormatTest, BytesArePrintedForPeople) {
-  EXPECT_EQ(SizeComparison::humanBytes(0), "0 B");
-  EXPECT_EQ(SizeComparison::humanBytes(1023), "1023 B");
-  EXPECT_EQ(SizeComparison::humanBytes(1536), "1.5 KiB");
-  EXPECT_EQ(SizeComparison::humanBytes(5LL * 1024 * 1024 * 1024), "5.0 GiB");
-  EXPECT_EQ(SizeComparison::humanBytes(-2048), "-2.0 KiB");
-}
-
-JobSizes sample(std::size_t outputs, std::optional<double> limit) {
-  JobSizes job;
-  job.job = "packages";
-  job.limitPercent = limit;
-  for (std::size_t i = 0; i < outputs; ++i) {
-    OutputSizeChange c;
-    c.attr = "pkg" + std::to_string(i);
-    c.output = "out";
-    c.headPath = "/nix/store/" + std::string(32, 'a') + "-pkg";
-    c.head = {100, static_cast<std::int64_t>(1000 + 10 * i)};
-    c.base = scheduler::PathSizes{100, 1000};
-    job.outputs.push_back(c);
-  }
-  return job;
-}
-
-TEST(SizeComparisonFormatTest, UnchangedOutputsAreCountedAndLongListsCut) {
-  auto job = sample(30, std::nullopt);
-  auto md = SizeComparison::markdown({job}, 20);
-  EXPECT_NE(md.find("30 outputs measured, 1 unchanged."), std::string::npos) << md;
-  EXPECT_NE(md.find("… and 9 more outputs"), std::string::npos) << md;
-  EXPECT_EQ(md.find("Size warnings"), std::string::npos) << "no limit, no warnings";
-  EXPECT_TRUE(SizeComparison::warnings({job}).empty());
-  EXPECT_EQ(md.find("`pkg0`"), std::string::npos) << "unchanged rows are not listed";
-}
-
-TEST(SizeComparisonFormatTest, AChangedPackageWithoutABaseIsNotCalledNew) {
-  auto job = sample(1, 10.0);
-  job.outputs[0].base.reset();
-  const auto md = SizeComparison::markdown({job});
-  EXPECT_NE(md.find("| base not built |"), std::string::npos) << md;
-  EXPECT_EQ(md.find("| new |"), std::string::npos) << md;
-  EXPECT_TRUE(job.overLimit().empty()) << "nothing to compare with";
-}
-
-TEST(SizeComparisonFormatTest, GrowthExactlyAtTheLimitIsNotAWarning) {
-  auto job = sample(2, 1.0);  // pkg1 grows 1.0 %
-  EXPECT_TRUE(job.overLimit().empty());
-  job.limitPercent = 0.5;
-  ASSERT_EQ(job.overLimit().size(), 1u);
-  EXPECT_EQ(job.overLimit()[0]->attr, "pkg1");
-}
-
-TEST(SizeComparisonFormatTest, JsonCarriesEveryOutputAndTheLimit) {
-  auto job = sample(2, 0.5);
-  job.outputs[0].base.reset();
-  job.outputs[0].added = true;
-  const auto json = SizeComparison::addToJson(R"({"schema":"ekaci.review/1"})", {job});
-  Poco::JSON::Parser parser;
-  auto root = parser.parse(json).extract<Poco::JSON::Object::Ptr>();
-  EXPECT_EQ(root->getValue<std::string>("schema"), "ekaci.review/1") << "the report is kept";
-  auto sizes = root->getArray("sizes");
-  ASSERT_EQ(sizes->size(), 1u);
-  auto entry = sizes->getObject(0);
-  EXPECT_EQ(entry->getValue<double>("max_increase_percent"), 0.5);
-  auto outputs = entry->getArray("outputs");
-  ASSERT_EQ(outputs->size(), 2u);
-  EXPECT_FALSE(outputs->getObject(0)->has("base_closure_size"));
-  EXPECT_TRUE(outputs->getObject(0)->getValue<bool>("added"));
-  EXPECT_FALSE(outputs->getObject(1)->getValue<bool>("added"));
-  EXPECT_FALSE(outputs->getObject(0)->getValue<bool>("over_limit"));
-  EXPECT_EQ(outputs->getObject(1)->getValue<double>("closure_change_percent"), 1.0);
-  EXPECT_TRUE(outputs->getObject(1)->getValue<bool>("over_limit"));
 }
 
 }  // namespace
