@@ -6,7 +6,7 @@
 
 namespace ekaci::review {
 
-ReviewService::ReviewService(Services services) : services_(services), pipeline_(services.pipeline) {}
+ReviewService::ReviewService(const Services& services) : services_(services), pipeline_(services.pipeline) {}
 
 sdk::Result<ReviewReport> ReviewService::review(const ReviewRequest& request, const Options& options,
                                                 const ReviewProgress& progress) {

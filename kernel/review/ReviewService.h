@@ -33,7 +33,7 @@ class ReviewService {
     ReviewBuilder::Options builds;
   };
 
-  explicit ReviewService(Services services);
+  explicit ReviewService(const Services& services);
 
   // Progress reports the pipeline's steps; during builds and measurements step and total
   // are 0 and the line says what is happening.
