@@ -82,7 +82,9 @@ bool writeFile(const std::string& path, const std::string& text, std::ostream& o
 
 }  // namespace
 
-const char* ReviewCommand::usage() { return kUsage; }
+const char* ReviewCommand::usage() {
+  return kUsage;
+}
 
 int ReviewCommand::run(const std::vector<std::string>& args, const std::string& configFile) {
   review::ReviewRequest request;
@@ -110,13 +112,20 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
       v = value();
       if (!v) return 2;
     }
-    if (a == "--repo") request.repository = *v;
-    else if (a == "--head") request.head = *v;
-    else if (a == "--base") request.base = *v;
-    else if (a == "--job") request.jobs.push_back(*v);
-    else if (a == "--system") request.systems.push_back(*v);
-    else if (a == "--json") jsonFile = *v;
-    else if (a == "--markdown") markdownFile = *v;
+    if (a == "--repo")
+      request.repository = *v;
+    else if (a == "--head")
+      request.head = *v;
+    else if (a == "--base")
+      request.base = *v;
+    else if (a == "--job")
+      request.jobs.push_back(*v);
+    else if (a == "--system")
+      request.systems.push_back(*v);
+    else if (a == "--json")
+      jsonFile = *v;
+    else if (a == "--markdown")
+      markdownFile = *v;
     else if (a == "--workers") {
       try {
         workers = static_cast<std::size_t>(std::stoul(*v));
@@ -124,11 +133,16 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
         err_ << "ekaci review: --workers takes a number\n";
         return 2;
       }
-    } else if (a == "--no-cache") request.reuseEvaluations = false;
-    else if (a == "--quiet") quiet = true;
-    else if (a == "--build") build = true;
-    else if (a == "--no-base-builds") buildOptions.buildBase = false;
-    else if (a == "--rebuild") buildOptions.forgetFailures = true;
+    } else if (a == "--no-cache")
+      request.reuseEvaluations = false;
+    else if (a == "--quiet")
+      quiet = true;
+    else if (a == "--build")
+      build = true;
+    else if (a == "--no-base-builds")
+      buildOptions.buildBase = false;
+    else if (a == "--rebuild")
+      buildOptions.forgetFailures = true;
     else {
       err_ << "ekaci review: unknown option '" << a << "'\n\n" << kUsage;
       return 2;
@@ -251,7 +265,8 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
     // On a terminal: one line, redrawn, with a bar of the steps done so far.
     constexpr std::size_t kWidth = 20;
     const std::size_t done = std::min(kWidth, kWidth * step.step / step.total);
-    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count();
+    const auto seconds =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count();
     std::string line = step.line.size() > 70 ? step.line.substr(0, 67) + "..." : step.line;
     err_ << "\r\033[K[" << std::string(done, '#') << std::string(kWidth - done, '.') << "] " << step.step << "/"
          << step.total << " " << seconds << "s " << line << std::flush;

@@ -24,8 +24,7 @@ struct JobBuildResults {
   std::int64_t jobsetId = 0;
   storage::BuildJobsetState state = storage::BuildJobsetState::Succeeded;
   std::vector<scheduler::JobVerdict> verdicts;  // new and changed jobs, removed ones
-  std::size_t newlyFailing = 0, newlySucceeding = 0, stillFailing = 0, stillSucceeding = 0, removed = 0,
-              unfinished = 0;
+  std::size_t newlyFailing = 0, newlySucceeding = 0, stillFailing = 0, stillSucceeding = 0, removed = 0, unfinished = 0;
   std::vector<FailureLog> failureLogs;  // the first newly failing jobs
 
   // Nothing newly fails and every build ended.

@@ -106,7 +106,8 @@ void renderJob(const JobReview& job, const MarkdownRenderer::Options& options, i
         out += (i == 0 ? " " : ", ") + MarkdownText::code(attr);
         if (!lines.empty() && level < 3) out += " (" + MarkdownText::code(firstLine(lines.front()), 120) + ")";
       }
-      if (job.metadataWarnings.size() > kListed) out += ", and " + std::to_string(job.metadataWarnings.size() - kListed) + " more";
+      if (job.metadataWarnings.size() > kListed)
+        out += ", and " + std::to_string(job.metadataWarnings.size() - kListed) + " more";
       out += ".\n\n";
     }
   }
@@ -155,7 +156,8 @@ void renderJob(const JobReview& job, const MarkdownRenderer::Options& options, i
     }
     if (level < 3 && !rebuildOnly.empty() && !options.includeRebuildOnly) {
       std::string names;
-      for (std::size_t i = 0; i < rebuildOnly.size() && i < 20; ++i) names += (i ? ", " : "") + MarkdownText::code(rebuildOnly[i]);
+      for (std::size_t i = 0; i < rebuildOnly.size() && i < 20; ++i)
+        names += (i ? ", " : "") + MarkdownText::code(rebuildOnly[i]);
       if (rebuildOnly.size() > 20) names += ", …";
       out += "Rebuild only (" + std::to_string(rebuildOnly.size()) + "): " + names + "\n\n";
     }
@@ -193,7 +195,8 @@ void renderJob(const JobReview& job, const MarkdownRenderer::Options& options, i
 
 std::string MarkdownRenderer::renderAtLevel(const ReviewReport& report, const Options& options, int level) {
   std::string out = "## eka-ci review\n\n";
-  out += "Repository " + MarkdownText::code(report.repository) + ", base " + MarkdownText::code(report.baseSha.substr(0, 12)) + " → head " +
+  out += "Repository " + MarkdownText::code(report.repository) + ", base " +
+         MarkdownText::code(report.baseSha.substr(0, 12)) + " → head " +
          MarkdownText::code(report.headSha.substr(0, 12));
   if (!report.headSubject.empty()) out += " (" + MarkdownText::code(report.headSubject, 80) + ")";
   out += ".\n\n";

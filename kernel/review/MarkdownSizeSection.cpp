@@ -58,8 +58,8 @@ std::string MarkdownSizeSection::render(const std::vector<JobSizes>& jobs, int l
           md += "- … and " + std::to_string(over.size() - maxWarnings) + " more\n";
           break;
         }
-        md += "- " + MarkdownText::code(c->attr) + " (" + MarkdownText::code(c->output, 40) + "): " +
-              SizeFormat::percent(*c->closurePercent()) + "\n";
+        md += "- " + MarkdownText::code(c->attr) + " (" + MarkdownText::code(c->output, 40) +
+              "): " + SizeFormat::percent(*c->closurePercent()) + "\n";
       }
     }
   }

@@ -19,8 +19,10 @@ std::string MarkdownText::code(const std::string& text, std::size_t maxLength) {
   }
   std::string out = "`";
   for (char c : clean) {
-    if (c == '|') out += "\\|";
-    else out.push_back(c);
+    if (c == '|')
+      out += "\\|";
+    else
+      out.push_back(c);
   }
   return out + "`";
 }

@@ -22,7 +22,8 @@ std::optional<FailureLog> ReviewBuilder::failureLog(const std::string& attr, con
     auto stored = storage_.drvStatus(current);
     if (!stored || !*stored) return std::nullopt;
     const std::string& detail = (*stored)->detail;
-    if ((*stored)->state == "transitive_failure" && detail.rfind(kPrefix, 0) == 0 && detail.size() > kPrefix.size() + kSuffix.size() &&
+    if ((*stored)->state == "transitive_failure" && detail.rfind(kPrefix, 0) == 0 &&
+        detail.size() > kPrefix.size() + kSuffix.size() &&
         detail.compare(detail.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0) {
       current = detail.substr(kPrefix.size(), detail.size() - kPrefix.size() - kSuffix.size());
       continue;
@@ -92,12 +93,24 @@ sdk::Result<std::vector<JobBuildResults>> ReviewBuilder::build(const ReviewRepor
         if (auto log = failureLog(change.attr, jb.headDrv)) results.failureLogs.push_back(std::move(*log));
       }
       switch (verdict.verdict) {
-        case scheduler::Verdict::NewlyFailing: ++results.newlyFailing; break;
-        case scheduler::Verdict::NewlySucceeding: ++results.newlySucceeding; break;
-        case scheduler::Verdict::StillFailing: ++results.stillFailing; break;
-        case scheduler::Verdict::StillSucceeding: ++results.stillSucceeding; break;
-        case scheduler::Verdict::Removed: ++results.removed; break;
-        case scheduler::Verdict::Unfinished: ++results.unfinished; break;
+        case scheduler::Verdict::NewlyFailing:
+          ++results.newlyFailing;
+          break;
+        case scheduler::Verdict::NewlySucceeding:
+          ++results.newlySucceeding;
+          break;
+        case scheduler::Verdict::StillFailing:
+          ++results.stillFailing;
+          break;
+        case scheduler::Verdict::StillSucceeding:
+          ++results.stillSucceeding;
+          break;
+        case scheduler::Verdict::Removed:
+          ++results.removed;
+          break;
+        case scheduler::Verdict::Unfinished:
+          ++results.unfinished;
+          break;
       }
       results.verdicts.push_back(std::move(verdict));
     }

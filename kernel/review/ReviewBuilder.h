@@ -21,10 +21,11 @@ namespace ekaci::review {
 class ReviewBuilder {
  public:
   using Progress = std::function<void(const std::string& line)>;
-  static constexpr std::size_t kFailureLogs = 10;     // logs quoted per job
+  static constexpr std::size_t kFailureLogs = 10;      // logs quoted per job
   static constexpr std::size_t kFailureLogLines = 25;  // lines quoted per log
 
-  ReviewBuilder(scheduler::Scheduler& scheduler, storage::Storage& storage) : scheduler_(scheduler), storage_(storage) {}
+  ReviewBuilder(scheduler::Scheduler& scheduler, storage::Storage& storage)
+      : scheduler_(scheduler), storage_(storage) {}
 
   struct Options {
     bool buildBase = true;        // build base versions too, to tell newly from still failing

@@ -26,7 +26,7 @@ struct PackageChange {
   std::string oldVersion;
   std::string newVersion;
   std::string system;
-  std::string drvPath;  // head (base for Removed)
+  std::string drvPath;      // head (base for Removed)
   std::string baseDrvPath;  // base, when the attribute exists there
   bool licenseChanged = false;
   std::vector<std::string> oldLicenses, newLicenses;
@@ -64,7 +64,7 @@ struct JobReview {
   std::size_t baseAttributes = 0, headAttributes = 0;
   bool baseFromCache = false, headFromCache = false;
   std::int64_t baseJobsetId = 0, headJobsetId = 0;  // as stored
-  std::vector<PackageChange> changes;  // everything but unchanged packages without meta changes
+  std::vector<PackageChange> changes;               // everything but unchanged packages without meta changes
   std::vector<EvalErrorEntry> evalErrors;
   // Head jobs whose metadata (meta.*, passthru.tests) failed to evaluate while the derivation
   // did: still jobs, built and compared like any other. Attr -> "meta.<field>: <why>" lines.

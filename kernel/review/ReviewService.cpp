@@ -29,8 +29,7 @@ sdk::Result<ReviewReport> ReviewService::review(const ReviewRequest& request, co
     return report;
   }
   line("measuring output and closure sizes");
-  const auto now =
-      std::chrono::duration_cast<std::chrono::seconds>(services_.clock.now().time_since_epoch()).count();
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(services_.clock.now().time_since_epoch()).count();
   SizeComparison sizes(*services_.store, services_.pipeline.storage, now);
   // A failure to measure loses nothing else: the report says why sizes are missing.
   if (auto measured = sizes.measure(*report); measured) {

@@ -37,7 +37,8 @@ class ReviewService {
 
   // Progress reports the pipeline's steps; during builds and measurements step and total
   // are 0 and the line says what is happening.
-  sdk::Result<ReviewReport> review(const ReviewRequest& request, const Options& options, const ReviewProgress& progress);
+  sdk::Result<ReviewReport> review(const ReviewRequest& request, const Options& options,
+                                   const ReviewProgress& progress);
 
   ReviewPipeline& pipeline() noexcept { return pipeline_; }
 

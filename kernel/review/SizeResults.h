@@ -16,8 +16,8 @@ struct OutputSizeChange {
   std::string headPath;
   scheduler::PathSizes head;
   std::optional<scheduler::PathSizes> base;  // absent: a new package, or its base never built
-  bool added = false;            // the package is new in head
-  bool baseFromHistory = false;  // base no longer in the store: its recorded size
+  bool added = false;                        // the package is new in head
+  bool baseFromHistory = false;              // base no longer in the store: its recorded size
 
   // Closure growth in percent of base; nullopt without a base to compare with.
   std::optional<double> closurePercent() const;
@@ -25,9 +25,9 @@ struct OutputSizeChange {
 
 struct JobSizes {
   std::string job;
-  std::optional<double> limitPercent;  // size_check.max_increase_percent
+  std::optional<double> limitPercent;     // size_check.max_increase_percent
   std::vector<OutputSizeChange> outputs;  // largest closure change first
-  std::size_t notInStore = 0;  // head outputs that do not exist (failed or not built)
+  std::size_t notInStore = 0;             // head outputs that do not exist (failed or not built)
 
   // Outputs whose closure grew more than the limit.
   std::vector<const OutputSizeChange*> overLimit() const;

@@ -5,27 +5,15 @@
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
+#include "tests/support/SizeSamples.h"
+
 namespace ekaci::review {
 namespace {
 
-JobSizes sample(std::size_t outputs, std::optional<double> limit) {
-  JobSizes job;
-  job.job = "packages";
-  job.limitPercent = limit;
-  for (std::size_t i = 0; i < outputs; ++i) {
-    OutputSizeChange c;
-    c.attr = "pkg" + std::to_string(i);
-    c.output = "out";
-    c.headPath = "/nix/store/" + std::string(32, 'a') + "-pkg";
-    c.head = {100, static_cast<std::int64_t>(1000 + 10 * i)};
-    c.base = scheduler::PathSizes{100, 1000};
-    job.outputs.push_back(c);
-  }
-  return job;
-}
+using testsupport::sampleSizes;
 
 TEST(JsonRendererTest, SizesCarryEveryOutputAndTheLimit) {
-  auto job = sample(2, 0.5);
+  auto job = sampleSizes(2, 0.5);
   job.outputs[0].base.reset();
   job.outputs[0].added = true;
   ReviewReport report;
@@ -47,7 +35,6 @@ TEST(JsonRendererTest, SizesCarryEveryOutputAndTheLimit) {
   EXPECT_EQ(outputs->getObject(1)->getValue<double>("closure_change_percent"), 1.0);
   EXPECT_TRUE(outputs->getObject(1)->getValue<bool>("over_limit"));
 }
-
 
 // A review that did not build says nothing about builds; one that did says whether they are clean.
 TEST(JsonRendererTest, BuildsAppearOnlyWhenTheReviewBuilt) {

@@ -45,7 +45,8 @@ ReviewReport sampleReport() {
   add("gone", ChangeClass::Removed, "0.1", "");
   for (int i = 0; i < 12; ++i) add("dependent-" + std::to_string(i), ChangeClass::RebuildOnly, "1", "1");
   job.counts = {1, 1, 1, 0, 12, 20, 1, 1, 1, 0, 0};
-  job.evalErrors.push_back({"broken", EvalErrorChange::New, "error: attribute 'doesNotExist' missing\n  at default.nix:3"});
+  job.evalErrors.push_back(
+      {"broken", EvalErrorChange::New, "error: attribute 'doesNotExist' missing\n  at default.nix:3"});
   job.rebuilds.push_back({"x86_64-linux", 14, "11-100"});
   job.topBlastRadius = {"hello", "fresh"};
   report.jobs.push_back(job);
@@ -60,15 +61,16 @@ TEST(MarkdownRendererTest, TruncationLevelsInTheDocumentedOrder) {
   const ReviewReport report = sampleReport();
   MarkdownRenderer::Options options;
   std::vector<std::size_t> sizes;
-  for (int level = 0; level <= 4; ++level) sizes.push_back(MarkdownRenderer::renderAtLevel(report, options, level).size());
+  for (int level = 0; level <= 4; ++level)
+    sizes.push_back(MarkdownRenderer::renderAtLevel(report, options, level).size());
   for (int level = 1; level <= 4; ++level) EXPECT_LT(sizes[level], sizes[level - 1]) << "level " << level;
   for (int level = 0; level <= 4; ++level) {
     options.softLimit = sizes[level];
     auto output = MarkdownRenderer::render(report, options);
     EXPECT_EQ(output.truncationLevel, level);
     EXPECT_FALSE(output.hardCapped);
-    const std::string problem =
-        testsupport::compareWithGolden("tests/data/review/markdown-level-" + std::to_string(level) + ".md", output.markdown);
+    const std::string problem = testsupport::compareWithGolden(
+        "tests/data/review/markdown-level-" + std::to_string(level) + ".md", output.markdown);
     EXPECT_TRUE(problem.empty()) << problem;
   }
   const std::string level0 = MarkdownRenderer::renderAtLevel(report, options, 0);
@@ -108,8 +110,8 @@ TEST(MarkdownRendererTest, TheVerdictCountsNewBuildFailures) {
   EXPECT_NE(MarkdownRenderer::render(report, {}).markdown.find("**Verdict: ✅ evaluation is clean.**"),
             std::string::npos);
   report.builds = std::vector<JobBuildResults>{JobBuildResults{}};
-  EXPECT_NE(MarkdownRenderer::render(report, {}).markdown.find(
-                "**Verdict: ✅ evaluation is clean and nothing newly fails to build.**"),
+  EXPECT_NE(MarkdownRenderer::render(report, {})
+                .markdown.find("**Verdict: ✅ evaluation is clean and nothing newly fails to build.**"),
             std::string::npos);
   report.builds = std::vector<JobBuildResults>{failingBuilds(2)};
   const auto md = MarkdownRenderer::render(report, {}).markdown;
@@ -223,7 +225,10 @@ namespace {
 // JSON report too.
 TEST(MarkdownRendererTest, InvisibleControlsAndInvalidBytesFromAPullRequestAreNeutralised) {
   ReviewReport report = sampleReport();
-  report.jobs[0].evalErrors.push_back({"evil\xE2\x80\xAE" "gpj.exe", EvalErrorChange::New, "error: bad \xFF\xFE byte"});
+  report.jobs[0].evalErrors.push_back(
+      {"evil\xE2\x80\xAE"
+       "gpj.exe",
+       EvalErrorChange::New, "error: bad \xFF\xFE byte"});
   report.headSubject = "subject \xE2\x81\xA6hidden\xE2\x81\xA9";
   const auto markdown = MarkdownRenderer::render(report, MarkdownRenderer::optionsFor(report)).markdown;
   EXPECT_NE(markdown.find("evil<U+202E>gpj.exe"), std::string::npos) << markdown;

@@ -4,28 +4,15 @@
 #include <gtest/gtest.h>
 
 #include "kernel/review/SizeFormat.h"
+#include "tests/support/SizeSamples.h"
 
 namespace ekaci::review {
 namespace {
 
-JobSizes sample(std::size_t outputs, std::optional<double> limit) {
-  JobSizes job;
-  job.job = "packages";
-  job.limitPercent = limit;
-  for (std::size_t i = 0; i < outputs; ++i) {
-    OutputSizeChange c;
-    c.attr = "pkg" + std::to_string(i);
-    c.output = "out";
-    c.headPath = "/nix/store/" + std::string(32, 'a') + "-pkg";
-    c.head = {100, static_cast<std::int64_t>(1000 + 10 * i)};
-    c.base = scheduler::PathSizes{100, 1000};
-    job.outputs.push_back(c);
-  }
-  return job;
-}
+using testsupport::sampleSizes;
 
 TEST(MarkdownSizeSectionTest, UnchangedOutputsAreCountedAndLongListsCut) {
-  auto job = sample(30, std::nullopt);
+  auto job = sampleSizes(30, std::nullopt);
   auto md = MarkdownSizeSection::render({job}, 0);
   EXPECT_NE(md.find("30 outputs measured, 1 unchanged."), std::string::npos) << md;
   EXPECT_NE(md.find("… and 9 more outputs"), std::string::npos) << md;
@@ -35,7 +22,7 @@ TEST(MarkdownSizeSectionTest, UnchangedOutputsAreCountedAndLongListsCut) {
 }
 
 TEST(MarkdownSizeSectionTest, AChangedPackageWithoutABaseIsNotCalledNew) {
-  auto job = sample(1, 10.0);
+  auto job = sampleSizes(1, 10.0);
   job.outputs[0].base.reset();
   const auto md = MarkdownSizeSection::render({job}, 0);
   EXPECT_NE(md.find("| base not built |"), std::string::npos) << md;
@@ -44,7 +31,7 @@ TEST(MarkdownSizeSectionTest, AChangedPackageWithoutABaseIsNotCalledNew) {
 }
 
 TEST(MarkdownSizeSectionTest, GrowthExactlyAtTheLimitIsNotAWarning) {
-  auto job = sample(2, 1.0);  // pkg1 grows 1.0 %
+  auto job = sampleSizes(2, 1.0);  // pkg1 grows 1.0 %
   EXPECT_TRUE(job.overLimit().empty());
   job.limitPercent = 0.5;
   ASSERT_EQ(job.overLimit().size(), 1u);
@@ -53,7 +40,7 @@ TEST(MarkdownSizeSectionTest, GrowthExactlyAtTheLimitIsNotAWarning) {
 
 // From level 2 the table is shorter, at level 4 only counts and a bounded list of warnings stay.
 TEST(MarkdownSizeSectionTest, HigherLevelsAreShorter) {
-  auto job = sample(40, 0.1);
+  auto job = sampleSizes(40, 0.1);
   const auto level2 = MarkdownSizeSection::render({job}, 2);
   EXPECT_NE(level2.find("… and 29 more outputs"), std::string::npos) << level2;
   const auto level4 = MarkdownSizeSection::render({job}, 4);

@@ -18,10 +18,11 @@ class ReviewBuilderTest : public ::testing::Test, protected testsupport::Schedul
 // A job that fails because its dependency fails quotes the dependency's log, not its own
 // (it has none); a job that fails itself quotes its own.
 TEST_F(ReviewBuilderTest, NewlyFailingJobsQuoteTheLogOfTheBuildThatFailed) {
-  const auto file = nixSet("set.nix",
-                           "  lib = mk \"lib\" [ ] \"echo compiling lib; echo 'lib.c:3: error: expected ;' >&2; exit 1\";\n"
-                           "  app = mk \"app\" [ lib ] \"echo app > $out\";\n"
-                           "  tool = mk \"tool\" [ ] \"printf 'tool: \\\\033[31mred\\\\033[0m\\\\tfailed\\\\n'; exit 2\";\n");
+  const auto file =
+      nixSet("set.nix",
+             "  lib = mk \"lib\" [ ] \"echo compiling lib; echo 'lib.c:3: error: expected ;' >&2; exit 1\";\n"
+             "  app = mk \"app\" [ lib ] \"echo app > $out\";\n"
+             "  tool = mk \"tool\" [ ] \"printf 'tool: \\\\033[31mred\\\\033[0m\\\\tfailed\\\\n'; exit 2\";\n");
   std::map<std::string, std::string> drvs;
   for (const std::string attr : {"app", "lib", "tool"}) {
     std::string why;

@@ -46,13 +46,14 @@ class SizeComparisonTest : public ::testing::Test, protected testsupport::Schedu
 
 TEST_F(SizeComparisonTest, MeasuresHeadAndBaseAndFallsBackToHistory) {
   const auto baseJobset = newJobset("base"), headJobset = newJobset("head");
-  const auto file = nixSet("set.nix",
-                           "  big = mk \"big\" [ ] \"i=0; while [ $i -lt 3000 ]; do echo 0123456789abcdef; i=$((i+1)); done > $out\";\n"
-                           "  app1 = mk \"app-1\" [ ] \"echo app 1 > $out\";\n"
-                           "  app2 = mk \"app-2\" [ ] \"echo app 2 uses ${big} > $out\";\n"
-                           "  fresh = mk \"fresh\" [ ] \"echo new > $out\";\n"
-                           "  legacy2 = mk \"legacy-2\" [ ] \"echo legacy 2 > $out\";\n"
-                           "  broken = mk \"broken\" [ ] \"exit 1\";\n");
+  const auto file = nixSet(
+      "set.nix",
+      "  big = mk \"big\" [ ] \"i=0; while [ $i -lt 3000 ]; do echo 0123456789abcdef; i=$((i+1)); done > $out\";\n"
+      "  app1 = mk \"app-1\" [ ] \"echo app 1 > $out\";\n"
+      "  app2 = mk \"app-2\" [ ] \"echo app 2 uses ${big} > $out\";\n"
+      "  fresh = mk \"fresh\" [ ] \"echo new > $out\";\n"
+      "  legacy2 = mk \"legacy-2\" [ ] \"echo legacy 2 > $out\";\n"
+      "  broken = mk \"broken\" [ ] \"exit 1\";\n");
   const auto [app1Drv, app1Out] = build(file, "app1");
   const auto [app2Drv, app2Out] = build(file, "app2");
   const auto [freshDrv, freshOut] = build(file, "fresh");
@@ -61,9 +62,12 @@ TEST_F(SizeComparisonTest, MeasuresHeadAndBaseAndFallsBackToHistory) {
   const std::string brokenOut = firstLineOf({"nix-store", "--query", "--outputs", brokenDrv}).value_or("");
   ASSERT_FALSE(brokenOut.empty());
   const std::string legacy1Drv = "/nix/store/00000000000000000000000000000000-legacy-1.drv";
-  for (const auto& [drv, out] : std::vector<std::pair<std::string, std::string>>{
-           {app1Drv, app1Out}, {app2Drv, app2Out}, {freshDrv, freshOut}, {legacy2Drv, legacy2Out},
-           {brokenDrv, brokenOut}, {legacy1Drv, kGone}}) {
+  for (const auto& [drv, out] : std::vector<std::pair<std::string, std::string>>{{app1Drv, app1Out},
+                                                                                 {app2Drv, app2Out},
+                                                                                 {freshDrv, freshOut},
+                                                                                 {legacy2Drv, legacy2Out},
+                                                                                 {brokenDrv, brokenOut},
+                                                                                 {legacy1Drv, kGone}}) {
     remember(drv, out);
   }
   // An earlier review measured legacy 1 before it was garbage-collected.
@@ -76,11 +80,10 @@ TEST_F(SizeComparisonTest, MeasuresHeadAndBaseAndFallsBackToHistory) {
   job.sizeLimitPercent = 50;
   job.baseJobsetId = baseJobset;
   job.headJobsetId = headJobset;
-  job.changes = {change("app", ChangeClass::VersionBump, app2Drv, app1Drv),
-                 change("fresh", ChangeClass::Added, freshDrv),
-                 change("legacy", ChangeClass::VersionBump, legacy2Drv, legacy1Drv),
-                 change("broken", ChangeClass::Added, brokenDrv),
-                 change("meta-only", ChangeClass::VersionBump, app1Drv, app1Drv)};
+  job.changes = {
+      change("app", ChangeClass::VersionBump, app2Drv, app1Drv), change("fresh", ChangeClass::Added, freshDrv),
+      change("legacy", ChangeClass::VersionBump, legacy2Drv, legacy1Drv),
+      change("broken", ChangeClass::Added, brokenDrv), change("meta-only", ChangeClass::VersionBump, app1Drv, app1Drv)};
   job.changes.back().rebuild = false;  // same outputs: nothing to measure
   report.jobs = {job};
 
