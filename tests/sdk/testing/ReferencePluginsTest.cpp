@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <sstream>
 
 #include "ekaci/sdk/testing/CacheConformance.h"
 #include "ekaci/sdk/testing/CredentialSourceConformance.h"
@@ -50,7 +51,8 @@ CredentialSourceSubject staticSubject() {
 CacheSubject memorySubject() {
   CacheSubject s;
   s.name = "memory";
-  s.samplePaths = {"/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-one", "/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-two"};
+  s.samplePaths = {"/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-one",
+                   "/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-two"};
   s.make = [](FakeHostServices& services) -> Result<std::unique_ptr<Cache>> {
     return host().registry().cache("memory")->create(Value::table(), services);
   };
@@ -69,6 +71,10 @@ ForgeSubject recordingSubject() {
     const std::string bad = "this is not an event";
     return WebhookRequest{{{"x-ekaci-signature-256", hmac("s3cret", bad)}}, bad, "/webhooks/recording"};
   };
+  s.signedUnknownDelivery = [] {
+    const std::string body = "event=star\naction=created\n";
+    return WebhookRequest{{{"X-Ekaci-Signature-256", hmac("s3cret", body)}}, body, "/webhooks/recording"};
+  };
   s.repository.owner = "acme";
   s.repository.name = "pkgs";
   s.changeRequest.repository = s.repository;
@@ -81,7 +87,7 @@ ForgeSubject recordingSubject() {
     if (forge) {
       // The forge learns the head of #12 from a delivery, as it would in production.
       const std::string body = "event=opened\nowner=acme\nrepo=pkgs\nnumber=12\nhead=abc123\n";
-      (void)(*forge)->parseWebhook(WebhookRequest{{}, body, "/"});
+      (void)(*forge)->webhooks().parse(WebhookRequest{{}, body, "/"});
     }
     return forge;
   };
@@ -156,15 +162,32 @@ TEST(ReferencePluginsTest, RecordingForgeWritesWhatItWasAsked) {
   config.set("webhook_secret", Value::string("k"));
   auto forge = host().registry().forge("recording")->create(config, services);
   ASSERT_TRUE(forge);
-  RepositoryRef repo{"", "acme", "pkgs", "", "main"};
+  RepositoryRef repo{"", "acme", "pkgs", "", "main", "", ""};
   StatusReport report;
   report.name = "eka-ci/eval";
   report.state = CommitState::Failure;
-  ASSERT_TRUE((*forge)->report(repo, "abc", report));
+  ASSERT_NE((*forge)->reports(), nullptr);
+  ASSERT_TRUE((*forge)->reports()->publish(repo, "abc", report, ""));
   std::ifstream log(services.stateDirectory() / "recording.log");
   std::string line;
   std::getline(log, line);
   EXPECT_EQ(line, "report acme/pkgs abc eka-ci/eval failure");
+}
+
+// Clone credentials cross the boundary as a Secret: printed, they are redacted.
+TEST(ReferencePluginsTest, CloneCredentialsAreASecret) {
+  FakeHostServices services;
+  Value config = Value::table();
+  config.set("webhook_secret", Value::string("k"));
+  auto forge = host().registry().forge("recording")->create(config, services);
+  ASSERT_TRUE(forge);
+  ASSERT_NE((*forge)->installations(), nullptr);
+  auto credentials = (*forge)->installations()->cloneCredentials(RepositoryRef{"", "acme", "pkgs", "", "main", "", ""});
+  ASSERT_TRUE(credentials) << credentials.error().describe();
+  EXPECT_EQ(credentials->password.reveal(), "recording-token");
+  std::ostringstream printed;
+  printed << credentials->password;
+  EXPECT_EQ(printed.str(), "<redacted>");
 }
 
 }  // namespace ekaci::sdk::testing

@@ -6,7 +6,7 @@
 
 // The plugin API version. Bumped on every incompatible change of an SDK interface; the
 // kernel requires equality (0.x series).
-#define EKACI_SDK_API_VERSION 1u
+#define EKACI_SDK_API_VERSION 2u
 
 #define EKACI_SDK_STR2(x) #x
 #define EKACI_SDK_STR(x) EKACI_SDK_STR2(x)
@@ -36,6 +36,6 @@
 #endif
 
 // Everything that must match between the kernel and a plugin for C++ objects to cross.
-#define EKACI_SDK_ABI_FINGERPRINT                                                                \
-  "sdk=" EKACI_SDK_VERSION ";compiler=" EKACI_SDK_COMPILER ";stdlib=" EKACI_SDK_STDLIB          \
-      EKACI_SDK_DEBUG_CONTAINERS ";std=" EKACI_SDK_STR(__cplusplus) ";headers=" EKACI_SDK_HEADER_HASH
+#define EKACI_SDK_ABI_FINGERPRINT                                                                                 \
+  "sdk=" EKACI_SDK_VERSION ";compiler=" EKACI_SDK_COMPILER ";stdlib=" EKACI_SDK_STDLIB EKACI_SDK_DEBUG_CONTAINERS \
+  ";std=" EKACI_SDK_STR(__cplusplus) ";headers=" EKACI_SDK_HEADER_HASH

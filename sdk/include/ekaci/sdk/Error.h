@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -22,9 +24,18 @@ class EKACI_SDK_API Error {
   // "E3002 plugin.api_version_mismatch: <message>"
   std::string describe() const;
 
+  // Set when the other side said when to try again (Retry-After, a rate limit's reset): the
+  // caller should wait that long before retrying; absent: the caller's own backoff applies.
+  std::optional<std::chrono::seconds> retryAfter() const noexcept { return retryAfter_; }
+  Error& withRetryAfter(std::chrono::seconds delay) {
+    retryAfter_ = delay < std::chrono::seconds(0) ? std::chrono::seconds(0) : delay;
+    return *this;
+  }
+
  private:
   ErrorCode code_;
   std::string message_;
+  std::optional<std::chrono::seconds> retryAfter_;
 };
 
 }  // namespace ekaci::sdk

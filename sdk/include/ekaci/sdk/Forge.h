@@ -1,53 +1,34 @@
 #pragma once
 
-#include <cstdint>
-#include <string>
-#include <vector>
-
 #include "ekaci/sdk/Export.h"
+#include "ekaci/sdk/ForgeComments.h"
+#include "ekaci/sdk/ForgeInstallations.h"
+#include "ekaci/sdk/ForgeMerges.h"
+#include "ekaci/sdk/ForgeReports.h"
 #include "ekaci/sdk/ForgeTypes.h"
-#include "ekaci/sdk/Result.h"
-#include "ekaci/sdk/Secret.h"
+#include "ekaci/sdk/ForgeWebhooks.h"
 
 namespace ekaci::sdk {
 
-// A code forge: GitHub, Gitea or GitLab.
+// A code forge: GitHub, Gitea or GitLab, created by the ForgeFactory its plugin registered.
+// What a forge can do is split into capability interfaces; the kernel asks the instance for
+// each one and treats a null answer as "this forge cannot", so a forge implements only what
+// it has (a read-only mirror forge: webhooks and installations).
 //
-// Threading: verifyWebhook() and parseWebhook() are called on HTTP threads, concurrently;
-// the other methods on the kernel's forge worker threads, concurrently. Implementations
-// guard their own shared state.
-// Ownership: arguments are borrowed for the call.
+// Ownership: the kernel owns the Forge; the capability objects belong to it and live as long
+// as it does (usually the Forge itself implements them and returns `this`).
+// Threading: see each capability; these accessors are called from any thread.
 class EKACI_SDK_API Forge {
  public:
   virtual ~Forge();
 
   virtual ForgeCapabilities capabilities() const = 0;
 
-  // Authenticates a delivery before anything in it is parsed (HMAC signature or token).
-  // WebhookSignatureMissing / WebhookSignatureInvalid when it does not verify.
-  virtual Result<void> verifyWebhook(const WebhookRequest& request) const = 0;
-
-  // Turns a verified delivery into events; an event the server does not act on yields an
-  // empty list, a malformed body WebhookMalformed.
-  virtual Result<std::vector<ForgeEvent>> parseWebhook(const WebhookRequest& request) const = 0;
-
-  // Creates or updates the report named report.name on the commit; returns the forge's id
-  // for it (check-run id, status id).
-  virtual Result<std::string> report(const RepositoryRef& repository, const std::string& commitSha,
-                                     const StatusReport& report) = 0;
-
-  // Comments on a change request; returns the comment id.
-  virtual Result<std::uint64_t> comment(const ChangeRequestRef& changeRequest, const std::string& markdown) = 0;
-
-  virtual Result<void> react(const ChangeRequestRef& changeRequest, std::uint64_t commentId, Reaction reaction) = 0;
-
-  virtual Result<Permission> permissionOf(const RepositoryRef& repository, const std::string& user) = 0;
-
-  // Merges only if the head is still expectedHeadSha (no race with a new push).
-  virtual Result<void> merge(const ChangeRequestRef& changeRequest, MergeMethod method,
-                             const std::string& expectedHeadSha) = 0;
-
-  virtual Result<CloneCredentials> cloneCredentials(const RepositoryRef& repository) = 0;
+  virtual ForgeWebhooks& webhooks() = 0;
+  virtual ForgeReports* reports() { return nullptr; }
+  virtual ForgeComments* comments() { return nullptr; }
+  virtual ForgeMerges* merges() { return nullptr; }
+  virtual ForgeInstallations* installations() { return nullptr; }
 };
 
 }  // namespace ekaci::sdk

@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "ekaci/sdk/Secret.h"
+
 namespace ekaci::sdk {
 
 // The vocabulary shared by GitHub, Gitea and GitLab. Where the forges differ (pull
@@ -12,11 +14,13 @@ namespace ekaci::sdk {
 // and each plugin maps it; ForgeCapabilities says what a forge can do natively.
 
 struct RepositoryRef {
-  std::string forgeId;   // the [[forges]] id this repository belongs to
-  std::string owner;     // GitHub/Gitea owner, GitLab namespace (may contain '/')
+  std::string forgeId;  // the [[forges]] id this repository belongs to
+  std::string owner;    // GitHub/Gitea owner, GitLab namespace (may contain '/')
   std::string name;
-  std::string cloneUrl;  // https:// or ssh:// URL, without credentials
+  std::string cloneUrl;  // https:// or ssh:// URL (or a local path in tests), without credentials
   std::string defaultBranch;
+  std::string projectId;       // the forge's own id of the repository (GitLab project id); may be empty
+  std::string installationId;  // the app installation that covers it (GitHub); empty elsewhere
 
   std::string fullName() const { return owner + "/" + name; }
 };
@@ -31,6 +35,9 @@ struct ChangeRequestRef {
   std::string baseSha;
   std::string headBranch;
   std::string headSha;
+  // Where the head commit is fetched from: the fork's clone URL for a pull request from a
+  // fork (reports still go to `repository`), else the repository's own.
+  std::string headCloneUrl;
   bool fromFork = false;
   bool draft = false;
 };
@@ -38,21 +45,30 @@ struct ChangeRequestRef {
 enum class ForgeEventKind {
   ChangeRequestOpened,
   ChangeRequestUpdated,  // new commits pushed (GitHub synchronize, GitLab update with oldrev)
-  ChangeRequestEdited,   // title/base/labels changed, no new commits
+  ChangeRequestEdited,   // title/base/labels changed, no new commits (baseChanged says if the base moved)
   ChangeRequestClosed,
   ChangeRequestMerged,
   ChangeRequestReopened,
+  ChangeRequestReadyForReview,
+  ChangeRequestConvertedToDraft,
   Push,
   Comment,          // a comment on a change request (may carry a command)
   ReviewSubmitted,  // approval or change request from a reviewer
-  MergeQueueEntry,  // GitHub merge_group checks_requested
-  Installation,     // app installed/removed, repositories added/removed
+  ReviewDismissed,
+  MergeQueueEntry,    // GitHub merge_group checks_requested
+  MergeQueueRemoved,  // GitHub merge_group destroyed
+  RerunRequested,     // GitHub check_run / check_suite rerequested: reportId names the run, if one
+  Installation,       // app installed/removed, repositories added/removed
   Ping,
+  Other,  // verified but not acted on; acknowledged and counted by eventName and action
 };
 
 struct ForgeEvent {
   ForgeEventKind kind = ForgeEventKind::Ping;
-  std::string deliveryId;  // the forge's delivery id, for idempotency
+  std::string deliveryId;          // the forge's delivery id, for idempotency
+  std::string eventName;           // the forge's own names ("pull_request", "Merge Request Hook") ...
+  std::string action;              // ... and action ("synchronize", "update"), for logs and metrics
+  std::string installationId;      // GitHub: the installation the delivery is for
   ChangeRequestRef changeRequest;  // for change-request, comment and review events
   RepositoryRef repository;        // always set when the event names a repository
   // Push and merge-queue events.
@@ -64,6 +80,12 @@ struct ForgeEvent {
   std::string commentAuthor;
   std::string commentBody;
   std::string reviewState;  // "approved", "changes_requested", "commented"
+  std::string reviewer;
+  bool baseChanged = false;  // ChangeRequestEdited: the base branch was changed
+  std::string reportId;      // RerunRequested: the report (check run) to run again; empty: all of the commit
+  // Installation events: repositories added to (or, with installationRemoved, taken from) it.
+  std::vector<RepositoryRef> installationRepositories;
+  bool installationRemoved = false;
 };
 
 // The incoming request as the HTTP layer received it. Headers keep their original case;
@@ -87,6 +109,14 @@ struct StatusReport {
   std::string externalId;  // the kernel's id, to find the report again
 };
 
+// A report as the forge holds it, for finding reports again after a restart.
+struct PublishedReport {
+  std::string id;  // the forge's id (check-run id; a status context where statuses have no id)
+  std::string name;
+  CommitState state = CommitState::Pending;
+  std::string externalId;
+};
+
 enum class MergeMethod { Merge, Squash, Rebase };
 
 enum class Reaction { Acknowledge, Success, Failure, Confused };
@@ -95,17 +125,18 @@ enum class Reaction { Acknowledge, Success, Failure, Confused };
 enum class Permission { None, Read, Triage, Write, Maintain, Admin };
 
 struct ForgeCapabilities {
-  bool checkRuns = false;       // rich reports with a Markdown body (GitHub)
-  bool commitStatuses = true;   // state + short description
+  bool checkRuns = false;      // rich reports with a Markdown body (GitHub)
+  bool commitStatuses = true;  // state + short description
   bool reactions = false;
   bool mergeQueue = false;
   std::size_t maxSummaryBytes = 65535;
 };
 
 // Credentials for fetching a repository with git, scoped as narrowly as the forge allows.
+// Move-only: the token lives in one place and is wiped when it goes.
 struct CloneCredentials {
   std::string username;  // e.g. "x-access-token" for GitHub installation tokens
-  std::string password;  // a short-lived token; never logged
+  Secret password;       // a short-lived token; never logged, never in a URL on disk
 };
 
 }  // namespace ekaci::sdk

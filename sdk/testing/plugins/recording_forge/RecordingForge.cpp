@@ -80,7 +80,7 @@ std::string RecordingForge::sign(const std::string& secret, const std::string& b
   return out;
 }
 
-sdk::Result<void> RecordingForge::verifyWebhook(const sdk::WebhookRequest& request) const {
+sdk::Result<void> RecordingForge::verify(const sdk::WebhookRequest& request) const {
   std::string given = headerOf(request, "X-Ekaci-Signature-256");
   if (given.empty()) {
     return sdk::Error(sdk::ErrorCode::WebhookSignatureMissing, "X-Ekaci-Signature-256 header is missing");
@@ -92,7 +92,7 @@ sdk::Result<void> RecordingForge::verifyWebhook(const sdk::WebhookRequest& reque
   return sdk::success();
 }
 
-sdk::Result<std::vector<sdk::ForgeEvent>> RecordingForge::parseWebhook(const sdk::WebhookRequest& request) const {
+sdk::Result<std::vector<sdk::ForgeEvent>> RecordingForge::parse(const sdk::WebhookRequest& request) const {
   std::map<std::string, std::string> fields;
   std::istringstream in(request.body);
   std::string line;
@@ -105,18 +105,24 @@ sdk::Result<std::vector<sdk::ForgeEvent>> RecordingForge::parseWebhook(const sdk
     fields[line.substr(0, eq)] = line.substr(eq + 1);
   }
   static const std::map<std::string, sdk::ForgeEventKind> kKinds = {
-      {"opened", sdk::ForgeEventKind::ChangeRequestOpened}, {"updated", sdk::ForgeEventKind::ChangeRequestUpdated},
-      {"closed", sdk::ForgeEventKind::ChangeRequestClosed}, {"merged", sdk::ForgeEventKind::ChangeRequestMerged},
-      {"reopened", sdk::ForgeEventKind::ChangeRequestReopened}, {"comment", sdk::ForgeEventKind::Comment},
+      {"opened", sdk::ForgeEventKind::ChangeRequestOpened},
+      {"updated", sdk::ForgeEventKind::ChangeRequestUpdated},
+      {"closed", sdk::ForgeEventKind::ChangeRequestClosed},
+      {"merged", sdk::ForgeEventKind::ChangeRequestMerged},
+      {"reopened", sdk::ForgeEventKind::ChangeRequestReopened},
+      {"comment", sdk::ForgeEventKind::Comment},
       {"ping", sdk::ForgeEventKind::Ping}};
-  auto kind = kKinds.find(fields["event"]);
-  if (kind == kKinds.end()) {
-    return sdk::Error(sdk::ErrorCode::WebhookMalformed, "unknown or missing event '" + fields["event"] + "'");
-  }
+  if (fields["event"].empty()) return sdk::Error(sdk::ErrorCode::WebhookMalformed, "no event");
   sdk::ForgeEvent event;
-  event.kind = kind->second;
+  event.eventName = fields["event"];
+  event.action = fields["action"];
+  event.installationId = fields["installation"];
   event.deliveryId = fields["delivery"];
-  if (event.kind == sdk::ForgeEventKind::Ping) return std::vector<sdk::ForgeEvent>{event};
+  auto kind = kKinds.find(fields["event"]);
+  event.kind = kind == kKinds.end() ? sdk::ForgeEventKind::Other : kind->second;
+  if (event.kind == sdk::ForgeEventKind::Ping || event.kind == sdk::ForgeEventKind::Other) {
+    return std::vector<sdk::ForgeEvent>{event};
+  }
 
   auto& cr = event.changeRequest;
   cr.repository.owner = fields["owner"];
@@ -130,6 +136,10 @@ sdk::Result<std::vector<sdk::ForgeEvent>> RecordingForge::parseWebhook(const sdk
   cr.headSha = fields["head"];
   cr.baseSha = fields["base"];
   cr.author = fields["author"];
+  cr.repository.installationId = event.installationId;
+  cr.repository.cloneUrl = fields["clone_url"];
+  cr.headCloneUrl = fields["head_clone_url"].empty() ? cr.repository.cloneUrl : fields["head_clone_url"];
+  cr.fromFork = cr.headCloneUrl != cr.repository.cloneUrl;
   event.repository = cr.repository;
   event.commentBody = fields["comment"];
   event.commentAuthor = fields["commenter"];
@@ -145,19 +155,65 @@ void RecordingForge::record(const std::string& line) {
   out << line << '\n';
 }
 
-sdk::Result<std::string> RecordingForge::report(const sdk::RepositoryRef& repository, const std::string& commitSha,
-                                                const sdk::StatusReport& report) {
+sdk::Result<std::string> RecordingForge::publish(const sdk::RepositoryRef& repository, const std::string& commitSha,
+                                                 const sdk::StatusReport& report, const std::string& existingId) {
   std::lock_guard lock(mutex_);
+  auto& reports = reports_[repository.fullName() + "@" + commitSha];
+  if (!existingId.empty()) {
+    for (auto& published : reports) {
+      if (published.id != existingId) continue;
+      published.state = report.state;
+      record("update " + repository.fullName() + " " + commitSha + " " + existingId + " " + report.name + " " +
+             stateName(report.state));
+      return existingId;
+    }
+    return sdk::Error(sdk::ErrorCode::NotFound, "no report " + existingId + " on " + commitSha);
+  }
   std::string id = "report-" + std::to_string(nextId_++);
+  reports.push_back(sdk::PublishedReport{id, report.name, report.state, report.externalId});
   record("report " + repository.fullName() + " " + commitSha + " " + report.name + " " + stateName(report.state));
   return id;
 }
 
-sdk::Result<std::uint64_t> RecordingForge::comment(const sdk::ChangeRequestRef& changeRequest,
-                                                   const std::string& markdown) {
+sdk::Result<std::vector<sdk::PublishedReport>> RecordingForge::list(const sdk::RepositoryRef& repository,
+                                                                    const std::string& commitSha) {
   std::lock_guard lock(mutex_);
+  auto found = reports_.find(repository.fullName() + "@" + commitSha);
+  return found == reports_.end() ? std::vector<sdk::PublishedReport>{} : found->second;
+}
+
+sdk::Result<void> RecordingForge::cancel(const sdk::RepositoryRef& repository, const std::string& commitSha,
+                                         const sdk::PublishedReport& report) {
+  std::lock_guard lock(mutex_);
+  for (auto& published : reports_[repository.fullName() + "@" + commitSha]) {
+    if (published.id != report.id) continue;
+    published.state = sdk::CommitState::Cancelled;
+    record("cancel " + repository.fullName() + " " + commitSha + " " + report.id);
+    return sdk::success();
+  }
+  return sdk::Error(sdk::ErrorCode::NotFound, "no report " + report.id + " on " + commitSha);
+}
+
+sdk::Result<std::uint64_t> RecordingForge::create(const sdk::ChangeRequestRef& changeRequest,
+                                                  const std::string& markdown) {
+  std::lock_guard lock(mutex_);
+  const std::uint64_t id = nextId_++;
+  comments_[id] = key(changeRequest);
   record("comment " + key(changeRequest) + " " + std::to_string(markdown.size()) + " bytes");
-  return nextId_++;
+  return id;
+}
+
+sdk::Result<void> RecordingForge::edit(const sdk::ChangeRequestRef& changeRequest, std::uint64_t commentId,
+                                       const std::string& markdown) {
+  std::lock_guard lock(mutex_);
+  auto found = comments_.find(commentId);
+  if (found == comments_.end() || found->second != key(changeRequest)) {
+    return sdk::Error(sdk::ErrorCode::NotFound,
+                      "no comment " + std::to_string(commentId) + " on " + key(changeRequest));
+  }
+  record("edit " + key(changeRequest) + " " + std::to_string(commentId) + " " + std::to_string(markdown.size()) +
+         " bytes");
+  return sdk::success();
 }
 
 sdk::Result<void> RecordingForge::react(const sdk::ChangeRequestRef& changeRequest, std::uint64_t commentId,
@@ -182,15 +238,15 @@ sdk::Result<void> RecordingForge::merge(const sdk::ChangeRequestRef& changeReque
     return sdk::Error(sdk::ErrorCode::NotFound, "no change request " + key(changeRequest) + " was seen");
   }
   if (it->second != expectedHeadSha) {
-    return sdk::Error(sdk::ErrorCode::ForgeApi, "head of " + key(changeRequest) + " is " + it->second + ", not " +
-                                                     expectedHeadSha);
+    return sdk::Error(sdk::ErrorCode::ForgeApi,
+                      "head of " + key(changeRequest) + " is " + it->second + ", not " + expectedHeadSha);
   }
   record("merge " + key(changeRequest) + " " + expectedHeadSha + " " + std::to_string(static_cast<int>(method)));
   return sdk::success();
 }
 
 sdk::Result<sdk::CloneCredentials> RecordingForge::cloneCredentials(const sdk::RepositoryRef& /*repository*/) {
-  return sdk::CloneCredentials{"recording", ""};
+  return sdk::CloneCredentials{"recording", sdk::Secret("recording-token")};
 }
 
 }  // namespace ekaci::reference

@@ -22,6 +22,8 @@ struct ForgeSubject {
   std::function<WebhookRequest()> unsignedDelivery;
   // A correctly authenticated delivery whose body is not a valid event.
   std::function<WebhookRequest()> signedMalformedDelivery;
+  // Optional: a correctly authenticated delivery of an event the kernel does not act on.
+  std::function<WebhookRequest()> signedUnknownDelivery;
   // True when the signature covers the body (HMAC), false for a shared token (GitLab).
   bool signsBody = true;
   RepositoryRef repository;
@@ -29,7 +31,9 @@ struct ForgeSubject {
 };
 
 // Test names show the subject's name instead of its bytes.
-inline void PrintTo(const ForgeSubject& subject, std::ostream* out) { *out << subject.name; }
+inline void PrintTo(const ForgeSubject& subject, std::ostream* out) {
+  *out << subject.name;
+}
 
 class ForgeConformance : public ::testing::TestWithParam<ForgeSubject> {
  protected:
@@ -40,11 +44,11 @@ bool forgeConformanceLinked();
 
 }  // namespace ekaci::sdk::testing
 
-#define EKACI_FORGE_CONFORMANCE(NAME, SUBJECT)                                                  \
-  [[maybe_unused]] static const bool ekaci_conformance_linked_##NAME =                         \
-      ::ekaci::sdk::testing::forgeConformanceLinked();                                                            \
-  namespace {                                                                                  \
-  using ForgeConformance = ::ekaci::sdk::testing::ForgeConformance;                           \
-  }                                                                                            \
-  INSTANTIATE_TEST_SUITE_P(NAME, ForgeConformance, ::testing::Values(SUBJECT),                 \
+#define EKACI_FORGE_CONFORMANCE(NAME, SUBJECT)                                 \
+  [[maybe_unused]] static const bool ekaci_conformance_linked_##NAME =         \
+      ::ekaci::sdk::testing::forgeConformanceLinked();                         \
+  namespace {                                                                  \
+  using ForgeConformance = ::ekaci::sdk::testing::ForgeConformance;            \
+  }                                                                            \
+  INSTANTIATE_TEST_SUITE_P(NAME, ForgeConformance, ::testing::Values(SUBJECT), \
                            [](const auto& info) { return info.param.name; })
