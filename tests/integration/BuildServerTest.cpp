@@ -130,12 +130,17 @@ std::map<pid_t, std::string> processesMentioning(const std::string& marker) {
   for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
     const std::string name = entry.path().filename().string();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream in(entry.path() / "cmdline");
-    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (cmdline.find(marker) == std::string::npos) continue;
-    std::ifstream stat(entry.path() / "stat");
-    std::string text;
-    std::getline(stat, text);
+    // A process may end while it is read: libstdc++ then throws (ESRCH); it is simply gone.
+    std::string cmdline, text;
+    try {
+      std::ifstream in(entry.path() / "cmdline");
+      cmdline.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      if (cmdline.find(marker) == std::string::npos) continue;
+      std::ifstream stat(entry.path() / "stat");
+      std::getline(stat, text);
+    } catch (const std::exception&) {
+      continue;
+    }
     const auto close = text.rfind(')');
     if (close == std::string::npos || text.substr(close + 2, 1) == "Z") continue;
     found[static_cast<pid_t>(std::stol(name))] = text.substr(close + 2);
