@@ -202,11 +202,6 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
     }
     hub.trackProcessesIn(&owned->processes());
   }
-  config::RepoConfigReader::ServerPolicy policy;
-  for (const auto& cache : config.caches) policy.cacheIds.push_back(cache.id);
-  policy.allowedHookCommands = config.security.allowedHookCommands;
-  policy.maxJobs = static_cast<std::size_t>(config.maxJobsPerConfig);
-
   // With --build, a scheduler of this process builds; its settings are checked before anything is evaluated.
   std::optional<scheduler::SchedulerConfig> storeConfig;  // outlives the store query that borrows it
   std::unique_ptr<scheduler::Scheduler> scheduler;
@@ -230,9 +225,8 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
     }
   }
   review::ReviewService service(review::ReviewService::Services{
-      review::ReviewPipeline::Services{**storage, prepared->plugins->registry(), hub, config.stateDir, policy,
-                                       static_cast<std::size_t>(config.graphLruCapacity), config.evaluators},
-      scheduler.get(), store.get(), hub.clock()});
+      review::ReviewPipeline::servicesFor(config, **storage, prepared->plugins->registry(), hub), scheduler.get(),
+      store.get(), hub.clock()});
 
   // Ctrl-C cancels the review cleanly (worker processes and builds are killed, checkouts removed).
   std::atomic<bool> cancel{false};

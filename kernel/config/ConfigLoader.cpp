@@ -185,6 +185,8 @@ sdk::Result<ServerConfig> ConfigLoader::build(sdk::Value root, std::filesystem::
   config.web.maxConnectionsPerAddress = sub(web, "max_connections_per_address").asInteger();
   config.web.maxConnections = sub(web, "max_connections").asInteger();
   config.web.requestTimeoutSeconds = sub(web, "request_timeout_seconds").asInteger();
+  config.web.publicUrl = sub(web, "public_url").asString();
+  while (!config.web.publicUrl.empty() && config.web.publicUrl.back() == '/') config.web.publicUrl.pop_back();
 
   const std::filesystem::path data = dataHome();
   config.stateDir = optionalString(root, "state_dir").value_or(data.string());
@@ -216,6 +218,7 @@ sdk::Result<ServerConfig> ConfigLoader::build(sdk::Value root, std::filesystem::
   config.builders.maxLogSizeMiB = sub(builders, "max_log_size_mib").asInteger();
   config.builders.allowUnsandboxedBuilds = sub(builders, "allow_unsandboxed_builds").asBool();
   config.requireApproval = sub(root, "require_approval").asBool();
+  config.changeSummaryDebounceSeconds = sub(root, "change_summary_debounce_seconds").asInteger();
   config.mergeQueueRequireApproval = sub(root, "merge_queue_require_approval").asBool();
   config.defaultMergeMethod = sub(root, "default_merge_method").asString();
   config.pluginPaths = sub(root, "plugin_paths").asStringList();
@@ -245,6 +248,8 @@ sdk::Result<ServerConfig> ConfigLoader::build(sdk::Value root, std::filesystem::
     app.id = sub(block, "id").asString();
     app.credentials = sub(block, "credentials");
     if (block.find("credentials") == nullptr) app.credentials = sdk::Value();
+    app.apiUrl = sub(block, "api_url").asString();
+    while (!app.apiUrl.empty() && app.apiUrl.back() == '/') app.apiUrl.pop_back();
     app.permissions = permissionsOf(block);
     app.location = block.location();
     config.githubApps.push_back(std::move(app));

@@ -21,6 +21,7 @@ struct PermissionsConfig {
 struct GithubAppConfig {
   std::string id;
   sdk::Value credentials;  // tagged block, Null when absent (GITHUB_APP_* fallback)
+  std::string apiUrl = "https://api.github.com";
   PermissionsConfig permissions;
   sdk::SourceLocation location;
 };
@@ -54,6 +55,7 @@ struct WebConfig {
   std::int64_t maxConnectionsPerAddress = 32;
   std::int64_t maxConnections = 1024;
   std::int64_t requestTimeoutSeconds = 10;
+  std::string publicUrl;  // empty: http://address:port of the bound listener
 };
 
 struct OAuthConfig {
@@ -107,6 +109,7 @@ struct ServerConfig {
   BuildersConfig builders;
   bool requireApproval = false;
   bool mergeQueueRequireApproval = false;
+  std::int64_t changeSummaryDebounceSeconds = 300;
   std::string defaultMergeMethod = "squash";
   std::vector<std::string> pluginPaths;
   std::vector<std::string> optionalPluginPaths;

@@ -51,7 +51,10 @@ sdk::SettingsSchema ServerSchema::settings() {
              integer("max_connections", 1024, 1, 65536, "Connections the HTTP server holds at once."),
              integer("request_timeout_seconds", 10, 1, 3600,
                      "A request's head must arrive within this (its body within three times it); idle keep-alive "
-                     "connections close after it too.")},
+                     "connections close after it too."),
+             string("public_url", std::nullopt,
+                    "The server's address as users reach it (https://ci.example.org), for the details links of "
+                    "reports. Default: http://<address>:<port>.")},
             "HTTP API, webhooks and /metrics."),
       table("unix", {nullablePath("socket_path", "Unix socket for the ekaci CLI (same as top-level socket_path).")},
             "Unix-domain-socket settings used by the CLI client."),
@@ -96,6 +99,9 @@ sdk::SettingsSchema ServerSchema::settings() {
       withEnv(boolean("require_approval", false, "Require maintainer approval before building external PRs."),
               "EKA_CI_REQUIRE_APPROVAL"),
       boolean("merge_queue_require_approval", false, "Require approval before building merge-queue entries."),
+      integer("change_summary_debounce_seconds", 300, 0, 86400,
+              "The change summary of a head is published this long after its last jobset concluded, so every "
+              "jobset contributes to one render."),
       choice("default_merge_method", {"merge", "squash", "rebase"}, "squash",
              "Merge method of the @eka-ci merge comment command."),
       integer("evaluation_workers", 2, 1, 256, "Evaluator worker processes per evaluation."),
@@ -132,6 +138,8 @@ sdk::SettingsSchema ServerSchema::settings() {
       tableList("github_apps",
                 {requiredString("id", "App identifier used in logs and permission lookups."),
                  credentials("credentials", false, "Where GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY come from."),
+                 string("api_url", "https://api.github.com",
+                        "REST API base of the app's GitHub (GitHub Enterprise: https://HOST/api/v3)."),
                  permissionsBlock("GitHub App")},
                 "GitHub Apps the server authenticates as."),
       tableList("caches",

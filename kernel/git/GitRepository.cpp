@@ -59,6 +59,29 @@ int createMirrorRemote(git_remote** out, git_repository* repo, const char* name,
   return git_remote_create_with_fetchspec(out, repo, name, url, "+refs/*:refs/*");
 }
 
+// Credentials for one fetch: offered once (a second request means they were refused, and
+// asking again would loop), as user and password, never stored.
+struct CredentialOffer {
+  const sdk::CloneCredentials* credentials = nullptr;
+  int offered = 0;
+};
+
+int offerCredentials(git_credential** out, const char*, const char*, unsigned int allowed, void* payload) {
+  auto* offer = static_cast<CredentialOffer*>(payload);
+  if (offer == nullptr || offer->credentials == nullptr || offer->offered++ > 0 ||
+      (allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) == 0) {
+    return GIT_PASSTHROUGH;
+  }
+  const std::string password(offer->credentials->password.reveal());
+  return git_credential_userpass_plaintext_new(out, offer->credentials->username.c_str(), password.c_str());
+}
+
+void useCredentials(git_remote_callbacks& callbacks, CredentialOffer& offer) {
+  if (offer.credentials == nullptr) return;
+  callbacks.credentials = offerCredentials;
+  callbacks.payload = &offer;
+}
+
 std::string oidString(const git_oid& oid) {
   char text[GIT_OID_HEXSZ + 1];
   git_oid_tostr(text, sizeof text, &oid);
@@ -84,13 +107,14 @@ sdk::Result<std::unique_ptr<GitRepository>> GitRepository::open(const std::files
 }
 
 sdk::Result<std::unique_ptr<GitRepository>> GitRepository::mirror(const std::string& url,
-                                                                   const std::filesystem::path& mirrorDirectory) {
+                                                                  const std::filesystem::path& mirrorDirectory,
+                                                                  const sdk::CloneCredentials* credentials) {
   ensureInitialised();
   std::error_code ec;
   if (std::filesystem::exists(mirrorDirectory / "HEAD", ec)) {
     auto opened = open(mirrorDirectory);
     if (!opened) return opened;
-    if (auto fetched = (*opened)->fetch(); !fetched) return std::move(fetched).error();
+    if (auto fetched = (*opened)->fetch(credentials); !fetched) return std::move(fetched).error();
     return opened;
   }
   std::filesystem::create_directories(mirrorDirectory.parent_path(), ec);
@@ -101,6 +125,8 @@ sdk::Result<std::unique_ptr<GitRepository>> GitRepository::mirror(const std::str
   git_clone_options_init(&options, GIT_CLONE_OPTIONS_VERSION);
   options.bare = 1;
   options.remote_cb = createMirrorRemote;
+  CredentialOffer offer{credentials, 0};
+  useCredentials(options.fetch_opts.callbacks, offer);
   git_repository* repo = nullptr;
   if (git_clone(&repo, url.c_str(), partial.c_str(), &options) < 0) {
     auto error = gitError("cannot mirror " + url);
@@ -118,11 +144,30 @@ sdk::Result<std::unique_ptr<GitRepository>> GitRepository::mirror(const std::str
   }
   auto opened = open(mirrorDirectory);
   if (!opened) return opened;
-  if (auto fetched = (*opened)->fetch(); !fetched) return std::move(fetched).error();
+  if (auto fetched = (*opened)->fetch(credentials); !fetched) return std::move(fetched).error();
   return opened;
 }
 
-sdk::Result<void> GitRepository::fetch() {
+sdk::Result<void> GitRepository::fetchFrom(const std::string& url, const sdk::CloneCredentials* credentials) {
+  DirectoryLock lock(directory_);
+  // One namespace per source URL, so two forks' branches of the same name never collide.
+  std::uint64_t hash = 1469598103934665603ULL;
+  for (unsigned char c : url) hash = (hash ^ c) * 1099511628211ULL;
+  const std::string refspec = "+refs/heads/*:refs/ekaci/fork/" + std::to_string(hash) + "/*";
+  Remote remote;
+  if (git_remote_create_anonymous(&remote.ptr, repository_, url.c_str()) < 0) return gitError("remote " + url);
+  git_fetch_options options;
+  git_fetch_options_init(&options, GIT_FETCH_OPTIONS_VERSION);
+  options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+  CredentialOffer offer{credentials, 0};
+  useCredentials(options.callbacks, offer);
+  char* spec = const_cast<char*>(refspec.c_str());
+  git_strarray specs{&spec, 1};
+  if (git_remote_fetch(remote.ptr, &specs, &options, "ekaci fetch fork") < 0) return gitError("fetching " + url);
+  return sdk::success();
+}
+
+sdk::Result<void> GitRepository::fetch(const sdk::CloneCredentials* credentials) {
   DirectoryLock lock(directory_);
   Remote remote;
   if (git_remote_lookup(&remote.ptr, repository_, "origin") < 0) return gitError("no origin remote in mirror");
@@ -130,6 +175,8 @@ sdk::Result<void> GitRepository::fetch() {
   git_fetch_options_init(&options, GIT_FETCH_OPTIONS_VERSION);
   options.prune = GIT_FETCH_PRUNE;
   options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL;
+  CredentialOffer offer{credentials, 0};
+  useCredentials(options.callbacks, offer);
   if (git_remote_fetch(remote.ptr, nullptr, &options, "ekaci fetch") < 0) {
     return gitError("fetching " + std::string(git_remote_url(remote.ptr)));
   }
@@ -245,8 +292,8 @@ sdk::Result<std::vector<std::string>> GitRepository::changedFiles(const std::str
   for (std::size_t i = 0; i < git_diff_num_deltas(diff.ptr); ++i) {
     const git_diff_delta* delta = git_diff_get_delta(diff.ptr, i);
     if (delta->old_file.path != nullptr) files.emplace_back(delta->old_file.path);
-    if (delta->new_file.path != nullptr && (delta->old_file.path == nullptr ||
-                                            std::string(delta->new_file.path) != delta->old_file.path)) {
+    if (delta->new_file.path != nullptr &&
+        (delta->old_file.path == nullptr || std::string(delta->new_file.path) != delta->old_file.path)) {
       files.emplace_back(delta->new_file.path);
     }
   }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "ekaci/sdk/ForgeTypes.h"
 #include "ekaci/sdk/Result.h"
 
 struct git_repository;
@@ -24,12 +25,18 @@ class GitRepository {
   GitRepository& operator=(const GitRepository&) = delete;
 
   // Mirrors `url` (a local path, file://, https:// or ssh:// URL) into `mirrorDirectory`,
-  // or opens and fetches the mirror when it already exists.
+  // or opens and fetches the mirror when it already exists. `credentials` (a forge's
+  // short-lived token) are handed to git when the remote asks, and are never written to the
+  // mirror's configuration or to any URL.
   static sdk::Result<std::unique_ptr<GitRepository>> mirror(const std::string& url,
-                                                            const std::filesystem::path& mirrorDirectory);
+                                                            const std::filesystem::path& mirrorDirectory,
+                                                            const sdk::CloneCredentials* credentials = nullptr);
   static sdk::Result<std::unique_ptr<GitRepository>> open(const std::filesystem::path& directory);
 
-  sdk::Result<void> fetch();
+  sdk::Result<void> fetch(const sdk::CloneCredentials* credentials = nullptr);
+  // Fetches the branches of another repository (a pull request's fork) into
+  // refs/ekaci/fork/<n>/..., so that its commits can be resolved and checked out here.
+  sdk::Result<void> fetchFrom(const std::string& url, const sdk::CloneCredentials* credentials = nullptr);
 
   // A full commit SHA for a revision: SHA, abbreviated SHA, branch, tag, "HEAD~2", ...
   sdk::Result<std::string> resolve(const std::string& revision);

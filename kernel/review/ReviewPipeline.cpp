@@ -45,7 +45,8 @@ std::vector<std::string> parseArray(const std::optional<std::string>& json) {
   try {
     Poco::JSON::Parser parser;
     auto array = parser.parse(*json).extract<Poco::JSON::Array::Ptr>();
-    for (std::size_t i = 0; i < array->size(); ++i) out.push_back(array->getElement<std::string>(static_cast<unsigned>(i)));
+    for (std::size_t i = 0; i < array->size(); ++i)
+      out.push_back(array->getElement<std::string>(static_cast<unsigned>(i)));
   } catch (const std::exception&) {
     // Stored by us; a malformed value reads as empty rather than failing the review.
   }
@@ -90,6 +91,18 @@ std::optional<std::string> changeSetVerdict(const std::vector<std::string>& file
 
 }  // namespace
 
+ReviewPipeline::Services ReviewPipeline::servicesFor(const config::ServerConfig& config, storage::Storage& storage,
+                                                     const plugin_host::PluginRegistry& plugins,
+                                                     services::ServiceHub& hub) {
+  config::RepoConfigReader::ServerPolicy policy;
+  for (const auto& cache : config.caches) policy.cacheIds.push_back(cache.id);
+  policy.allowedHookCommands = config.security.allowedHookCommands;
+  policy.maxJobs = static_cast<std::size_t>(config.maxJobsPerConfig);
+  return Services{storage,          plugins,           hub,
+                  config.stateDir,  std::move(policy), static_cast<std::size_t>(config.graphLruCapacity),
+                  config.evaluators};
+}
+
 ReviewPipeline::ReviewPipeline(Services services) : services_(std::move(services)) {}
 ReviewPipeline::~ReviewPipeline() = default;
 
@@ -108,7 +121,8 @@ sdk::Result<ReviewPipeline::Evaluation> ReviewPipeline::evaluate(std::int64_t re
   if (!commitId) return std::move(commitId).error();
   // The stored evaluation is reused only for the same commit and the same job definition.
   // "2": evaluations that keep derivations whose metadata fails (older ones dropped them).
-  const std::string definition = "2\n" + job.evaluator + "\n" + job.file + "\n" + job.attrPath + "\n" + jsonArray(request.systems);
+  const std::string definition =
+      "2\n" + job.evaluator + "\n" + job.file + "\n" + job.attrPath + "\n" + jsonArray(request.systems);
   const std::string key = job.name + "@" + sha1(definition).substr(0, 12);
   auto existing = services_.storage.findJobset(*commitId, key);
   if (!existing) return std::move(existing).error();
@@ -133,7 +147,8 @@ sdk::Result<ReviewPipeline::Evaluation> ReviewPipeline::evaluate(std::int64_t re
     evaluation.fromCache = true;
     evaluation.jobsetId = (*existing)->id;
     evaluation.millis = millisSince(started);
-    if (progress) progress({0, 0, label + ": " + std::to_string(evaluation.items.size()) + " attributes (stored evaluation)"});
+    if (progress)
+      progress({0, 0, label + ": " + std::to_string(evaluation.items.size()) + " attributes (stored evaluation)"});
     return evaluation;
   }
   std::int64_t jobsetId = 0;
@@ -154,8 +169,8 @@ sdk::Result<ReviewPipeline::Evaluation> ReviewPipeline::evaluate(std::int64_t re
 
   const sdk::EvaluatorFactory* factory = services_.plugins.evaluator(job.evaluator);
   if (factory == nullptr) {
-    return sdk::Error(sdk::ErrorCode::ConfigPluginUnavailable,
-                      "job " + job.name + " needs the '" + job.evaluator + "' evaluator, which no loaded plugin provides");
+    return sdk::Error(sdk::ErrorCode::ConfigPluginUnavailable, "job " + job.name + " needs the '" + job.evaluator +
+                                                                   "' evaluator, which no loaded plugin provides");
   }
   auto& host = evaluatorHosts_[job.evaluator];
   if (!host) {
@@ -182,8 +197,9 @@ sdk::Result<ReviewPipeline::Evaluation> ReviewPipeline::evaluate(std::int64_t re
     evaluation.items.push_back(std::move(item));
     if (progress && Clock::now() - lastReport > std::chrono::milliseconds(500)) {
       lastReport = Clock::now();
-      progress({0, 0, label + ": " + std::to_string(evaluation.items.size()) + " attributes, " +
-                          std::to_string(errors) + " errors so far"});
+      progress({0, 0,
+                label + ": " + std::to_string(evaluation.items.size()) + " attributes, " + std::to_string(errors) +
+                    " errors so far"});
     }
   });
   evaluation.millis = millisSince(started);
@@ -239,8 +255,9 @@ sdk::Result<ReviewPipeline::Evaluation> ReviewPipeline::evaluate(std::int64_t re
     return std::move(finished).error();
   }
   if (progress) {
-    progress({0, 0, label + ": " + std::to_string(summary->attributes) + " attributes, " +
-                        std::to_string(summary->errors) + " errors (" + std::to_string(evaluation.millis) + " ms)"});
+    progress({0, 0,
+              label + ": " + std::to_string(summary->attributes) + " attributes, " + std::to_string(summary->errors) +
+                  " errors (" + std::to_string(evaluation.millis) + " ms)"});
   }
   return evaluation;
 }
@@ -258,19 +275,25 @@ sdk::Result<ReviewReport> ReviewPipeline::run(const ReviewRequest& request, cons
 
   ++step;
   say("fetching " + report.repository);
-  auto repository = git::GitRepository::mirror(report.repository, mirrorDirectory(request.repository));
+  auto repository =
+      git::GitRepository::mirror(report.repository, mirrorDirectory(request.repository), request.credentials);
   if (!repository) return std::move(repository).error();
   git::GitRepository& repo = **repository;
+  if (!request.headRepository.empty() && !request.head.empty() && !repo.resolve(request.head)) {
+    say("fetching the head from " + request.headRepository);
+    if (auto fetched = repo.fetchFrom(request.headRepository); !fetched) return std::move(fetched).error();
+  }
 
   std::string headRevision = request.head;
   if (headRevision.empty()) {
-    if (repo.sourceHead().empty()) return sdk::Error(sdk::ErrorCode::NotFound, "the repository has no HEAD; pass --head");
+    if (repo.sourceHead().empty())
+      return sdk::Error(sdk::ErrorCode::NotFound, "the repository has no HEAD; pass --head");
     headRevision = repo.sourceHead();
   }
   auto head = repo.resolve(headRevision);
   if (!head) {
-    return sdk::Error(head.error().code(), head.error().message() +
-                                               (request.head.empty() ? " (HEAD of the source is not on any branch; "
+    return sdk::Error(head.error().code(),
+                      head.error().message() + (request.head.empty() ? " (HEAD of the source is not on any branch; "
                                                                        "pass --head)"
                                                                      : ""));
   }
@@ -285,6 +308,11 @@ sdk::Result<ReviewReport> ReviewPipeline::run(const ReviewRequest& request, cons
   }
   auto base = repo.resolve(baseRevision);
   if (!base) return std::move(base).error();
+  if (request.baseIsBranchTip) {
+    auto mergeBase = repo.mergeBase(*head, *base);
+    if (!mergeBase) return std::move(mergeBase).error();
+    base = std::move(mergeBase);
+  }
   report.baseSha = *base;
   report.headSha = *head;
   report.baseSubject = repo.subject(*base).valueOr("");
@@ -327,8 +355,9 @@ sdk::Result<ReviewReport> ReviewPipeline::run(const ReviewRequest& request, cons
   }
 
   storage::RepositoryRecord record;
-  record.forgeId = "local";
-  record.name = report.repository;
+  record.forgeId = request.forgeId.empty() ? "local" : request.forgeId;
+  record.owner = request.owner;
+  record.name = request.forgeId.empty() ? report.repository : request.name;
   record.cloneUrl = report.repository;
   auto repositoryId = services_.storage.upsertRepository(record);
   if (!repositoryId) return std::move(repositoryId).error();
@@ -340,6 +369,11 @@ sdk::Result<ReviewReport> ReviewPipeline::run(const ReviewRequest& request, cons
     }
   }
   total += 3 * selected.size();
+  if (progress) {
+    ReviewStep announced{step, total, "configuration read: " + std::to_string(selected.size()) + " jobs", {}};
+    for (const auto* job : selected) announced.jobs.push_back(job->name);
+    progress(announced);
+  }
   // Evaluations report through the same progress, as the current step.
   const ReviewProgress stepProgress = [&](const ReviewStep& inner) { say(inner.line); };
   for (const auto* jobPointer : selected) {
@@ -370,7 +404,8 @@ sdk::Result<ReviewReport> ReviewPipeline::run(const ReviewRequest& request, cons
     if (!review.headFailure) {
       JobsetDiff::compute(baseEval->items, headEval->items, review);
       for (const auto& item : headEval->items) {
-        if (!item.error && !item.meta.warnings.empty()) review.metadataWarnings.emplace_back(item.attrPath, item.meta.warnings);
+        if (!item.error && !item.meta.warnings.empty())
+          review.metadataWarnings.emplace_back(item.attrPath, item.meta.warnings);
       }
       std::sort(review.metadataWarnings.begin(), review.metadataWarnings.end());
 
@@ -423,7 +458,8 @@ sdk::Result<ReviewReport> ReviewPipeline::run(const ReviewRequest& request, cons
     report.jobs.push_back(std::move(review));
   }
   if (!request.jobs.empty() && report.jobs.empty()) {
-    return sdk::Error(sdk::ErrorCode::NotFound, "no job named " + request.jobs.front() + " in the repository configuration");
+    return sdk::Error(sdk::ErrorCode::NotFound,
+                      "no job named " + request.jobs.front() + " in the repository configuration");
   }
   report.totalMillis = millisSince(started);
   return report;

@@ -11,6 +11,7 @@
 #include "ekaci/sdk/Evaluator.h"
 #include "ekaci/sdk/Result.h"
 #include "kernel/config/RepoConfigReader.h"
+#include "kernel/config/ServerConfig.h"
 #include "kernel/plugin_host/PluginRegistry.h"
 #include "kernel/review/ReviewReport.h"
 #include "kernel/services/ServiceHub.h"
@@ -26,6 +27,13 @@ struct ReviewRequest {
   std::string repository;  // local path or URL
   std::string base;        // empty: merge base of head with the default branch (head's parent if equal)
   std::string head;        // empty: the source repository's HEAD
+  // base is a branch tip (a pull request's base): review against merge-base(base, head).
+  bool baseIsBranchTip = false;
+  // Where head comes from when it is not in `repository` (a pull request from a fork).
+  std::string headRepository;
+  const sdk::CloneCredentials* credentials = nullptr;  // for fetching `repository`
+  // How the repository is stored; empty forgeId: "local", named after `repository`.
+  std::string forgeId, owner, name;
   std::vector<std::string> jobs;     // empty: every job of the repository's configuration
   std::vector<std::string> systems;  // for flake checks; empty: this machine's system
   std::size_t workers = 2;
@@ -38,9 +46,15 @@ struct ReviewRequest {
 // check out, configuration, then per job: base evaluation, head evaluation, impact), and one
 // line saying what is happening ("job packages at head 1a2b3c: 120 attributes").
 struct ReviewStep {
+  ReviewStep() = default;
+  ReviewStep(std::size_t step_, std::size_t total_, std::string line_, std::vector<std::string> jobs_ = {})
+      : step(step_), total(total_), line(std::move(line_)), jobs(std::move(jobs_)) {}
+
   std::size_t step = 0;
   std::size_t total = 0;
   std::string line;
+  // Set once, when the configuration was read: the jobs this review evaluates.
+  std::vector<std::string> jobs;
 };
 using ReviewProgress = std::function<void(const ReviewStep& step)>;
 
@@ -60,6 +74,11 @@ class ReviewPipeline {
     std::size_t graphCapacity = 100000;
     sdk::Value evaluatorSettings = sdk::Value::table();  // type -> settings
   };
+
+  // The services as the server's configuration defines them (policy, graph capacity,
+  // evaluator settings).
+  static Services servicesFor(const config::ServerConfig& config, storage::Storage& storage,
+                              const plugin_host::PluginRegistry& plugins, services::ServiceHub& hub);
 
   explicit ReviewPipeline(Services services);
   ~ReviewPipeline();

@@ -37,7 +37,9 @@ sdk::Result<std::string> randomHex(std::size_t bytes) {
 Server::Server(services::Logging& logging)
     : logging_(logging), logger_(logging.logger("server")), started_(std::chrono::steady_clock::now()) {}
 
-Server::~Server() { stop(); }
+Server::~Server() {
+  stop();
+}
 
 sdk::Result<std::unique_ptr<Server>> Server::prepare(const ServerOptions& options, services::Logging& logging) {
   std::unique_ptr<Server> server(new Server(logging));
@@ -45,6 +47,7 @@ sdk::Result<std::unique_ptr<Server>> Server::prepare(const ServerOptions& option
   if (!prepared) return std::move(prepared).error();
   server->plugins_ = std::move(prepared->plugins);
   server->config_ = std::move(prepared->config);
+  server->environment_ = options.environment;
 
   config::Diagnostics requirements;
   const bool forgesConfigured = !server->config_.forges.empty() || !server->config_.githubApps.empty() ||
@@ -87,7 +90,8 @@ void Server::buildRoutes() {
     return reply;
   });
   router_.add("GET", "/v1/status", [this](const HttpExchange&) { return HttpReply::json(200, status_->statusJson()); });
-  router_.add("GET", "/v1/plugins", [this](const HttpExchange&) { return HttpReply::json(200, status_->pluginsJson()); });
+  router_.add("GET", "/v1/plugins",
+              [this](const HttpExchange&) { return HttpReply::json(200, status_->pluginsJson()); });
   const auto reply = [](const sdk::Result<std::string>& result) {
     if (result) return HttpReply::json(200, *result);
     const auto code = result.error().code();
@@ -114,6 +118,15 @@ void Server::buildRoutes() {
     r.body = std::move(text).value();
     return r;
   });
+}
+
+void Server::buildForgeRoutes() {
+  for (const auto& [path, forgeId] : forge_->webhookRoutes()) {
+    router_.add("POST", path, [this, id = forgeId](const HttpExchange& e) {
+      auto reply = forge_->receive(id, e.headers, e.body, e.path);
+      return HttpReply::json(reply.status, reply.body);
+    });
+  }
 }
 
 void Server::refreshQueueGauges() {
@@ -152,8 +165,8 @@ sdk::Result<void> Server::run() {
   auto storage = storage::SqliteStorage::open(config_.dbPath);
   if (!storage) return std::move(storage).error();
   storage_ = std::move(storage).value();
-  logger_->info("database ready", {{"database", storage_->describe()},
-                                   {"schema_version", std::to_string(storage_->schemaVersion())}});
+  logger_->info("database ready",
+                {{"database", storage_->describe()}, {"schema_version", std::to_string(storage_->schemaVersion())}});
 
   auto& metrics = services_->metrics();
   metrics.gauge("build_info", "Build information; the value is always 1.", {{"version", EKACI_SDK_VERSION}}).set(1);
@@ -165,6 +178,8 @@ sdk::Result<void> Server::run() {
   status_ = std::make_unique<StatusService>(config_, *plugins_, *storage_, started_);
   auto schedulerConfig = scheduler::SchedulerSettings::fromServerConfig(config_);
   if (!schedulerConfig) return schedulerConfig.error();
+  storeConfig_ = *schedulerConfig;
+  store_ = std::make_unique<scheduler::StorePathInfo>(services_->processes(), *storeConfig_);
   schedulerLogger_ = logging_.logger("scheduler");
   scheduler_ = std::make_unique<scheduler::Scheduler>(
       scheduler::Scheduler::Services{*storage_, services_->processes(), services_->clock(), services_->metrics(),
@@ -173,7 +188,12 @@ sdk::Result<void> Server::run() {
   if (auto started = scheduler_->start(); !started) return started;
   builds_ = std::make_unique<BuildService>(*scheduler_, *storage_);
   commands_ = std::make_unique<ClientCommands>(*status_, *logger_, builds_.get());
+  auto forge = forge::ForgeService::create(forge::ForgeService::Services{
+      config_, environment_, plugins_->registry(), *services_, *storage_, *scheduler_, store_.get()});
+  if (!forge) return std::move(forge).error();
+  forge_ = std::move(forge).value();
   buildRoutes();
+  buildForgeRoutes();
 
   httpLogger_ = logging_.logger("http");
   HttpServer::Limits httpLimits;
@@ -181,14 +201,22 @@ sdk::Result<void> Server::run() {
   httpLimits.maxConnections = static_cast<std::size_t>(config_.web.maxConnections);
   httpLimits.headTimeout = httpLimits.keepAliveTimeout = std::chrono::seconds(config_.web.requestTimeoutSeconds);
   httpLimits.bodyTimeout = 3 * httpLimits.headTimeout;
+  httpLimits.maxBodyBytes = forge::WebhookIntake::kMaxBodyBytes;
   http_ = std::make_unique<HttpServer>(router_, *httpLogger_, metrics, httpLimits);
   if (auto started = http_->start(config_.web.address, config_.web.port); !started) return started;
   status_->setHttpPort(http_->port());
+  if (auto started = forge_->start(config_.web.publicUrl.empty()
+                                       ? "http://" + config_.web.address + ":" + std::to_string(http_->port())
+                                       : config_.web.publicUrl);
+      !started) {
+    return started;
+  }
 
   socketLogger_ = logging_.logger("socket");
   socket_ = std::make_unique<UnixSocketServer>(
-      config_.socketPath, [this](const std::string& request) { return sdk::UntrustedText::validUtf8(commands_->handle(request)); }, *socketLogger_,
-      UnixSocketServer::Limits{});
+      config_.socketPath,
+      [this](const std::string& request) { return sdk::UntrustedText::validUtf8(commands_->handle(request)); },
+      *socketLogger_, UnixSocketServer::Limits{});
   if (auto started = socket_->start(); !started) return started;
   logger_->info("eka-ci server ready", {{"version", EKACI_SDK_VERSION},
                                         {"http", config_.web.address + ":" + std::to_string(http_->port())},
@@ -199,11 +227,13 @@ sdk::Result<void> Server::run() {
 void Server::stop() {
   if (!logger_) return;
   const bool wasRunning = http_ || socket_;
+  if (forge_) forge_->stop();
   if (scheduler_) scheduler_->shutdown(std::chrono::seconds(config_.builders.shutdownGraceSeconds));
   if (socket_) socket_->stop();
   if (http_) http_->stop();
   socket_.reset();
   http_.reset();
+  forge_.reset();
   builds_.reset();
   scheduler_.reset();
   if (services_) services_->trackProcessesIn(nullptr);

@@ -11,6 +11,7 @@
 #include "ekaci/sdk/Result.h"
 #include "kernel/config/Environment.h"
 #include "kernel/config/ServerConfig.h"
+#include "kernel/forge/ForgeService.h"
 #include "kernel/plugin_host/PluginHost.h"
 #include "kernel/scheduler/Scheduler.h"
 #include "kernel/server/BuildService.h"
@@ -51,6 +52,7 @@ class Server {
  private:
   explicit Server(services::Logging& logging);
   void buildRoutes();
+  void buildForgeRoutes();
   // Sets eka_ci_build_queue_depth{platform} from the database before each scrape.
   void refreshQueueGauges();
 
@@ -60,11 +62,15 @@ class Server {
   // Declared before everything a plugin creates, so it is destroyed after all of it.
   std::unique_ptr<plugin_host::PluginHost> plugins_;
   config::ServerConfig config_;
+  config::Environment environment_;
   std::unique_ptr<services::ServiceHub> services_;
   std::unique_ptr<StateDirectory> stateDirectory_;  // held for the server's lifetime
   std::unique_ptr<storage::Storage> storage_;
   std::unique_ptr<sdk::Logger> schedulerLogger_;
+  std::optional<scheduler::SchedulerConfig> storeConfig_;  // outlives store_, which borrows it
+  std::unique_ptr<scheduler::StorePathInfo> store_;
   std::unique_ptr<scheduler::Scheduler> scheduler_;
+  std::unique_ptr<forge::ForgeService> forge_;
   std::unique_ptr<BuildService> builds_;
   std::unique_ptr<StatusService> status_;
   std::unique_ptr<ClientCommands> commands_;

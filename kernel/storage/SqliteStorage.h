@@ -62,6 +62,25 @@ class SqliteStorage : public Storage {
   sdk::Result<std::vector<OutboxMessage>> dueOutbox(std::int64_t nowSeconds, std::size_t maxCount) override;
   sdk::Result<void> markOutboxDelivered(std::int64_t id, std::int64_t at) override;
   sdk::Result<void> markOutboxFailed(std::int64_t id, const std::string& error, std::int64_t nextAttemptAt) override;
+  sdk::Result<void> markOutboxAbandoned(std::int64_t id, const std::string& error, std::int64_t at) override;
+  sdk::Result<OutboxStats> outboxStats() override;
+  // Forge bookkeeping (SqliteForgeRecords.cpp).
+  sdk::Result<bool> recordForgeEvents(const std::vector<ForgeEventRecord>& events) override;
+  sdk::Result<std::vector<ForgeEventRecord>> pendingForgeEvents(std::size_t limit) override;
+  sdk::Result<void> finishForgeEvent(std::int64_t id, const std::string& state, const std::string& error,
+                                     std::int64_t at) override;
+  sdk::Result<std::optional<ForgeReportRecord>> findForgeReport(const std::string& forgeId,
+                                                                const std::string& repository,
+                                                                const std::string& commitSha,
+                                                                const std::string& name) override;
+  sdk::Result<std::vector<ForgeReportRecord>> forgeReportsOf(const std::string& forgeId, const std::string& repository,
+                                                              const std::string& commitSha) override;
+  sdk::Result<void> saveForgeReport(const ForgeReportRecord& report) override;
+  sdk::Result<void> saveForgeReview(const ForgeReviewRecord& review) override;
+  sdk::Result<std::vector<ForgeReviewRecord>> forgeReviewsInStates(const std::vector<std::string>& states) override;
+  sdk::Result<std::vector<ForgeReviewRecord>> forgeReviewsOf(const std::string& headSha) override;
+  sdk::Result<bool> setApprovedUser(const std::string& login, bool approved, std::int64_t at) override;
+  sdk::Result<std::vector<std::string>> approvedUsers() override;
   sdk::Result<StorageCounts> counts() override;
 
  private:
@@ -69,6 +88,7 @@ class SqliteStorage : public Storage {
   sdk::Result<void> migrate();
   std::vector<DrvBuildStatus> statusesOf(const std::vector<std::int64_t>& drvIds);
   std::vector<BuildRoot> rootsOf(std::int64_t jobsetId);
+  std::vector<ForgeReviewRecord> reviewsWhere(const std::string& condition, const std::vector<std::string>& values);
 
   std::filesystem::path path_;
   std::mutex mutex_;

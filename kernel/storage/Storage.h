@@ -83,6 +83,38 @@ class Storage {
   virtual sdk::Result<void> markOutboxDelivered(std::int64_t id, std::int64_t at) = 0;
   virtual sdk::Result<void> markOutboxFailed(std::int64_t id, const std::string& error, std::int64_t nextAttemptAt) = 0;
 
+  // Gives up on a message (its error is permanent or it was retried too often); it stays
+  // in the table, marked, for the operator.
+  virtual sdk::Result<void> markOutboxAbandoned(std::int64_t id, const std::string& error, std::int64_t at) = 0;
+  virtual sdk::Result<OutboxStats> outboxStats() = 0;
+
+  // Stores the events of one delivery in one transaction. False (and nothing stored) when
+  // the forge's delivery id was stored before: a redelivery.
+  virtual sdk::Result<bool> recordForgeEvents(const std::vector<ForgeEventRecord>& events) = 0;
+  // Events not yet processed, oldest first.
+  virtual sdk::Result<std::vector<ForgeEventRecord>> pendingForgeEvents(std::size_t limit) = 0;
+  virtual sdk::Result<void> finishForgeEvent(std::int64_t id, const std::string& state, const std::string& error,
+                                             std::int64_t at) = 0;
+
+  virtual sdk::Result<std::optional<ForgeReportRecord>> findForgeReport(const std::string& forgeId,
+                                                                        const std::string& repository,
+                                                                        const std::string& commitSha,
+                                                                        const std::string& name) = 0;
+  // Reports of a commit; an empty forgeId or repository matches all.
+  virtual sdk::Result<std::vector<ForgeReportRecord>> forgeReportsOf(const std::string& forgeId,
+                                                                      const std::string& repository,
+                                                                      const std::string& commitSha) = 0;
+  virtual sdk::Result<void> saveForgeReport(const ForgeReportRecord& report) = 0;
+
+  virtual sdk::Result<void> saveForgeReview(const ForgeReviewRecord& review) = 0;
+  virtual sdk::Result<std::vector<ForgeReviewRecord>> forgeReviewsInStates(const std::vector<std::string>& states) = 0;
+  // Reviews whose head is `headSha`, newest first.
+  virtual sdk::Result<std::vector<ForgeReviewRecord>> forgeReviewsOf(const std::string& headSha) = 0;
+
+  // Authors whose pull requests are reviewed when require_approval holds the others.
+  virtual sdk::Result<bool> setApprovedUser(const std::string& login, bool approved, std::int64_t at) = 0;
+  virtual sdk::Result<std::vector<std::string>> approvedUsers() = 0;
+
   virtual sdk::Result<StorageCounts> counts() = 0;
 };
 

@@ -150,6 +150,60 @@ struct OutboxMessage {
   std::string lastError;
 };
 
+// One verified webhook event as the forge service stored it, before and after processing.
+// A delivery that parsed into several events has one row per event (seq 0, 1, ...).
+struct ForgeEventRecord {
+  std::int64_t id = 0;
+  std::string forgeId;
+  std::string deliveryId;
+  std::int64_t seq = 0;
+  std::string eventName;
+  std::string action;
+  std::string kind;         // the ForgeEventKind's name
+  std::string payloadJson;  // the whole event
+  std::string state = "pending";  // pending, done, failed
+  std::string error;
+  std::int64_t receivedAt = 0;
+};
+
+// A report (check run, commit status) this server published on a commit: the forge's id
+// for it, its last delivered state and the hash of the last payload sent, so a restart
+// finds it again and the same state is never sent twice.
+struct ForgeReportRecord {
+  std::string forgeId;
+  std::string repository;  // owner/name
+  std::string commitSha;
+  std::string name;
+  std::string remoteId;
+  std::string state;
+  std::string payloadHash;
+  std::int64_t updatedAt = 0;
+};
+
+// One review the forge service ran (or will run) for a pull request or merge-queue entry at
+// one head: the event that asked for it (to run it again after a restart) and, once done,
+// the report as JSON and Markdown (for the API's change summary).
+struct ForgeReviewRecord {
+  std::string forgeId;
+  std::string repository;  // owner/name
+  std::string key;         // "pr/<number>", "merge-queue/<ref>"
+  std::string headSha;
+  std::string baseSha;
+  std::string state = "queued";  // queued, running, done, failed, cancelled
+  std::string eventJson;
+  std::string reportJson;
+  std::string markdown;
+  std::string error;
+  std::int64_t updatedAt = 0;
+};
+
+struct OutboxStats {
+  std::int64_t pending = 0;
+  std::optional<std::int64_t> oldestCreatedAt;  // of the pending messages
+  std::optional<std::int64_t> nextAttemptAt;    // the earliest pending attempt
+  std::int64_t abandoned = 0;
+};
+
 struct StorageCounts {
   std::int64_t repositories = 0;
   std::int64_t pullRequests = 0;

@@ -29,5 +29,5 @@ plugin_paths = ["$work/build/directory_cache.so"]
 TOML
 HOME="$work/home" XDG_DATA_HOME="$work/home/data" "$work/prefix/bin/eka-ci-server" \
   --config "$work/ekaci.toml" --check-config | tee "$work/check.log"
-grep -q "4 plugins loaded" "$work/check.log"
+grep -q "5 plugins loaded" "$work/check.log"
 echo "out-of-tree plugin: built against the installed SDK, conformance passed, loaded by the server"

@@ -311,9 +311,9 @@ TEST_F(ServerBinaryTest, OversizedAndMalformedRequestsLeaveTheServerHealthy) {
   auto s = server(kPortZero);
   ASSERT_TRUE(s->start()) << s->stderrText();
   {
-    // Announce a 3 MiB body: refused from the headers alone, before the body is read.
+    // Announce a 6 MiB body (over the 5 MiB webhook cap): refused from the headers alone, before the body is read.
     Poco::Net::StreamSocket raw(Poco::Net::SocketAddress("127.0.0.1", s->httpPort()));
-    const std::string head = "POST /v1/status HTTP/1.1\r\nHost: x\r\nContent-Length: 3145728\r\n\r\n";
+    const std::string head = "POST /v1/status HTTP/1.1\r\nHost: x\r\nContent-Length: 6291456\r\n\r\n";
     raw.sendBytes(head.data(), static_cast<int>(head.size()));
     raw.setReceiveTimeout(Poco::Timespan(5, 0));
     char buffer[512] = {0};

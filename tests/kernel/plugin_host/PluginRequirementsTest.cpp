@@ -31,12 +31,13 @@ PluginHost& bundled() {
 TEST(PluginRequirementsTest, AvailablePluginsSatisfyTheConfiguration) {
   auto config = load(
       "[[github_apps]]\nid = \"a\"\ncredentials = { env = { vars = [\"X\"] } }\n"
+      "[[gitea_instances]]\ndomain = \"git.example.org\"\n"
       "[[forges]]\nid = \"rec\"\ntype = \"recording\"\nwebhook_secret = \"s\"\n");
   auto diagnostics = PluginRequirements::check(config, bundled().registry());
-  // The recording forge is there, the GitHub forge plugin is not.
+  // The recording and GitHub forges are there, the Gitea forge plugin is not.
   ASSERT_EQ(diagnostics.entries().size(), 1u) << diagnostics.describe();
   EXPECT_EQ(diagnostics.entries()[0].code, sdk::ErrorCode::ConfigPluginUnavailable);
-  EXPECT_NE(diagnostics.describe().find("GitHub App 'a' needs the 'github' forge plugin"), std::string::npos)
+  EXPECT_NE(diagnostics.describe().find("needs the 'gitea' forge plugin"), std::string::npos)
       << diagnostics.describe();
 }
 

@@ -82,6 +82,9 @@ enum class ErrorCode : std::int32_t {
   WebhookSignatureInvalid = 8001,
   WebhookMalformed = 8002,
   ForgeApi = 8003,
+  ForgeRateLimited = 8004,
+  ForgeAuthentication = 8005,
+  ForgeRepositoryNotAllowed = 8006,
 
   // 9xxx: client protocol
   ProtocolFrameTooLarge = 9000,

@@ -1,0 +1,78 @@
+#include "kernel/forge/ForgeEventProcessor.h"
+
+#include "kernel/forge/ForgeJson.h"
+
+namespace ekaci::forge {
+
+ForgeEventProcessor::ForgeEventProcessor(Services services) : services_(services) {}
+
+ForgeEventProcessor::~ForgeEventProcessor() {
+  stop();
+}
+
+void ForgeEventProcessor::notify() {
+  {
+    std::lock_guard lock(mutex_);
+    nudged_ = true;
+  }
+  wake_.notify_all();
+}
+
+std::size_t ForgeEventProcessor::processPending() {
+  auto pending = services_.storage.pendingForgeEvents(100);
+  if (!pending) {
+    services_.logger.warn("cannot read stored forge events", {{"error", pending.error().describe()}});
+    return 0;
+  }
+  for (const auto& record : *pending) {
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(services_.clock.now().time_since_epoch()).count();
+    auto event = ForgeJson::decodeEvent(record.payloadJson);
+    sdk::Result<void> handled =
+        event ? services_.flow.handle(record.forgeId, *event) : sdk::Result<void>(event.error());
+    const char* outcome = handled ? "done" : "failed";
+    services_.metrics
+        .counter("forge_events_processed_total", "Stored forge events handled, by kind and outcome.",
+                 {{"kind", record.kind}, {"outcome", outcome}})
+        .increment();
+    if (!handled) {
+      services_.logger.warn("forge event not handled", {{"forge", record.forgeId},
+                                                        {"delivery", record.deliveryId},
+                                                        {"event", record.eventName + "." + record.action},
+                                                        {"error", handled.error().describe()}});
+    }
+    (void)services_.storage.finishForgeEvent(record.id, outcome, handled ? "" : handled.error().describe(), now);
+  }
+  return pending->size();
+}
+
+void ForgeEventProcessor::start() {
+  std::lock_guard lock(mutex_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] { run(); });
+}
+
+void ForgeEventProcessor::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void ForgeEventProcessor::run() {
+  for (;;) {
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return;
+      nudged_ = false;
+    }
+    const std::size_t handled = processPending();
+    std::unique_lock lock(mutex_);
+    if (stopping_) return;
+    if (handled == 0) wake_.wait_for(lock, std::chrono::seconds(5), [this] { return stopping_ || nudged_; });
+  }
+}
+
+}  // namespace ekaci::forge

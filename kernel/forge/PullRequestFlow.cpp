@@ -1,0 +1,357 @@
+#include "kernel/forge/PullRequestFlow.h"
+
+#include <algorithm>
+
+#include "kernel/forge/ForgeJson.h"
+#include "kernel/forge/ReviewReports.h"
+#include "kernel/review/JsonRenderer.h"
+#include "kernel/review/MarkdownRenderer.h"
+
+namespace ekaci::forge {
+namespace {
+
+bool isReviewTrigger(const sdk::ForgeEvent& event) {
+  switch (event.kind) {
+    case sdk::ForgeEventKind::ChangeRequestOpened:
+    case sdk::ForgeEventKind::ChangeRequestUpdated:
+    case sdk::ForgeEventKind::ChangeRequestReopened:
+    case sdk::ForgeEventKind::ChangeRequestReadyForReview:
+      return true;
+    case sdk::ForgeEventKind::ChangeRequestEdited:
+      return event.baseChanged;
+    default:
+      return false;
+  }
+}
+
+const std::vector<double> kReviewBuckets = {1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200};
+
+}  // namespace
+
+PullRequestFlow::PullRequestFlow(Services services, Options options)
+    : services_(std::move(services)), options_(std::move(options)), queue_(options_.concurrentReviews) {}
+
+PullRequestFlow::~PullRequestFlow() {
+  stop();
+}
+
+void PullRequestFlow::stop() {
+  stopping_ = true;
+  queue_.stop();
+}
+
+std::int64_t PullRequestFlow::nowSeconds() const {
+  return std::chrono::duration_cast<std::chrono::seconds>(services_.clock.now().time_since_epoch()).count();
+}
+
+std::string PullRequestFlow::keyOf(const sdk::ForgeEvent& event) {
+  if (event.kind == sdk::ForgeEventKind::MergeQueueEntry || event.kind == sdk::ForgeEventKind::MergeQueueRemoved) {
+    return "merge-queue/" + event.ref;
+  }
+  return "pr/" + std::to_string(event.changeRequest.number);
+}
+
+const sdk::RepositoryRef& PullRequestFlow::reportRepository(const sdk::ForgeEvent& event) {
+  return event.changeRequest.number != 0 ? event.changeRequest.repository : event.repository;
+}
+
+std::string PullRequestFlow::headOf(const sdk::ForgeEvent& event) {
+  if (event.kind == sdk::ForgeEventKind::MergeQueueEntry || event.kind == sdk::ForgeEventKind::MergeQueueRemoved) {
+    return event.afterSha;
+  }
+  return event.changeRequest.headSha;
+}
+
+sdk::Result<void> PullRequestFlow::handle(const std::string& forgeId, const sdk::ForgeEvent& event) {
+  if (isReviewTrigger(event)) return changeRequestUpdated(forgeId, event);
+  switch (event.kind) {
+    case sdk::ForgeEventKind::ChangeRequestClosed:
+      return changeRequestEnded(forgeId, event, false);
+    case sdk::ForgeEventKind::ChangeRequestMerged:
+      return changeRequestEnded(forgeId, event, true);
+    case sdk::ForgeEventKind::MergeQueueEntry: {
+      if (options_.mergeQueueRequireApproval) {
+        services_.logger.info("merge-queue entry waits for approval", {{"ref", event.ref}});
+        return sdk::success();
+      }
+      return enqueue(forgeId, event);
+    }
+    case sdk::ForgeEventKind::MergeQueueRemoved: {
+      queue_.cancel(forgeId + "/" + event.repository.fullName() + "/" + keyOf(event));
+      if (!event.afterSha.empty()) {
+        return services_.outbox.cancelOpen(forgeId, event.repository, event.afterSha,
+                                           "The merge-queue entry was removed.");
+      }
+      return sdk::success();
+    }
+    case sdk::ForgeEventKind::RerunRequested:
+      return rerun(forgeId, event);
+    case sdk::ForgeEventKind::Installation:
+      services_.logger.info("app installation changed",
+                            {{"forge", forgeId},
+                             {"installation", event.installationId},
+                             {"action", event.action},
+                             {"repositories", std::to_string(event.installationRepositories.size())}});
+      return sdk::success();
+    default:
+      // Comments, reviews, drafts, pings and what the server does not act on: stored, counted.
+      return sdk::success();
+  }
+}
+
+sdk::Result<bool> PullRequestFlow::approved(const std::string& login) {
+  auto users = services_.storage.approvedUsers();
+  if (!users) return std::move(users).error();
+  return std::any_of(users->begin(), users->end(), [&](const std::string& user) {
+    return user.size() == login.size() && std::equal(user.begin(), user.end(), login.begin(), [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+           });
+  });
+}
+
+sdk::Result<void> PullRequestFlow::changeRequestUpdated(const std::string& forgeId, const sdk::ForgeEvent& event) {
+  const auto& cr = event.changeRequest;
+  if (cr.number == 0 || cr.headSha.empty() || cr.repository.cloneUrl.empty()) {
+    return sdk::Error(sdk::ErrorCode::InvalidArgument, "the event names no pull request head to review");
+  }
+  storage::RepositoryRecord repository{0,
+                                       forgeId,
+                                       cr.repository.owner,
+                                       cr.repository.name,
+                                       cr.repository.cloneUrl,
+                                       cr.repository.defaultBranch.empty() ? "main" : cr.repository.defaultBranch};
+  auto repositoryId = services_.storage.upsertRepository(repository);
+  if (!repositoryId) return std::move(repositoryId).error();
+  auto previous = services_.storage.findPullRequest(*repositoryId, static_cast<std::int64_t>(cr.number));
+  if (!previous) return std::move(previous).error();
+  storage::PullRequestRecord record;
+  record.repositoryId = *repositoryId;
+  record.number = static_cast<std::int64_t>(cr.number);
+  record.title = cr.title;
+  record.author = cr.author;
+  record.baseBranch = cr.baseBranch;
+  record.baseSha = cr.baseSha;
+  record.headBranch = cr.headBranch;
+  record.headSha = cr.headSha;
+  record.fromFork = cr.fromFork;
+  if (auto saved = services_.storage.upsertPullRequest(record); !saved) return std::move(saved).error();
+  if (*previous && !(*previous)->headSha.empty() && (*previous)->headSha != cr.headSha) {
+    // The older head's review stops (the queue cancels it when the new one is submitted)
+    // and its reports say why.
+    if (auto cancelled = services_.outbox.cancelOpen(forgeId, cr.repository, (*previous)->headSha,
+                                                     "Superseded by " + cr.headSha.substr(0, 12) + ".");
+        !cancelled) {
+      return cancelled;
+    }
+  }
+  if (options_.requireApproval && cr.fromFork) {
+    auto ok = approved(cr.author);
+    if (!ok) return std::move(ok).error();
+    if (!*ok) {
+      services_.metrics.counter("reviews_awaiting_approval_total", "Pull requests held by require_approval.", {})
+          .increment();
+      return services_.outbox.publish(forgeId, cr.repository, cr.headSha, ReviewReports::approvalRequired(cr.author));
+    }
+  }
+  return enqueue(forgeId, event);
+}
+
+sdk::Result<void> PullRequestFlow::changeRequestEnded(const std::string& forgeId, const sdk::ForgeEvent& event,
+                                                      bool merged) {
+  const auto& cr = event.changeRequest;
+  queue_.cancel(forgeId + "/" + cr.repository.fullName() + "/" + keyOf(event));
+  storage::RepositoryRecord repository{0,
+                                       forgeId,
+                                       cr.repository.owner,
+                                       cr.repository.name,
+                                       cr.repository.cloneUrl,
+                                       cr.repository.defaultBranch.empty() ? "main" : cr.repository.defaultBranch};
+  auto repositoryId = services_.storage.upsertRepository(repository);
+  if (!repositoryId) return std::move(repositoryId).error();
+  storage::PullRequestRecord record;
+  record.repositoryId = *repositoryId;
+  record.number = static_cast<std::int64_t>(cr.number);
+  record.title = cr.title;
+  record.author = cr.author;
+  record.state = merged ? storage::ChangeRequestState::Merged : storage::ChangeRequestState::Closed;
+  record.baseBranch = cr.baseBranch;
+  record.baseSha = cr.baseSha;
+  record.headBranch = cr.headBranch;
+  record.headSha = cr.headSha;
+  record.fromFork = cr.fromFork;
+  if (auto saved = services_.storage.upsertPullRequest(record); !saved) return std::move(saved).error();
+  if (cr.headSha.empty()) return sdk::success();
+  auto reviews = services_.storage.forgeReviewsOf(cr.headSha);
+  if (reviews) {
+    for (auto review : *reviews) {
+      if (review.forgeId != forgeId || review.repository != cr.repository.fullName()) continue;
+      if (review.state != "queued" && review.state != "running") continue;
+      review.state = "cancelled";
+      review.updatedAt = nowSeconds();
+      (void)services_.storage.saveForgeReview(review);
+    }
+  }
+  return services_.outbox.cancelOpen(forgeId, cr.repository, cr.headSha,
+                                     merged ? "The pull request was merged." : "The pull request was closed.");
+}
+
+sdk::Result<void> PullRequestFlow::rerun(const std::string& forgeId, const sdk::ForgeEvent& event) {
+  const std::string head = !event.changeRequest.headSha.empty() ? event.changeRequest.headSha : event.afterSha;
+  if (head.empty()) return sdk::success();
+  auto reviews = services_.storage.forgeReviewsOf(head);
+  if (!reviews) return std::move(reviews).error();
+  std::size_t again = 0;
+  for (const auto& review : *reviews) {
+    if (review.forgeId != forgeId || review.repository != event.repository.fullName()) continue;
+    auto stored = ForgeJson::decodeEvent(review.eventJson);
+    if (!stored) continue;
+    if (auto queued = enqueue(forgeId, *stored); !queued) return queued;
+    ++again;
+  }
+  services_.logger.info("re-run requested", {{"forge", forgeId}, {"head", head}, {"reviews", std::to_string(again)}});
+  return sdk::success();
+}
+
+sdk::Result<void> PullRequestFlow::enqueue(const std::string& forgeId, const sdk::ForgeEvent& event) {
+  saveState(forgeId, event, "queued", "", nullptr);
+  const std::string key = forgeId + "/" + reportRepository(event).fullName() + "/" + keyOf(event);
+  queue_.submit(key, [this, forgeId, event](const std::atomic<bool>& cancel) { run(forgeId, event, cancel); });
+  services_.metrics.counter("reviews_queued_total", "Reviews queued for pull requests and merge-queue entries.", {})
+      .increment();
+  return sdk::success();
+}
+
+sdk::Result<std::size_t> PullRequestFlow::resume() {
+  auto unfinished = services_.storage.forgeReviewsInStates({"queued", "running"});
+  if (!unfinished) return std::move(unfinished).error();
+  std::size_t resumed = 0;
+  for (const auto& review : *unfinished) {
+    auto event = ForgeJson::decodeEvent(review.eventJson);
+    if (!event) {
+      services_.logger.warn("a stored review cannot be resumed", {{"error", event.error().describe()}});
+      continue;
+    }
+    if (auto queued = enqueue(review.forgeId, *event); queued) ++resumed;
+  }
+  return resumed;
+}
+
+void PullRequestFlow::saveState(const std::string& forgeId, const sdk::ForgeEvent& event, const std::string& state,
+                                const std::string& error, const review::ReviewReport* report) {
+  storage::ForgeReviewRecord record;
+  record.forgeId = forgeId;
+  record.repository = reportRepository(event).fullName();
+  record.key = keyOf(event);
+  record.headSha = headOf(event);
+  record.baseSha = event.kind == sdk::ForgeEventKind::MergeQueueEntry ? event.beforeSha : event.changeRequest.baseSha;
+  record.state = state;
+  record.eventJson = ForgeJson::encode(event);
+  record.error = error;
+  if (report != nullptr) {
+    record.reportJson = review::JsonRenderer::render(*report);
+    record.markdown = review::MarkdownRenderer::render(*report, review::MarkdownRenderer::optionsFor(*report)).markdown;
+  }
+  record.updatedAt = nowSeconds();
+  if (auto saved = services_.storage.saveForgeReview(record); !saved) {
+    services_.logger.error("cannot record a review", {{"error", saved.error().describe()}});
+  }
+}
+
+void PullRequestFlow::run(const std::string& forgeId, const sdk::ForgeEvent& event, const std::atomic<bool>& cancel) {
+  ForgeInstances::Instance* instance = services_.forges.find(forgeId);
+  if (instance == nullptr || cancel) return;
+  const auto started = services_.clock.monotonic();
+  const bool mergeQueue = event.kind == sdk::ForgeEventKind::MergeQueueEntry;
+  const sdk::RepositoryRef& repository = reportRepository(event);
+  const std::string head = headOf(event);
+  saveState(forgeId, event, "running", "", nullptr);
+  auto publish = [&](const sdk::StatusReport& report, std::chrono::seconds delay = std::chrono::seconds(0)) {
+    if (auto queued = services_.outbox.publish(forgeId, repository, head, report, delay); !queued) {
+      services_.logger.error("cannot queue a report", {{"report", report.name}, {"error", queued.error().describe()}});
+    }
+  };
+  auto count = [&](const char* outcome) {
+    services_.metrics
+        .counter("reviews_total", "Reviews of pull requests and merge-queue entries, by outcome.",
+                 {{"outcome", outcome}})
+        .increment();
+    services_.metrics
+        .histogram("review_seconds", "Wall-clock time of a forge review (fetch to reports).", {}, kReviewBuckets)
+        .observe(std::chrono::duration<double>(services_.clock.monotonic() - started).count());
+  };
+
+  // A private repository is fetched with the forge's short-lived token; it stays in memory.
+  std::optional<sdk::CloneCredentials> credentials;
+  if (auto* installations = instance->forge->installations()) {
+    auto got = installations->cloneCredentials(repository);
+    if (got) {
+      credentials.emplace(std::move(got).value());
+    } else if (got.error().code() != sdk::ErrorCode::NotFound) {
+      services_.logger.warn("no clone credentials; fetching without",
+                            {{"repository", repository.fullName()}, {"error", got.error().describe()}});
+    }
+  }
+  publish(ReviewReports::configuring());
+
+  review::ReviewRequest request;
+  request.repository = repository.cloneUrl;
+  request.head = head;
+  if (mergeQueue) {
+    request.base = event.beforeSha;
+  } else {
+    request.base = event.changeRequest.baseSha;
+    request.baseIsBranchTip = true;
+    if (event.changeRequest.fromFork && !event.changeRequest.headCloneUrl.empty() &&
+        event.changeRequest.headCloneUrl != repository.cloneUrl) {
+      request.headRepository = event.changeRequest.headCloneUrl;
+    }
+  }
+  request.credentials = credentials ? &*credentials : nullptr;
+  request.forgeId = forgeId;
+  request.owner = repository.owner;
+  request.name = repository.name;
+  request.cancel = &cancel;
+
+  std::vector<std::string> jobs;
+  bool announced = false;
+  auto progress = [&](const review::ReviewStep& step) {
+    if (announced || step.jobs.empty()) return;
+    announced = true;
+    jobs = step.jobs;
+    publish(ReviewReports::configured(jobs));
+    for (const auto& job : jobs) publish(ReviewReports::evaluating(job));
+  };
+  auto service = services_.reviews();
+  auto result = service->review(request, options_.review, progress);
+  if (cancel) {
+    if (stopping_) return;  // the server stops: resumed at the next start
+    saveState(forgeId, event, "cancelled", "", nullptr);
+    count("cancelled");
+    return;
+  }
+  if (!result) {
+    const std::string error = result.error().describe();
+    services_.logger.warn("review failed", {{"repository", repository.fullName()}, {"head", head}, {"error", error}});
+    if (!announced) {
+      publish(ReviewReports::configurationFailed(error));
+    } else {
+      for (const auto& job : jobs) publish(ReviewReports::failed(job, error));
+    }
+    saveState(forgeId, event, "failed", error, nullptr);
+    count("failed");
+    return;
+  }
+  if (!announced) {
+    for (const auto& job : result->jobs) jobs.push_back(job.job);
+    publish(ReviewReports::configured(jobs));
+  }
+  const std::string base = options_.publicUrl ? options_.publicUrl() : std::string();
+  for (const auto& report : ReviewReports::concluded(*result, base)) publish(report);
+  const auto limit = instance->forge->capabilities().maxSummaryBytes;
+  publish(ReviewReports::changeSummary(*result, base + "/v1/commits/" + head + "/change-summary.md", limit),
+          options_.summaryDebounce);
+  saveState(forgeId, event, "done", "", &*result);
+  count(result->clean() && result->buildsClean() ? "clean" : "failing");
+}
+
+}  // namespace ekaci::forge

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "ekaci/sdk/Clock.h"
+#include "ekaci/sdk/ForgeTypes.h"
+#include "ekaci/sdk/Logger.h"
+#include "ekaci/sdk/Metrics.h"
+#include "ekaci/sdk/Result.h"
+#include "kernel/forge/ForgeInstances.h"
+#include "kernel/forge/ReportOutbox.h"
+#include "kernel/forge/ReviewQueue.h"
+#include "kernel/review/ReviewService.h"
+#include "kernel/storage/Storage.h"
+
+namespace ekaci::forge {
+
+// What the server does with a verified forge event, the same for every forge: a pull
+// request opened, pushed, reopened, marked ready or re-targeted is reviewed at its head
+// (evaluation, builds of what is new or changed, sizes) and the review becomes reports
+// through the outbox; a newer head supersedes the older one's review and cancels its open
+// reports; closing the pull request cancels both; a merge-queue entry is reviewed against
+// its base; a re-run request reviews the head again. Reviews are recorded (forge_reviews)
+// before they are queued, so a restart resumes the ones that did not finish.
+//
+// Threading: handle() from the event processor's thread; reviews on the queue's workers.
+class PullRequestFlow {
+ public:
+  struct Services {
+    storage::Storage& storage;
+    ForgeInstances& forges;
+    ReportOutbox& outbox;
+    // A review service per review (each runs one review at a time).
+    std::function<std::unique_ptr<review::ReviewService>()> reviews;
+    sdk::Metrics& metrics;
+    sdk::Logger& logger;
+    const sdk::Clock& clock;
+  };
+  struct Options {
+    std::function<std::string()> publicUrl;  // the server's base URL for details links
+    std::chrono::seconds summaryDebounce{300};
+    bool requireApproval = false;
+    bool mergeQueueRequireApproval = false;
+    std::size_t concurrentReviews = 1;
+    review::ReviewService::Options review{true, {}};
+  };
+
+  PullRequestFlow(Services services, Options options);
+  ~PullRequestFlow();
+
+  sdk::Result<void> handle(const std::string& forgeId, const sdk::ForgeEvent& event);
+  // Queues the reviews a previous run recorded and did not finish.
+  sdk::Result<std::size_t> resume();
+  void stop();
+
+  const ReviewQueue& queue() const noexcept { return queue_; }
+
+ private:
+  static std::string keyOf(const sdk::ForgeEvent& event);
+  sdk::Result<void> changeRequestUpdated(const std::string& forgeId, const sdk::ForgeEvent& event);
+  sdk::Result<void> changeRequestEnded(const std::string& forgeId, const sdk::ForgeEvent& event, bool merged);
+  sdk::Result<void> rerun(const std::string& forgeId, const sdk::ForgeEvent& event);
+  sdk::Result<void> enqueue(const std::string& forgeId, const sdk::ForgeEvent& event);
+  sdk::Result<bool> approved(const std::string& login);
+  void run(const std::string& forgeId, const sdk::ForgeEvent& event, const std::atomic<bool>& cancel);
+  void saveState(const std::string& forgeId, const sdk::ForgeEvent& event, const std::string& state,
+                 const std::string& error, const review::ReviewReport* report);
+  static const sdk::RepositoryRef& reportRepository(const sdk::ForgeEvent& event);
+  static std::string headOf(const sdk::ForgeEvent& event);
+  std::int64_t nowSeconds() const;
+
+  Services services_;
+  Options options_;
+  std::atomic<bool> stopping_{false};  // a review cancelled by this stays "running" and resumes
+  ReviewQueue queue_;
+};
+
+}  // namespace ekaci::forge
