@@ -95,13 +95,17 @@ sdk::Result<std::unique_ptr<ForgeInstances>> ForgeInstances::create(const config
     auto forge = factory->create(w.settings, *instance->host);
     if (!forge) return std::move(forge).error().withContext("forge '" + w.id + "'");
     instance->forge = std::move(forge).value();
-    const bool firstOfType = std::none_of(out->instances_.begin(), out->instances_.end(),
-                                          [&](const auto& other) { return other->type == w.type; });
-    if (firstOfType) instance->routes.push_back("/" + w.type + "/webhook");
-    instance->routes.push_back("/" + w.type + "/webhook/" + w.id);
-    out->instances_.push_back(std::move(instance));
+    out->add(std::move(instance));
   }
   return out;
+}
+
+void ForgeInstances::add(std::unique_ptr<Instance> instance) {
+  const bool firstOfType = std::none_of(instances_.begin(), instances_.end(),
+                                        [&](const auto& other) { return other->type == instance->type; });
+  if (firstOfType) instance->routes.push_back("/" + instance->type + "/webhook");
+  instance->routes.push_back("/" + instance->type + "/webhook/" + instance->id);
+  instances_.push_back(std::move(instance));
 }
 
 ForgeInstances::Instance* ForgeInstances::find(const std::string& id) {

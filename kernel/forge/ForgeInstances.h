@@ -41,6 +41,8 @@ class ForgeInstances {
   // Null when no GitHub App is configured.
   static sdk::Value githubSettings(const config::ServerConfig& config, const config::Environment& environment);
 
+  // Adds an instance (create() does; tests add their own forges).
+  void add(std::unique_ptr<Instance> instance);
   Instance* find(const std::string& id);
   const std::vector<std::unique_ptr<Instance>>& all() const noexcept { return instances_; }
   bool empty() const noexcept { return instances_.empty(); }
