@@ -154,8 +154,9 @@ TEST_F(GithubForgeTest, CloneCredentialsAreTheInstallationToken) {
 TEST_F(GithubForgeTest, ARefusedTokenIsReplacedOnTheNextCall) {
   sdk::StatusReport report{"a", sdk::CommitState::Running, "t", "s", "", ""};
   ASSERT_TRUE(forge_->publish(repo_, sha_, report, ""));
-  github_->scriptFaults("/repos/octo/pkgs/check-runs",
-                        {FakeGithub::Fault{401, {}, R"({"message":"Bad credentials"})"}});
+  github_->scriptFaults(
+      "/repos/octo/pkgs/check-runs",
+      {FakeGithub::Fault{401, {}, R"({"message":"Bad credentials"})", std::chrono::milliseconds(0), false}});
   auto refused = forge_->publish(repo_, sha_, report, "");
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code(), sdk::ErrorCode::ForgeAuthentication);
