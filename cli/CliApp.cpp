@@ -4,11 +4,12 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
 #include <iostream>
 #include <optional>
 #include <sstream>
-#include <algorithm>
 
+#include "cli/ApprovalCommand.h"
 #include "cli/BuildsCommand.h"
 #include "cli/ReviewCommand.h"
 #include "cli/SocketClient.h"
@@ -29,6 +30,9 @@ Commands:
   jobset     State of a jobset's builds: ekaci jobset ID [--wait]
   logs       Build log of a derivation: ekaci logs DRV
   derivation Build state and history of a derivation: ekaci derivation DRV
+  approve    Approve a pull-request author (require_approval): ekaci approve USER
+  unapprove  Take an approval back: ekaci unapprove USER
+  approved   List the approved authors
   status     Version, uptime, plugins, database and queue depths of the server
   plugins    Plugins the server loaded and the types they provide
   ping       Check that the server answers
@@ -122,7 +126,8 @@ int CliApp::status(bool json) {
   }
   Poco::JSON::Parser parser;
   auto s = parser.parse(result).extract<Poco::JSON::Object::Ptr>();
-  out_ << "eka-ci " << text(s, "version") << ", up " << formatDuration(s->getValue<long long>("uptime_seconds")) << "\n";
+  out_ << "eka-ci " << text(s, "version") << ", up " << formatDuration(s->getValue<long long>("uptime_seconds"))
+       << "\n";
   out_ << "  config:    " << text(s, "config_file") << "\n";
   out_ << "  database:  " << text(s, "database") << " (schema v" << text(s, "schema_version") << ")\n";
   out_ << "  http:      " << text(s, "http") << "\n";
@@ -134,7 +139,8 @@ int CliApp::status(bool json) {
     auto p = plugins->getObject(static_cast<unsigned>(i));
     std::string provides;
     auto list = p->getArray("provides");
-    for (std::size_t j = 0; j < list->size(); ++j) provides += (j ? ", " : "") + list->getElement<std::string>(static_cast<unsigned>(j));
+    for (std::size_t j = 0; j < list->size(); ++j)
+      provides += (j ? ", " : "") + list->getElement<std::string>(static_cast<unsigned>(j));
     out_ << "    - " << text(p, "name") << " " << text(p, "version") << " (" << provides << ")\n";
   }
   auto skipped = s->getArray("skipped_plugins");
@@ -219,17 +225,32 @@ int CliApp::run(const std::vector<std::string>& args) {
   };
   if (command == "help") {
     const std::string topic = rest.empty() ? "" : rest.front();
-    if (topic == "review") out_ << ReviewCommand::usage();
-    else if (BuildsCommand::handles(topic)) out_ << BuildsCommand::usage();
-    else if (topic == "status") out_ << kStatusUsage;
-    else if (topic == "plugins") out_ << kPluginsUsage;
-    else if (topic == "ping") out_ << kPingUsage;
-    else out_ << kUsage;
+    if (topic == "review")
+      out_ << ReviewCommand::usage();
+    else if (BuildsCommand::handles(topic))
+      out_ << BuildsCommand::usage();
+    else if (ApprovalCommand::handles(topic))
+      out_ << ApprovalCommand::usage();
+    else if (topic == "status")
+      out_ << kStatusUsage;
+    else if (topic == "plugins")
+      out_ << kPluginsUsage;
+    else if (topic == "ping")
+      out_ << kPingUsage;
+    else
+      out_ << kUsage;
     return 0;
   }
   if (BuildsCommand::handles(command)) {
     if (wantsHelp) return out_ << BuildsCommand::usage(), 0;
-    return BuildsCommand(out_, err_, [this](const std::string& req, std::string& result) { return request(req, result); })
+    return BuildsCommand(out_, err_,
+                         [this](const std::string& req, std::string& result) { return request(req, result); })
+        .run(command, rest);
+  }
+  if (ApprovalCommand::handles(command)) {
+    if (wantsHelp) return out_ << ApprovalCommand::usage(), 0;
+    return ApprovalCommand(out_, err_,
+                           [this](const std::string& req, std::string& result) { return request(req, result); })
         .run(command, rest);
   }
   if (command == "review") {

@@ -249,7 +249,10 @@ void PullRequestFlow::saveState(const std::string& forgeId, const sdk::ForgeEven
   record.error = error;
   if (report != nullptr) {
     record.reportJson = review::JsonRenderer::render(*report);
-    record.markdown = review::MarkdownRenderer::render(*report, review::MarkdownRenderer::optionsFor(*report)).markdown;
+    // The API's change-summary.md is the whole summary: no forge's size limit applies there.
+    auto options = review::MarkdownRenderer::optionsFor(*report);
+    options.softLimit = options.hardLimit = std::size_t{16} * 1024 * 1024;
+    record.markdown = review::MarkdownRenderer::render(*report, options).markdown;
   }
   record.updatedAt = nowSeconds();
   if (auto saved = services_.storage.saveForgeReview(record); !saved) {

@@ -31,7 +31,9 @@ bool validName(const std::string& name) {
   return name.find("..") == std::string::npos;
 }
 
-std::string okResponse(const std::string& resultJson) { return R"({"ok":true,"result":)" + resultJson + "}"; }
+std::string okResponse(const std::string& resultJson) {
+  return R"({"ok":true,"result":)" + resultJson + "}";
+}
 
 }  // namespace
 
@@ -39,8 +41,9 @@ sdk::Result<std::string> BuildService::drvPathOf(const std::string& drv) {
   std::string name = drv;
   if (name.rfind(kStore, 0) == 0) name = name.substr(std::string(kStore).size());
   if (!validName(name)) {
-    return sdk::Error(sdk::ErrorCode::InvalidArgument,
-                      "not a derivation: '" + drv.substr(0, 120) + "' (expected <hash>-<name>.drv or /nix/store/<hash>-<name>.drv)");
+    return sdk::Error(
+        sdk::ErrorCode::InvalidArgument,
+        "not a derivation: '" + drv.substr(0, 120) + "' (expected <hash>-<name>.drv or /nix/store/<hash>-<name>.drv)");
   }
   return kStore + name;
 }
@@ -154,11 +157,10 @@ sdk::Result<std::int64_t> BuildService::submit(const std::vector<std::string>& d
   }
   auto repository = storage_.upsertRepository({0, "local", "ad-hoc", "builds", "", "main"});
   if (!repository) return repository.error();
-  const auto stamp = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
-  auto commit = storage_.upsertCommit(*repository, "build-" + std::to_string(stamp) + "-" +
-                                                       std::to_string(++adHocCounter_));
+  const auto stamp =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  auto commit =
+      storage_.upsertCommit(*repository, "build-" + std::to_string(stamp) + "-" + std::to_string(++adHocCounter_));
   if (!commit) return commit.error();
   storage::JobsetRecord jobset;
   jobset.repositoryId = *repository;
@@ -175,14 +177,16 @@ sdk::Result<std::int64_t> BuildService::submit(const std::vector<std::string>& d
 }
 
 bool BuildService::handles(const std::string& command) {
-  return command == "builds" || command == "build" || command == "jobset" || command == "logs" || command == "derivation";
+  return command == "builds" || command == "build" || command == "jobset" || command == "logs" ||
+         command == "derivation";
 }
 
 std::string BuildService::handle(const std::string& command, const Poco::JSON::Object& request) {
   auto fail = [](const sdk::Error& e) { return ClientCommands::errorResponse(e.code(), e.message()); };
   auto stringField = [&](const char* name) -> sdk::Result<std::string> {
     if (!request.has(name) || !request.get(name).isString()) {
-      return sdk::Error(sdk::ErrorCode::ProtocolMalformed, std::string("'") + command + "' needs a string '" + name + "'");
+      return sdk::Error(sdk::ErrorCode::ProtocolMalformed,
+                        std::string("'") + command + "' needs a string '" + name + "'");
     }
     return request.getValue<std::string>(name);
   };
@@ -215,7 +219,8 @@ std::string BuildService::handle(const std::string& command, const Poco::JSON::O
   // build
   auto list = request.getArray("drvs");
   if (list.isNull() || list->size() == 0 || list->size() > 10000) {
-    return fail(sdk::Error(sdk::ErrorCode::ProtocolMalformed, "'build' needs a non-empty array 'drvs' (at most 10000)"));
+    return fail(
+        sdk::Error(sdk::ErrorCode::ProtocolMalformed, "'build' needs a non-empty array 'drvs' (at most 10000)"));
   }
   std::vector<std::string> drvs;
   for (std::size_t i = 0; i < list->size(); ++i) {

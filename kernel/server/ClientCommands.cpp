@@ -5,6 +5,7 @@
 
 #include <sstream>
 
+#include "kernel/server/ApprovalCommands.h"
 #include "kernel/server/BuildService.h"
 
 namespace ekaci::server {
@@ -51,9 +52,15 @@ std::string ClientCommands::handle(const std::string& request) const {
     auto object = parser.parse(request).extract<Poco::JSON::Object::Ptr>();  // parsed once already
     return builds_->handle(command, *object);
   }
+  if (approvals_ != nullptr && ApprovalCommands::handles(command)) {
+    Poco::JSON::Parser parser;
+    auto object = parser.parse(request).extract<Poco::JSON::Object::Ptr>();
+    return approvals_->handle(command, *object);
+  }
   return errorResponse(sdk::ErrorCode::ProtocolUnknownCommand,
                        "unknown command '" + command.substr(0, 64) + "' (known: ping, status, plugins" +
-                           (builds_ != nullptr ? ", builds, build, jobset, logs, derivation" : "") + ")");
+                           (builds_ != nullptr ? ", builds, build, jobset, logs, derivation" : "") +
+                           (approvals_ != nullptr ? ", approve, unapprove, approved" : "") + ")");
 }
 
 }  // namespace ekaci::server

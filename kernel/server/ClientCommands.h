@@ -7,15 +7,18 @@
 
 namespace ekaci::server {
 
+class ApprovalCommands;
 class BuildService;
 
 // Answers the CLI's requests on the Unix socket: {"command": "status" | "ping" | "plugins"},
-// and with a BuildService also "builds", "build", "jobset", "logs" and "derivation".
+// with a BuildService also "builds", "build", "jobset", "logs" and "derivation", and with
+// ApprovalCommands "approve", "unapprove" and "approved".
 // Responses are {"ok": true, "result": {...}} or {"ok": false, "error": {code, name, message}}.
 class ClientCommands {
  public:
-  ClientCommands(const StatusService& status, sdk::Logger& logger, BuildService* builds = nullptr)
-      : status_(status), logger_(logger), builds_(builds) {}
+  ClientCommands(const StatusService& status, sdk::Logger& logger, BuildService* builds = nullptr,
+                 const ApprovalCommands* approvals = nullptr)
+      : status_(status), logger_(logger), builds_(builds), approvals_(approvals) {}
   std::string handle(const std::string& request) const;
 
   static std::string errorResponse(sdk::ErrorCode code, const std::string& message);
@@ -26,6 +29,7 @@ class ClientCommands {
   const StatusService& status_;
   sdk::Logger& logger_;
   BuildService* builds_;
+  const ApprovalCommands* approvals_;
 };
 
 }  // namespace ekaci::server

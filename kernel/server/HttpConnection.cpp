@@ -25,9 +25,13 @@ HttpConnection::HttpConnection(HttpServer& server, asio::ip::tcp::socket socket,
       buffer_(server.limits_.maxHeadBytes),
       timer_(socket_.get_executor()) {}
 
-HttpConnection::~HttpConnection() { server_.finished(address_); }
+HttpConnection::~HttpConnection() {
+  server_.finished(address_);
+}
 
-void HttpConnection::start() { readHead(server_.limits_.headTimeout); }
+void HttpConnection::start() {
+  readHead(server_.limits_.headTimeout);
+}
 
 void HttpConnection::close() {
   if (closed_) return;
@@ -97,7 +101,8 @@ void HttpConnection::onHead(std::size_t headBytes) {
     return;
   }
   if (static_cast<std::uint64_t>(length) > limits.maxBodyBytes) {
-    refuse(413, 6005, "http.payload_too_large", "request body exceeds " + std::to_string(limits.maxBodyBytes) + " bytes");
+    refuse(413, 6005, "http.payload_too_large",
+           "request body exceeds " + std::to_string(limits.maxBodyBytes) + " bytes");
     return;
   }
   readBody(std::move(exchange), static_cast<std::size_t>(length), keepAlive, headOnly);
@@ -116,27 +121,28 @@ void HttpConnection::readBody(HttpExchange exchange, std::size_t length, bool ke
   arm(server_.limits_.bodyTimeout);
   auto body = std::make_shared<HttpExchange>(std::move(exchange));
   body->body.resize(length);
-  asio::async_read(socket_, asio::buffer(body->body.data() + buffered, length - buffered),
-                   [self = shared_from_this(), body, keepAlive, head](const boost::system::error_code& error,
-                                                                      std::size_t) {
-                     if (self->closed_) return;
-                     if (error) {
-                       self->close();
-                       return;
-                     }
-                     self->dispatch(std::move(*body), keepAlive, head);
-                   });
+  asio::async_read(
+      socket_, asio::buffer(body->body.data() + buffered, length - buffered),
+      [self = shared_from_this(), body, keepAlive, head](const boost::system::error_code& error, std::size_t) {
+        if (self->closed_) return;
+        if (error) {
+          self->close();
+          return;
+        }
+        self->dispatch(std::move(*body), keepAlive, head);
+      });
 }
 
 void HttpConnection::dispatch(HttpExchange exchange, bool keepAlive, bool head) {
   timer_.cancel();  // the server's own work has no client deadline
   const auto started = std::chrono::steady_clock::now();
-  asio::post(handlers_, [self = shared_from_this(), exchange = std::move(exchange), keepAlive, head, started]() mutable {
-    HttpReply answer = self->server_.handle(std::move(exchange));
-    asio::post(self->socket_.get_executor(), [self, answer = std::move(answer), keepAlive, head, started] {
-      self->reply(answer, keepAlive, head, started);
-    });
-  });
+  asio::post(handlers_,
+             [self = shared_from_this(), exchange = std::move(exchange), keepAlive, head, started]() mutable {
+               HttpReply answer = self->server_.handle(std::move(exchange));
+               asio::post(self->socket_.get_executor(), [self, answer = std::move(answer), keepAlive, head, started] {
+                 self->reply(answer, keepAlive, head, started);
+               });
+             });
 }
 
 void HttpConnection::reply(const HttpReply& reply, bool keepAlive, bool head,

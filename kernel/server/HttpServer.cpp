@@ -24,7 +24,9 @@ struct HttpServer::State {
 HttpServer::HttpServer(const Router& router, sdk::Logger& logger, sdk::Metrics& metrics, Limits limits)
     : router_(router), logger_(logger), metrics_(metrics), limits_(limits) {}
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+  stop();
+}
 
 sdk::Result<void> HttpServer::start(const std::string& address, std::uint16_t port) {
   auto state = std::make_unique<State>();
@@ -71,7 +73,9 @@ void HttpServer::accept() {
         std::make_shared<HttpConnection>(*this, std::move(socket), state_->loop->handlers(), address)->start();
       } else {
         socket.close(ec);
-        metrics_.counter("http_connections_refused_total", "Connections closed at once: too many from one address or in all.", {})
+        metrics_
+            .counter("http_connections_refused_total",
+                     "Connections closed at once: too many from one address or in all.", {})
             .increment();
       }
     }
@@ -90,8 +94,9 @@ void HttpServer::observe(int status, std::chrono::steady_clock::time_point start
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   metrics_.counter("http_requests_total", "HTTP requests by status code.", {{"code", std::to_string(status)}})
       .increment();
-  metrics_.histogram("http_request_duration_seconds", "HTTP request handling time.", {},
-                     {0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5})
+  metrics_
+      .histogram("http_request_duration_seconds", "HTTP request handling time.", {},
+                 {0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5})
       .observe(seconds);
 }
 

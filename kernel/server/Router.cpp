@@ -73,7 +73,8 @@ HttpReply Router::dispatch(HttpExchange exchange) const {
     allowed += (allowed.empty() ? "" : ", ") + route.method;
   }
   if (!allowed.empty()) {
-    HttpReply reply = HttpReply::error(405, 1004, "unsupported", exchange.method + " is not allowed on " + exchange.path);
+    HttpReply reply =
+        HttpReply::error(405, 1004, "unsupported", exchange.method + " is not allowed on " + exchange.path);
     reply.headers.emplace_back("Allow", allowed);
     return reply;
   }

@@ -44,7 +44,8 @@ class Router {
     Handler handler;
   };
   static std::vector<std::string> split(const std::string& path);
-  static bool match(const Route& route, const std::vector<std::string>& segments, std::map<std::string, std::string>& params);
+  static bool match(const Route& route, const std::vector<std::string>& segments,
+                    std::map<std::string, std::string>& params);
 
   std::vector<Route> routes_;
 };

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <fstream>
 
+#include <Poco/URI.h>
+
 #include "ekaci/sdk/UntrustedText.h"
 #include "ekaci/sdk/Version.h"
 #include "kernel/config/Diagnostics.h"
@@ -48,6 +50,7 @@ sdk::Result<std::unique_ptr<Server>> Server::prepare(const ServerOptions& option
   server->plugins_ = std::move(prepared->plugins);
   server->config_ = std::move(prepared->config);
   server->environment_ = options.environment;
+  if (options.requireApproval) server->config_.requireApproval = true;
 
   config::Diagnostics requirements;
   const bool forgesConfigured = !server->config_.forges.empty() || !server->config_.githubApps.empty() ||
@@ -82,13 +85,15 @@ void Server::buildRoutes() {
   router_.add("GET", "/health", [](const HttpExchange&) {
     return HttpReply::json(200, R"({"status":"ok","version":")" EKACI_SDK_VERSION R"("})");
   });
-  router_.add("GET", "/metrics", [this](const HttpExchange&) {
-    refreshQueueGauges();
-    HttpReply reply;
-    reply.contentType = "text/plain; version=0.0.4; charset=utf-8";
-    reply.body = services_->metrics().render();
-    return reply;
-  });
+  for (const char* path : {"/metrics", "/v1/metrics"}) {
+    router_.add("GET", path, [this](const HttpExchange&) {
+      refreshQueueGauges();
+      HttpReply reply;
+      reply.contentType = "text/plain; version=0.0.4; charset=utf-8";
+      reply.body = services_->metrics().render();
+      return reply;
+    });
+  }
   router_.add("GET", "/v1/status", [this](const HttpExchange&) { return HttpReply::json(200, status_->statusJson()); });
   router_.add("GET", "/v1/plugins",
               [this](const HttpExchange&) { return HttpReply::json(200, status_->pluginsJson()); });
@@ -127,6 +132,48 @@ void Server::buildForgeRoutes() {
       return HttpReply::json(reply.status, reply.body);
     });
   }
+  const auto reply = [](const sdk::Result<std::string>& result, const char* contentType = "application/json") {
+    if (!result) {
+      const auto code = result.error().code();
+      const int status = code == sdk::ErrorCode::NotFound ? 404 : code == sdk::ErrorCode::InvalidArgument ? 400 : 500;
+      return HttpReply::error(status, static_cast<int>(code), sdk::errorCodeName(code), result.error().message());
+    }
+    HttpReply r;
+    r.contentType = contentType;
+    r.body = *result;
+    return r;
+  };
+  const auto query = [](const HttpExchange& e) {
+    forge::ReviewApi::Query out;
+    const auto mark = e.path.find('?');
+    if (mark == std::string::npos) return out;
+    try {
+      for (const auto& [k, v] : Poco::URI("/?" + e.path.substr(mark + 1)).getQueryParameters()) out[k] = v;
+    } catch (const Poco::Exception&) {
+    }
+    return out;
+  };
+  router_.add("GET", "/v1/commits/{sha}/change-summary", [this, reply, query](const HttpExchange& e) {
+    return reply(reviewApi_->changeSummary(e.params.at("sha"), query(e)));
+  });
+  router_.add("GET", "/v1/commits/{sha}/change-summary.md", [this, reply, query](const HttpExchange& e) {
+    return reply(reviewApi_->changeSummaryMarkdown(e.params.at("sha"), query(e)), "text/markdown; charset=utf-8");
+  });
+  router_.add("GET", "/v1/commits/{sha}/package-changes", [this, reply, query](const HttpExchange& e) {
+    return reply(reviewApi_->packageChanges(e.params.at("sha"), query(e)));
+  });
+  router_.add("GET", "/v1/commits/{sha}/rebuild-impact", [this, reply, query](const HttpExchange& e) {
+    return reply(reviewApi_->rebuildImpact(e.params.at("sha"), query(e)));
+  });
+  router_.add("GET", "/v1/commits/{sha}/check_runs",
+              [this, reply](const HttpExchange& e) { return reply(reviewApi_->checkRuns(e.params.at("sha"))); });
+  router_.add("GET", "/v1/prs",
+              [this, reply, query](const HttpExchange& e) { return reply(reviewApi_->pullRequests(query(e))); });
+  router_.add("GET", "/v1/prs/{owner}/{repo}/{number}", [this, reply](const HttpExchange& e) {
+    return reply(reviewApi_->pullRequest(e.params.at("owner"), e.params.at("repo"), e.params.at("number")));
+  });
+  router_.add("GET", "/v1/admin/approved-users",
+              [this, reply](const HttpExchange&) { return reply(reviewApi_->approvedUsers()); });
 }
 
 void Server::refreshQueueGauges() {
@@ -187,7 +234,9 @@ sdk::Result<void> Server::run() {
       std::move(schedulerConfig).value(), scheduler::SchedulerSettings::hostSystem(services_->processes()));
   if (auto started = scheduler_->start(); !started) return started;
   builds_ = std::make_unique<BuildService>(*scheduler_, *storage_);
-  commands_ = std::make_unique<ClientCommands>(*status_, *logger_, builds_.get());
+  approvals_ = std::make_unique<ApprovalCommands>(*storage_, services_->clock());
+  reviewApi_ = std::make_unique<forge::ReviewApi>(*storage_);
+  commands_ = std::make_unique<ClientCommands>(*status_, *logger_, builds_.get(), approvals_.get());
   auto forge = forge::ForgeService::create(forge::ForgeService::Services{
       config_, environment_, plugins_->registry(), *services_, *storage_, *scheduler_, store_.get()});
   if (!forge) return std::move(forge).error();

@@ -12,8 +12,10 @@
 #include "kernel/config/Environment.h"
 #include "kernel/config/ServerConfig.h"
 #include "kernel/forge/ForgeService.h"
+#include "kernel/forge/ReviewApi.h"
 #include "kernel/plugin_host/PluginHost.h"
 #include "kernel/scheduler/Scheduler.h"
+#include "kernel/server/ApprovalCommands.h"
 #include "kernel/server/BuildService.h"
 #include "kernel/server/ClientCommands.h"
 #include "kernel/server/HttpServer.h"
@@ -31,6 +33,7 @@ struct ServerOptions {
   std::optional<std::filesystem::path> configPath;
   std::filesystem::path executable;  // locates the bundled plugin directory
   config::Environment environment;
+  bool requireApproval = false;  // --require-approval: as require_approval = true
 };
 
 // The composition root of eka-ci-server. prepare() reads the configuration, loads plugins
@@ -73,6 +76,8 @@ class Server {
   std::unique_ptr<forge::ForgeService> forge_;
   std::unique_ptr<BuildService> builds_;
   std::unique_ptr<StatusService> status_;
+  std::unique_ptr<ApprovalCommands> approvals_;
+  std::unique_ptr<forge::ReviewApi> reviewApi_;
   std::unique_ptr<ClientCommands> commands_;
   Router router_;
   std::unique_ptr<sdk::Logger> httpLogger_;

@@ -15,9 +15,13 @@ SocketConnection::SocketConnection(UnixSocketServer& server, asio::local::stream
                                    asio::thread_pool& handlers)
     : server_(server), socket_(std::move(socket)), handlers_(handlers), timer_(socket_.get_executor()) {}
 
-SocketConnection::~SocketConnection() { server_.finished(); }
+SocketConnection::~SocketConnection() {
+  server_.finished();
+}
 
-void SocketConnection::start() { readLength(); }
+void SocketConnection::start() {
+  readLength();
+}
 
 void SocketConnection::close() {
   if (closed_) return;
@@ -35,24 +39,23 @@ void SocketConnection::readLength() {
   timer_.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
     if (!error) self->close();
   });
-  asio::async_read(socket_, asio::buffer(length_),
-                   [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
-                     if (self->closed_) return;
-                     if (error) {
-                       self->close();  // a hang-up between frames, or in the middle of the length
-                       return;
-                     }
-                     const std::size_t n = (std::size_t{self->length_[0]} << 24) |
-                                           (std::size_t{self->length_[1]} << 16) |
-                                           (std::size_t{self->length_[2]} << 8) | std::size_t{self->length_[3]};
-                     if (n > self->server_.limits_.maxFrameBytes) {
-                       self->refuse(sdk::ErrorCode::ProtocolFrameTooLarge,
-                                    "frame of " + std::to_string(n) + " bytes exceeds the limit of " +
-                                        std::to_string(self->server_.limits_.maxFrameBytes));
-                       return;
-                     }
-                     self->readPayload(n);
-                   });
+  asio::async_read(
+      socket_, asio::buffer(length_), [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
+        if (self->closed_) return;
+        if (error) {
+          self->close();  // a hang-up between frames, or in the middle of the length
+          return;
+        }
+        const std::size_t n = (std::size_t{self->length_[0]} << 24) | (std::size_t{self->length_[1]} << 16) |
+                              (std::size_t{self->length_[2]} << 8) | std::size_t{self->length_[3]};
+        if (n > self->server_.limits_.maxFrameBytes) {
+          self->refuse(sdk::ErrorCode::ProtocolFrameTooLarge, "frame of " + std::to_string(n) +
+                                                                  " bytes exceeds the limit of " +
+                                                                  std::to_string(self->server_.limits_.maxFrameBytes));
+          return;
+        }
+        self->readPayload(n);
+      });
 }
 
 void SocketConnection::readPayload(std::size_t length) {
@@ -76,8 +79,7 @@ void SocketConnection::dispatch() {
   timer_.cancel();  // the server's own work has no client deadline
   asio::post(handlers_, [self = shared_from_this(), request = std::move(payload_)] {
     std::string response = self->server_.handle(request);
-    asio::post(self->socket_.get_executor(),
-               [self, response = std::move(response)] { self->answer(response, false); });
+    asio::post(self->socket_.get_executor(), [self, response = std::move(response)] { self->answer(response, false); });
   });
 }
 

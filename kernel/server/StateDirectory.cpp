@@ -10,7 +10,9 @@
 
 namespace ekaci::server {
 
-void StateDirectory::privateFiles() { ::umask(077); }
+void StateDirectory::privateFiles() {
+  ::umask(077);
+}
 
 sdk::Result<void> StateDirectory::preparePrivate(const std::vector<std::filesystem::path>& dirs) {
   for (const auto& dir : dirs) {
@@ -44,13 +46,14 @@ sdk::Result<std::unique_ptr<StateDirectory>> StateDirectory::open(const std::fil
     ::close(fd);
     std::string who = n > 0 ? std::string(holder, static_cast<std::size_t>(n)) : "another process";
     while (!who.empty() && (who.back() == '\n' || who.back() == '\0')) who.pop_back();
-    return sdk::Error(sdk::ErrorCode::StateDirectoryBusy,
-                      "the state directory " + stateDir.string() + " is in use by " + who +
-                          "; stop it or use another state_dir");
+    return sdk::Error(
+        sdk::ErrorCode::StateDirectoryBusy,
+        "the state directory " + stateDir.string() + " is in use by " + who + "; stop it or use another state_dir");
   }
   const std::string me = owner + " (pid " + std::to_string(::getpid()) + ")\n";
   // The lock holds without the description; only the message a second process prints suffers.
-  const bool described = ::ftruncate(fd, 0) == 0 && ::pwrite(fd, me.data(), me.size(), 0) == static_cast<ssize_t>(me.size());
+  const bool described =
+      ::ftruncate(fd, 0) == 0 && ::pwrite(fd, me.data(), me.size(), 0) == static_cast<ssize_t>(me.size());
   (void)described;
   return std::unique_ptr<StateDirectory>(new StateDirectory(fd, stateDir));
 }

@@ -37,7 +37,8 @@ class StateDirectory {
   const services::ProcessLedger& processes() const noexcept { return processes_; }
 
  private:
-  StateDirectory(int lockFd, const std::filesystem::path& stateDir) : lockFd_(lockFd), processes_(stateDir / "processes") {}
+  StateDirectory(int lockFd, const std::filesystem::path& stateDir)
+      : lockFd_(lockFd), processes_(stateDir / "processes") {}
   int lockFd_;
   services::ProcessLedger processes_;
 };

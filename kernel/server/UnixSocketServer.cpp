@@ -43,14 +43,16 @@ bool answering(const std::string& path) {
 UnixSocketServer::UnixSocketServer(std::filesystem::path path, Handler handler, sdk::Logger& logger, Limits limits)
     : path_(std::move(path)), handler_(std::move(handler)), logger_(logger), limits_(limits) {}
 
-UnixSocketServer::~UnixSocketServer() { stop(); }
+UnixSocketServer::~UnixSocketServer() {
+  stop();
+}
 
 sdk::Result<void> UnixSocketServer::start() {
   const std::string p = path_.string();
   if (p.size() >= sizeof(sockaddr_un::sun_path)) {
-    return sdk::Error(sdk::ErrorCode::InvalidArgument,
-                      "socket path " + p + " is longer than " + std::to_string(sizeof(sockaddr_un::sun_path) - 1) +
-                          " bytes");
+    return sdk::Error(
+        sdk::ErrorCode::InvalidArgument,
+        "socket path " + p + " is longer than " + std::to_string(sizeof(sockaddr_un::sun_path) - 1) + " bytes");
   }
   std::error_code ec;
   if (path_.has_parent_path()) std::filesystem::create_directories(path_.parent_path(), ec);
@@ -82,27 +84,27 @@ sdk::Result<void> UnixSocketServer::start() {
 }
 
 void UnixSocketServer::accept() {
-  state_->acceptor->async_accept([this](const boost::system::error_code& error,
-                                        asio::local::stream_protocol::socket socket) {
-    if (error == asio::error::operation_aborted || !state_->acceptor->is_open()) return;
-    if (!error) {
-      bool admitted = false;
-      {
-        std::lock_guard lock(state_->mutex);
-        admitted = state_->open < limits_.maxConnections;
-        if (admitted) ++state_->open;
-      }
-      if (admitted) {
-        std::make_shared<SocketConnection>(*this, std::move(socket), state_->loop->handlers())->start();
-      } else {
-        boost::system::error_code ignored;
-        socket.close(ignored);
-        logger_.warn("unix socket connection refused: too many connections",
-                     {{"limit", std::to_string(limits_.maxConnections)}});
-      }
-    }
-    accept();
-  });
+  state_->acceptor->async_accept(
+      [this](const boost::system::error_code& error, asio::local::stream_protocol::socket socket) {
+        if (error == asio::error::operation_aborted || !state_->acceptor->is_open()) return;
+        if (!error) {
+          bool admitted = false;
+          {
+            std::lock_guard lock(state_->mutex);
+            admitted = state_->open < limits_.maxConnections;
+            if (admitted) ++state_->open;
+          }
+          if (admitted) {
+            std::make_shared<SocketConnection>(*this, std::move(socket), state_->loop->handlers())->start();
+          } else {
+            boost::system::error_code ignored;
+            socket.close(ignored);
+            logger_.warn("unix socket connection refused: too many connections",
+                         {{"limit", std::to_string(limits_.maxConnections)}});
+          }
+        }
+        accept();
+      });
 }
 
 void UnixSocketServer::finished() {

@@ -31,6 +31,8 @@ Options:
       --print-config-reference  Print the configuration reference (Markdown), exit
       --list-error-codes     Print the stable error codes (Markdown), exit
       --listen-info FILE     Once ready, write "http=ADDRESS:PORT" and "socket=PATH" to FILE
+      --require-approval     Hold pull requests from forks until their author is approved
+                             (require_approval = true; manage with `ekaci approve USER`)
       --version              Print the version, exit
   -h, --help                 Show this help
 
@@ -46,7 +48,6 @@ std::filesystem::path selfExecutable(const char* argv0) {
   return ec ? std::filesystem::absolute(argv0) : self;
 }
 
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -54,6 +55,7 @@ int main(int argc, char** argv) {
   std::optional<std::filesystem::path> configPath;
   std::optional<std::filesystem::path> listenInfo;
   bool checkOnly = false;
+  bool requireApproval = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto next = [&]() -> std::optional<std::string> {
@@ -85,6 +87,8 @@ int main(int argc, char** argv) {
     }
     if (arg == "--check-config") {
       checkOnly = true;
+    } else if (arg == "--require-approval") {
+      requireApproval = true;
     } else if (arg == "-c" || arg == "--config" || arg == "--config-file") {
       auto value = next();
       if (!value) return 2;
@@ -100,7 +104,8 @@ int main(int argc, char** argv) {
   }
 
   auto environment = ekaci::config::Environment::fromProcess();
-  const std::string logSpec = environment.nonEmpty("EKACI_LOG").value_or(environment.nonEmpty("RUST_LOG").value_or("info"));
+  const std::string logSpec =
+      environment.nonEmpty("EKACI_LOG").value_or(environment.nonEmpty("RUST_LOG").value_or("info"));
   auto filter = ekaci::services::LogFilter::parse(logSpec);
   if (!filter) {
     std::cerr << "eka-ci-server: EKACI_LOG: " << filter.error().message() << "\n";
@@ -116,7 +121,7 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   (void)::signal(SIGPIPE, SIG_IGN);
 
-  ekaci::server::ServerOptions options{configPath, selfExecutable(argv[0]), environment};
+  ekaci::server::ServerOptions options{configPath, selfExecutable(argv[0]), environment, requireApproval};
   auto server = ekaci::server::Server::prepare(options, logging);
   if (!server) {
     // Configuration diagnostics already carry file:line: code for every entry.
@@ -128,7 +133,8 @@ int main(int argc, char** argv) {
   if (checkOnly) {
     for (const auto& warning : (*server)->config().warnings) std::cout << "warning: " << warning << "\n";
     std::cout << "configuration OK: "
-              << ((*server)->config().sourceFile.empty() ? std::string("(defaults)") : (*server)->config().sourceFile.string())
+              << ((*server)->config().sourceFile.empty() ? std::string("(defaults)")
+                                                         : (*server)->config().sourceFile.string())
               << " (" << (*server)->plugins().loaded().size() << " plugins loaded)\n";
     return 0;
   }

@@ -215,3 +215,46 @@ sdk::Result<std::vector<std::string>> SqliteStorage::approvedUsers() {
 }
 
 }  // namespace ekaci::storage
+
+namespace ekaci::storage {
+
+sdk::Result<std::vector<PullRequestListing>> SqliteStorage::pullRequests(const std::string& owner,
+                                                                         const std::string& name, std::size_t limit) {
+  std::lock_guard lock(mutex_);
+  return query<std::vector<PullRequestListing>>("pull requests", [&] {
+    std::string o = owner, n = name;
+    auto count = static_cast<std::int64_t>(limit);
+    std::vector<std::int64_t> repoIds, ids, numbers, forks, updated;
+    std::vector<std::string> forges, owners, names, urls, branches, titles, authors, states, baseBranches, baseShas,
+        headBranches, headShas;
+    *session_ << "SELECT r.id, r.forge_id, r.owner, r.name, r.clone_url, r.default_branch, p.id, p.number, p.title, "
+                 "p.author, p.state, p.base_branch, p.base_sha, p.head_branch, p.head_sha, p.from_fork, p.updated_at "
+                 "FROM pull_requests p JOIN repositories r ON r.id = p.repository_id "
+                 "WHERE (? = '' OR r.owner = ?) AND (? = '' OR r.name = ?) ORDER BY p.updated_at DESC, p.id DESC "
+                 "LIMIT ?",
+        use(o), use(o), use(n), use(n), use(count), into(repoIds), into(forges), into(owners), into(names), into(urls),
+        into(branches), into(ids), into(numbers), into(titles), into(authors), into(states), into(baseBranches),
+        into(baseShas), into(headBranches), into(headShas), into(forks), into(updated), now;
+    std::vector<PullRequestListing> out(ids.size());
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      auto& l = out[i];
+      l.repository = RepositoryRecord{repoIds[i], forges[i], owners[i], names[i], urls[i], branches[i]};
+      auto& p = l.pullRequest;
+      p.id = ids[i];
+      p.repositoryId = repoIds[i];
+      p.number = numbers[i];
+      p.title = titles[i];
+      p.author = authors[i];
+      p.state = changeRequestStateFrom(states[i]).value_or(ChangeRequestState::Open);
+      p.baseBranch = baseBranches[i];
+      p.baseSha = baseShas[i];
+      p.headBranch = headBranches[i];
+      p.headSha = headShas[i];
+      p.fromFork = forks[i] != 0;
+      l.updatedAt = updated[i];
+    }
+    return out;
+  });
+}
+
+}  // namespace ekaci::storage

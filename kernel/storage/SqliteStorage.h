@@ -79,6 +79,8 @@ class SqliteStorage : public Storage {
   sdk::Result<void> saveForgeReview(const ForgeReviewRecord& review) override;
   sdk::Result<std::vector<ForgeReviewRecord>> forgeReviewsInStates(const std::vector<std::string>& states) override;
   sdk::Result<std::vector<ForgeReviewRecord>> forgeReviewsOf(const std::string& headSha) override;
+  sdk::Result<std::vector<PullRequestListing>> pullRequests(const std::string& owner, const std::string& name,
+                                                            std::size_t limit) override;
   sdk::Result<bool> setApprovedUser(const std::string& login, bool approved, std::int64_t at) override;
   sdk::Result<std::vector<std::string>> approvedUsers() override;
   sdk::Result<StorageCounts> counts() override;

@@ -111,6 +111,10 @@ class Storage {
   // Reviews whose head is `headSha`, newest first.
   virtual sdk::Result<std::vector<ForgeReviewRecord>> forgeReviewsOf(const std::string& headSha) = 0;
 
+  // Pull requests, most recently updated first; an empty owner/name matches all.
+  virtual sdk::Result<std::vector<PullRequestListing>> pullRequests(const std::string& owner, const std::string& name,
+                                                                    std::size_t limit) = 0;
+
   // Authors whose pull requests are reviewed when require_approval holds the others.
   virtual sdk::Result<bool> setApprovedUser(const std::string& login, bool approved, std::int64_t at) = 0;
   virtual sdk::Result<std::vector<std::string>> approvedUsers() = 0;

@@ -197,6 +197,13 @@ struct ForgeReviewRecord {
   std::int64_t updatedAt = 0;
 };
 
+// A pull request with the repository it belongs to, for listings.
+struct PullRequestListing {
+  RepositoryRecord repository;
+  PullRequestRecord pullRequest;
+  std::int64_t updatedAt = 0;
+};
+
 struct OutboxStats {
   std::int64_t pending = 0;
   std::optional<std::int64_t> oldestCreatedAt;  // of the pending messages

@@ -1,7 +1,9 @@
 // A GitHub pull request, end to end: the real server binary, a local GitHub that records
 // every request (each checked against GitHub's published REST description), the demo
 // repository as the pull request's source, and GitHub's own webhook payloads, signed.
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -59,7 +61,7 @@ class GithubEndToEndTest : public ::testing::Test {
     return out;
   }
 
-  std::unique_ptr<ServerProcess> server() {
+  std::unique_ptr<ServerProcess> server(std::vector<std::string> extra = {}) {
     Poco::JSON::Object::Ptr secrets = new Poco::JSON::Object;
     secrets->set("GITHUB_APP_ID", "4242");
     secrets->set("GITHUB_APP_PRIVATE_KEY", key_.privatePem);
@@ -77,10 +79,10 @@ class GithubEndToEndTest : public ::testing::Test {
                                  "credentials = { file = { path = \"" +
                                  appFile.string() + "\" } }\n",
                              0644);
-    return std::make_unique<ServerProcess>(ServerProcess::Options{EKACI_SERVER_BINARY,
-                                                                  {"--config", config.string()},
-                                                                  testsupport::isolatedEnvironment(dir_.path()),
-                                                                  dir_.path()});
+    std::vector<std::string> arguments = {"--config", config.string()};
+    arguments.insert(arguments.end(), extra.begin(), extra.end());
+    return std::make_unique<ServerProcess>(ServerProcess::Options{
+        EKACI_SERVER_BINARY, arguments, testsupport::isolatedEnvironment(dir_.path()), dir_.path()});
   }
 
   // GitHub's example payload of a pull_request `action`, made to describe pull request
@@ -246,6 +248,32 @@ TEST_F(GithubEndToEndTest, APullRequestGetsItsChecksAndAPushSupersedesThem) {
   EXPECT_EQ(after["EkaCI: Evaluate Job (packages)"].conclusion, "success");
   EXPECT_EQ(after.count("app-c / Changed (packages)"), 0u);
 
+  // The API has the same review: the whole Markdown, the structured parts, the reports.
+  auto md = testsupport::httpRequest(s->httpPort(), "GET", "/v1/commits/" + broken + "/change-summary.md");
+  EXPECT_EQ(md.status, 200);
+  EXPECT_NE(md.body.find("app-c"), std::string::npos);
+  auto summary =
+      testsupport::httpRequest(s->httpPort(), "GET", "/v1/commits/" + broken + "/change-summary?job=packages");
+  EXPECT_EQ(summary.status, 200);
+  EXPECT_NE(summary.body.find("\"markdown\""), std::string::npos);
+  auto changes = testsupport::httpRequest(s->httpPort(), "GET",
+                                          "/v1/commits/" + broken + "/package-changes?max_packages_listed=1");
+  EXPECT_EQ(changes.status, 200);
+  EXPECT_NE(changes.body.find("\"changes_total\""), std::string::npos) << changes.body;
+  EXPECT_EQ(
+      testsupport::httpRequest(s->httpPort(), "GET", "/v1/commits/" + broken + "/package-changes?max_packages_listed=x")
+          .status,
+      400);
+  auto impact = testsupport::httpRequest(s->httpPort(), "GET", "/v1/commits/" + broken + "/rebuild-impact");
+  EXPECT_EQ(impact.status, 200);
+  EXPECT_NE(impact.body.find("top_blast_radius"), std::string::npos);
+  auto reports = testsupport::httpRequest(s->httpPort(), "GET", "/v1/commits/" + broken + "/check_runs");
+  EXPECT_NE(reports.body.find("app-c / Changed (packages)"), std::string::npos) << reports.body;
+  EXPECT_EQ(testsupport::httpRequest(s->httpPort(), "GET", "/v1/commits/not-a-sha/check_runs").status, 400);
+  EXPECT_EQ(
+      testsupport::httpRequest(s->httpPort(), "GET", "/v1/commits/" + std::string(40, 'f') + "/change-summary").status,
+      404);
+
   // Closed: nothing of it stays open.
   const std::string closed = pullRequest("closed", 7, "docs", "build-fix");
   EXPECT_EQ(deliver(s->httpPort(), "pull_request", "d-3", closed, sign(closed)).status, 202);
@@ -256,7 +284,13 @@ TEST_F(GithubEndToEndTest, APullRequestGetsItsChecksAndAPushSupersedesThem) {
   auto star = GithubTestKit::stringify(GithubTestKit::examples("star").at(0));
   EXPECT_EQ(deliver(s->httpPort(), "star", "d-4", star, sign(star)).status, 202);
 
-  auto metrics = testsupport::httpRequest(s->httpPort(), "GET", "/metrics");
+  auto prs = testsupport::httpRequest(s->httpPort(), "GET", "/v1/prs");
+  EXPECT_NE(prs.body.find("\"number\":7"), std::string::npos) << prs.body;
+  auto pr = testsupport::httpRequest(s->httpPort(), "GET", "/v1/prs/octo/demo/7");
+  EXPECT_EQ(pr.status, 200);
+  EXPECT_NE(pr.body.find("\"state\":\"closed\""), std::string::npos) << pr.body;
+
+  auto metrics = testsupport::httpRequest(s->httpPort(), "GET", "/v1/metrics");
   EXPECT_NE(metrics.body.find("eka_ci_webhook_signature_failures_total{reason=\"invalid\"} 2"), std::string::npos)
       << metrics.body.substr(0, 2000);
   EXPECT_NE(metrics.body.find("eka_ci_webhook_signature_failures_total{reason=\"missing\"} 1"), std::string::npos);
@@ -303,6 +337,107 @@ TEST_F(GithubEndToEndTest, ChecksArriveThroughErrorsRateLimitsResetsAndAKilledSe
   expectNoDuplicatesAndEveryRequestDocumented();
   EXPECT_EQ(again->stop(SIGTERM), 0);
   expectTokensNowhere(*again);
+}
+
+TEST_F(GithubEndToEndTest, AForkWaitsForApprovalAndIsFetchedFromTheFork) {
+  // A fork with a commit the base repository does not have.
+  const auto fork = (dir_.path() / "fork").string();
+  const std::map<std::string, std::string> env = {{"PATH", "/usr/bin:/bin"}, {"HOME", dir_.path().string()}};
+  ASSERT_EQ(testsupport::runCommand({"git", "clone", "-q", repo(), fork}, env).status, 0);
+  ASSERT_EQ(testsupport::runCommand({"git", "-C", fork, "checkout", "-q", "-b", "feature", "add-remove"}, env).status,
+            0);
+  {
+    std::ofstream out(fork + "/default.nix", std::ios::app);
+    out << "# changed in a fork\n";
+  }
+  ASSERT_EQ(
+      testsupport::runCommand(
+          {"git", "-C", fork, "-c", "user.name=s", "-c", "user.email=s@x", "commit", "-q", "-am", "from a fork"}, env)
+          .status,
+      0);
+  auto head = testsupport::runCommand({"git", "-C", fork, "rev-parse", "HEAD"}, env).out.substr(0, 40);
+  ASSERT_EQ(testsupport::runCommand({"git", "-C", repo(), "cat-file", "-e", head}, env).status == 0, false);
+
+  auto s = server({"--require-approval"});
+  ASSERT_TRUE(s->start()) << s->stderrText();
+  auto payload = [&](const std::string& action) {
+    auto examples = GithubTestKit::examples("pull_request", action);
+    Poco::JSON::Parser parser;
+    auto object = parser.parse(pullRequest(action, 11, "bump", "add-remove")).extract<Poco::JSON::Object::Ptr>();
+    auto pr = object->getObject("pull_request");
+    pr->getObject("user")->set("login", "stranger");
+    auto headRepo =
+        parser.parse(GithubTestKit::stringify(object->getObject("repository"))).extract<Poco::JSON::Object::Ptr>();
+    headRepo->set("full_name", "stranger/demo");
+    headRepo->set("clone_url", fork);
+    headRepo->getObject("owner")->set("login", "stranger");
+    pr->getObject("head")->set("repo", headRepo);
+    pr->getObject("head")->set("sha", head);
+    return GithubTestKit::stringify(object);
+  };
+  const std::string opened = payload("opened");
+  EXPECT_EQ(deliver(s->httpPort(), "pull_request", "a-1", opened, sign(opened)).status, 202);
+  auto held = waitForRuns(
+      head, [](const auto& r) { return !r.empty(); }, 60s);
+  ASSERT_EQ(held.count("EkaCI: Approval Required (User: @stranger)"), 1u) << s->stderrText();
+  EXPECT_EQ(held["EkaCI: Approval Required (User: @stranger)"].conclusion, "neutral");
+  std::this_thread::sleep_for(1s);
+  EXPECT_EQ(github_->checkRunsOf(head).count("EkaCI: Configure"), 0u) << "an unapproved fork was reviewed";
+
+  // The operator approves over the socket; the next push is reviewed, its head fetched from the fork.
+  auto cli = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {EKACI_CLI_BINARY, "--socket", s->socketPath()});
+    return testsupport::runCommand(args, testsupport::isolatedEnvironment(dir_.path()), 30s);
+  };
+  auto approved = cli({"approve", "stranger"});
+  EXPECT_EQ(approved.status, 0) << approved.err;
+  EXPECT_NE(approved.out.find("stranger approved"), std::string::npos);
+  EXPECT_EQ(cli({"approve", "not a login"}).status, 1);
+  auto listed = cli({"approved"});
+  EXPECT_EQ(listed.out, "stranger\n");
+  auto overHttp = testsupport::httpRequest(s->httpPort(), "GET", "/v1/admin/approved-users");
+  EXPECT_NE(overHttp.body.find("stranger"), std::string::npos);
+  EXPECT_EQ(testsupport::httpRequest(s->httpPort(), "POST", "/v1/admin/approved-users", "{}").status, 405);
+
+  const std::string pushed = payload("synchronize");
+  EXPECT_EQ(deliver(s->httpPort(), "pull_request", "a-2", pushed, sign(pushed)).status, 202);
+  auto runs = waitForRuns(head, [](const auto& r) { return concluded(r, "EkaCI: Change Summary"); });
+  ASSERT_TRUE(concluded(runs, "EkaCI: Configure")) << s->stderrText();
+  EXPECT_EQ(runs["EkaCI: Configure"].conclusion, "success") << runs["EkaCI: Configure"].summary;
+  EXPECT_EQ(runs["EkaCI: Evaluate Job (packages)"].conclusion, "success");
+  EXPECT_NE(runs["EkaCI: Change Summary"].summary.find("newtool"), std::string::npos);
+  // Reports went to the base repository.
+  for (const auto& run : github_->checkRuns()) EXPECT_EQ(run.repository, "octo/demo");
+
+  // A check run's re-run reviews the head again; a merge-queue entry is reviewed against its base.
+  auto rerun = GithubTestKit::examples("check_run", "rerequested").at(0);
+  rerun->getObject("check_run")->set("head_sha", head);
+  rerun->getObject("check_run")->set("pull_requests", Poco::JSON::Array::Ptr(new Poco::JSON::Array));
+  rerun->set("repository",
+             Poco::JSON::Parser().parse(opened).extract<Poco::JSON::Object::Ptr>()->getObject("repository"));
+  const std::string rerunBody = GithubTestKit::stringify(rerun);
+  const int configureUpdates = runs["EkaCI: Configure"].updates;
+  EXPECT_EQ(deliver(s->httpPort(), "check_run", "a-3", rerunBody, sign(rerunBody)).status, 202);
+  auto again = waitForRuns(head, [&](const auto& r) {
+    auto it = r.find("EkaCI: Configure");
+    return it != r.end() && it->second.updates >= configureUpdates + 2 && it->second.status == "completed";
+  });
+  EXPECT_GE(again["EkaCI: Configure"].updates, configureUpdates + 2) << "not run again";
+
+  auto group = GithubTestKit::examples("merge_group", "checks_requested").at(0);
+  group->getObject("merge_group")->set("head_sha", sha("build-fix"));
+  group->getObject("merge_group")->set("base_sha", sha("still-broken"));
+  group->set("repository",
+             Poco::JSON::Parser().parse(opened).extract<Poco::JSON::Object::Ptr>()->getObject("repository"));
+  Poco::JSON::Object::Ptr installation = new Poco::JSON::Object;
+  installation->set("id", 77);
+  group->set("installation", installation);
+  const std::string groupBody = GithubTestKit::stringify(group);
+  EXPECT_EQ(deliver(s->httpPort(), "merge_group", "a-4", groupBody, sign(groupBody)).status, 202);
+  auto queued = waitForRuns(sha("build-fix"), [](const auto& r) { return concluded(r, "EkaCI: Change Summary"); });
+  EXPECT_EQ(queued["EkaCI: Evaluate Job (packages)"].conclusion, "success") << s->stderrText();
+  expectNoDuplicatesAndEveryRequestDocumented();
+  EXPECT_EQ(s->stop(SIGTERM), 0);
 }
 
 }  // namespace
