@@ -24,8 +24,9 @@ std::size_t ForgeEventProcessor::processPending() {
     services_.logger.warn("cannot read stored forge events", {{"error", pending.error().describe()}});
     return 0;
   }
+  std::vector<storage::Storage::ForgeEventOutcome> outcomes;
+  outcomes.reserve(pending->size());
   for (const auto& record : *pending) {
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(services_.clock.now().time_since_epoch()).count();
     auto event = ForgeJson::decodeEvent(record.payloadJson);
     sdk::Result<void> handled =
         event ? services_.flow.handle(record.forgeId, *event) : sdk::Result<void>(event.error());
@@ -40,7 +41,11 @@ std::size_t ForgeEventProcessor::processPending() {
                                                         {"event", record.eventName + "." + record.action},
                                                         {"error", handled.error().describe()}});
     }
-    (void)services_.storage.finishForgeEvent(record.id, outcome, handled ? "" : handled.error().describe(), now);
+    outcomes.push_back({record.id, outcome, handled ? "" : handled.error().describe()});
+  }
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(services_.clock.now().time_since_epoch()).count();
+  if (auto finished = services_.storage.finishForgeEvents(outcomes, now); !finished) {
+    services_.logger.error("cannot mark forge events handled", {{"error", finished.error().describe()}});
   }
   return pending->size();
 }

@@ -236,6 +236,42 @@ sdk::Result<std::size_t> PullRequestFlow::resume() {
   return resumed;
 }
 
+void PullRequestFlow::observeSummary(const review::ReviewReport& report, double renderSeconds, int truncationLevel,
+                                     double totalSeconds) {
+  auto& m = services_.metrics;
+  const std::vector<double> seconds = {0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 1800};
+  auto phase = [&](const char* name, double value) {
+    m.histogram("change_summary_total_duration_seconds", "Wall-clock time of a change summary, by phase.",
+                {{"phase", name}}, seconds)
+        .observe(value);
+  };
+  double classify = 0, impact = 0;
+  for (const auto& job : report.jobs) {
+    classify += static_cast<double>(job.baseEvalMillis + job.headEvalMillis) / 1000.0;
+    impact += static_cast<double>(job.impactMillis) / 1000.0;
+    std::size_t rebuilds = 0, seeds = 0;
+    for (const auto& system : job.rebuilds) rebuilds += system.count;
+    for (const auto& change : job.changes) seeds += change.rebuild ? 1 : 0;
+    m.histogram("rebuild_count", "Derivations a job of a review rebuilds.", {},
+                {0, 1, 10, 100, 500, 1000, 5000, 20000, 100000})
+        .observe(static_cast<double>(rebuilds));
+    m.counter("rebuild_impact_seeds_total", "Changed packages the rebuild impact started from.", {})
+        .increment(static_cast<double>(seeds));
+    m.histogram("rebuild_impact_traversal_duration_seconds", "Time of one job's rebuild-impact walk.", {}, seconds)
+        .observe(static_cast<double>(job.impactMillis) / 1000.0);
+  }
+  phase("classify", classify);
+  phase("impact", impact);
+  phase("render", renderSeconds);
+  phase("end_to_end", totalSeconds);
+  m.histogram("change_summary_render_seconds", "Change-summary render time.", {}, seconds).observe(renderSeconds);
+  if (truncationLevel > 0) {
+    m.counter("change_summary_truncated_total", "Change summaries cut to fit, by level (columns or summary).",
+              {{"level", truncationLevel >= 4 ? "summary" : "columns"}})
+        .increment();
+  }
+}
+
 void PullRequestFlow::saveState(const std::string& forgeId, const sdk::ForgeEvent& event, const std::string& state,
                                 const std::string& error, const review::ReviewReport* report) {
   storage::ForgeReviewRecord record;
@@ -351,8 +387,14 @@ void PullRequestFlow::run(const std::string& forgeId, const sdk::ForgeEvent& eve
   const std::string base = options_.publicUrl ? options_.publicUrl() : std::string();
   for (const auto& report : ReviewReports::concluded(*result, base)) publish(report);
   const auto limit = instance->forge->capabilities().maxSummaryBytes;
-  publish(ReviewReports::changeSummary(*result, base + "/v1/commits/" + head + "/change-summary.md", limit),
-          options_.summaryDebounce);
+  const auto renderStarted = services_.clock.monotonic();
+  int level = 0;
+  auto summary =
+      ReviewReports::changeSummary(*result, base + "/v1/commits/" + head + "/change-summary.md", limit, &level);
+  const double renderSeconds = std::chrono::duration<double>(services_.clock.monotonic() - renderStarted).count();
+  publish(summary, options_.summaryDebounce);
+  observeSummary(*result, renderSeconds, level,
+                 std::chrono::duration<double>(services_.clock.monotonic() - started).count());
   saveState(forgeId, event, "done", "", &*result);
   count(result->clean() && result->buildsClean() ? "clean" : "failing");
 }

@@ -68,6 +68,8 @@ class PullRequestFlow {
   void run(const std::string& forgeId, const sdk::ForgeEvent& event, const std::atomic<bool>& cancel);
   void saveState(const std::string& forgeId, const sdk::ForgeEvent& event, const std::string& state,
                  const std::string& error, const review::ReviewReport* report);
+  void observeSummary(const review::ReviewReport& report, double renderSeconds, int truncationLevel,
+                      double totalSeconds);
   static const sdk::RepositoryRef& reportRepository(const sdk::ForgeEvent& event);
   static std::string headOf(const sdk::ForgeEvent& event);
   std::int64_t nowSeconds() const;

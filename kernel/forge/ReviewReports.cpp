@@ -184,11 +184,12 @@ std::vector<sdk::StatusReport> ReviewReports::concluded(const review::ReviewRepo
 }
 
 sdk::StatusReport ReviewReports::changeSummary(const review::ReviewReport& report, const std::string& detailsUrl,
-                                               std::size_t maxBytes) {
+                                               std::size_t maxBytes, int* truncationLevel) {
   auto options = review::MarkdownRenderer::optionsFor(report);
   options.hardLimit = std::min(options.hardLimit, maxBytes);
   options.softLimit = std::min(options.softLimit, options.hardLimit);
   auto rendered = review::MarkdownRenderer::render(report, options);
+  if (truncationLevel != nullptr) *truncationLevel = rendered.truncationLevel;
   return sdk::StatusReport{kChangeSummary,
                            sdk::CommitState::Neutral,
                            review::MarkdownRenderer::verdict(report),

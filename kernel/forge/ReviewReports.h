@@ -38,8 +38,9 @@ class ReviewReports {
   static sdk::StatusReport failed(const std::string& job, const std::string& error);
 
   // The change summary: the review's Markdown within the forge's limit, neutral.
+  // `truncationLevel`, when given, receives the renderer's level (0 complete, 4 counts only).
   static sdk::StatusReport changeSummary(const review::ReviewReport& report, const std::string& detailsUrl,
-                                         std::size_t maxBytes);
+                                         std::size_t maxBytes, int* truncationLevel = nullptr);
 };
 
 }  // namespace ekaci::forge

@@ -12,6 +12,7 @@
 #include "kernel/config/Diagnostics.h"
 #include "kernel/scheduler/SchedulerSettings.h"
 #include "kernel/server/Bootstrap.h"
+#include "kernel/services/ProcessMetrics.h"
 #include "kernel/storage/SqliteStorage.h"
 
 namespace ekaci::server {
@@ -90,7 +91,7 @@ void Server::buildRoutes() {
       refreshQueueGauges();
       HttpReply reply;
       reply.contentType = "text/plain; version=0.0.4; charset=utf-8";
-      reply.body = services_->metrics().render();
+      reply.body = services_->metrics().render() + services::ProcessMetrics::render();
       return reply;
     });
   }

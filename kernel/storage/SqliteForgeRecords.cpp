@@ -74,13 +74,16 @@ sdk::Result<std::vector<ForgeEventRecord>> SqliteStorage::pendingForgeEvents(std
   });
 }
 
-sdk::Result<void> SqliteStorage::finishForgeEvent(std::int64_t id, const std::string& state, const std::string& error,
-                                                  std::int64_t at) {
+sdk::Result<void> SqliteStorage::finishForgeEvents(const std::vector<ForgeEventOutcome>& outcomes, std::int64_t at) {
+  if (outcomes.empty()) return sdk::success();
   std::lock_guard lock(mutex_);
-  return inTransaction<void>(*session_, "finish forge event", [&] {
-    std::string s = state, e = error;
-    *session_ << "UPDATE forge_events SET state = ?, error = ?, processed_at = ? WHERE id = ?", use(s), use(e), use(at),
-        use(id), now;
+  return inTransaction<void>(*session_, "finish forge events", [&] {
+    for (const auto& outcome : outcomes) {
+      std::string s = outcome.state, e = outcome.error;
+      std::int64_t id = outcome.id;
+      *session_ << "UPDATE forge_events SET state = ?, error = ?, processed_at = ? WHERE id = ?", use(s), use(e),
+          use(at), use(id), now;
+    }
   });
 }
 

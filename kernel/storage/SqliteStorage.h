@@ -67,8 +67,7 @@ class SqliteStorage : public Storage {
   // Forge bookkeeping (SqliteForgeRecords.cpp).
   sdk::Result<bool> recordForgeEvents(const std::vector<ForgeEventRecord>& events) override;
   sdk::Result<std::vector<ForgeEventRecord>> pendingForgeEvents(std::size_t limit) override;
-  sdk::Result<void> finishForgeEvent(std::int64_t id, const std::string& state, const std::string& error,
-                                     std::int64_t at) override;
+  sdk::Result<void> finishForgeEvents(const std::vector<ForgeEventOutcome>& outcomes, std::int64_t at) override;
   sdk::Result<std::optional<ForgeReportRecord>> findForgeReport(const std::string& forgeId,
                                                                 const std::string& repository,
                                                                 const std::string& commitSha,

@@ -93,8 +93,13 @@ class Storage {
   virtual sdk::Result<bool> recordForgeEvents(const std::vector<ForgeEventRecord>& events) = 0;
   // Events not yet processed, oldest first.
   virtual sdk::Result<std::vector<ForgeEventRecord>> pendingForgeEvents(std::size_t limit) = 0;
-  virtual sdk::Result<void> finishForgeEvent(std::int64_t id, const std::string& state, const std::string& error,
-                                             std::int64_t at) = 0;
+  struct ForgeEventOutcome {
+    std::int64_t id = 0;
+    std::string state;  // done, failed
+    std::string error;
+  };
+  // Marks handled events, all in one transaction.
+  virtual sdk::Result<void> finishForgeEvents(const std::vector<ForgeEventOutcome>& outcomes, std::int64_t at) = 0;
 
   virtual sdk::Result<std::optional<ForgeReportRecord>> findForgeReport(const std::string& forgeId,
                                                                         const std::string& repository,

@@ -295,6 +295,10 @@ TEST_F(GithubEndToEndTest, APullRequestGetsItsChecksAndAPushSupersedesThem) {
       << metrics.body.substr(0, 2000);
   EXPECT_NE(metrics.body.find("eka_ci_webhook_signature_failures_total{reason=\"missing\"} 1"), std::string::npos);
   EXPECT_NE(metrics.body.find("eka_ci_webhook_duplicates_total 1"), std::string::npos);
+  EXPECT_NE(metrics.body.find("eka_ci_change_summary_render_seconds_count 2"), std::string::npos);
+  EXPECT_NE(metrics.body.find("eka_ci_reviews_total{outcome=\"failing\"} 1"), std::string::npos);
+  EXPECT_NE(metrics.body.find("eka_ci_forge_outbox_depth 0"), std::string::npos);
+  EXPECT_NE(metrics.body.find("\nprocess_resident_memory_bytes "), std::string::npos);
   expectNoDuplicatesAndEveryRequestDocumented();
   EXPECT_EQ(s->stop(SIGTERM), 0);
   expectTokensNowhere(*s);
