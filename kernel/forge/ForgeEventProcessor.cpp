@@ -4,18 +4,11 @@
 
 namespace ekaci::forge {
 
-ForgeEventProcessor::ForgeEventProcessor(Services services) : services_(services) {}
+ForgeEventProcessor::ForgeEventProcessor(Services services)
+    : services_(services), thread_([this] { return processPending(); }, std::chrono::seconds(5)) {}
 
 ForgeEventProcessor::~ForgeEventProcessor() {
   stop();
-}
-
-void ForgeEventProcessor::notify() {
-  {
-    std::lock_guard lock(mutex_);
-    nudged_ = true;
-  }
-  wake_.notify_all();
 }
 
 std::size_t ForgeEventProcessor::processPending() {
@@ -48,36 +41,6 @@ std::size_t ForgeEventProcessor::processPending() {
     services_.logger.error("cannot mark forge events handled", {{"error", finished.error().describe()}});
   }
   return pending->size();
-}
-
-void ForgeEventProcessor::start() {
-  std::lock_guard lock(mutex_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this] { run(); });
-}
-
-void ForgeEventProcessor::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void ForgeEventProcessor::run() {
-  for (;;) {
-    {
-      std::lock_guard lock(mutex_);
-      if (stopping_) return;
-      nudged_ = false;
-    }
-    const std::size_t handled = processPending();
-    std::unique_lock lock(mutex_);
-    if (stopping_) return;
-    if (handled == 0) wake_.wait_for(lock, std::chrono::seconds(5), [this] { return stopping_ || nudged_; });
-  }
 }
 
 }  // namespace ekaci::forge

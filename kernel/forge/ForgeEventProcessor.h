@@ -1,13 +1,10 @@
 #pragma once
 
-#include <condition_variable>
-#include <mutex>
-#include <thread>
-
 #include "ekaci/sdk/Clock.h"
 #include "ekaci/sdk/Logger.h"
 #include "ekaci/sdk/Metrics.h"
 #include "kernel/forge/PullRequestFlow.h"
+#include "kernel/services/PollingThread.h"
 #include "kernel/storage/Storage.h"
 
 namespace ekaci::forge {
@@ -28,22 +25,16 @@ class ForgeEventProcessor {
   explicit ForgeEventProcessor(Services services);
   ~ForgeEventProcessor();
 
-  void start();
-  void stop();
+  void start() { thread_.start(); }
+  void stop() { thread_.stop(); }
   // Wakes the thread: an event was stored.
-  void notify();
+  void notify() { thread_.nudge(); }
   // Handles the pending events now; returns how many. The thread's body, public for tests.
   std::size_t processPending();
 
  private:
-  void run();
-
   Services services_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  bool nudged_ = false;
-  std::thread thread_;
+  services::PollingThread thread_;
 };
 
 }  // namespace ekaci::forge

@@ -109,11 +109,8 @@ sdk::Result<bool> PullRequestFlow::approved(const std::string& login) {
   });
 }
 
-sdk::Result<void> PullRequestFlow::changeRequestUpdated(const std::string& forgeId, const sdk::ForgeEvent& event) {
-  const auto& cr = event.changeRequest;
-  if (cr.number == 0 || cr.headSha.empty() || cr.repository.cloneUrl.empty()) {
-    return sdk::Error(sdk::ErrorCode::InvalidArgument, "the event names no pull request head to review");
-  }
+sdk::Result<std::optional<storage::PullRequestRecord>> PullRequestFlow::recordPullRequest(
+    const std::string& forgeId, const sdk::ChangeRequestRef& cr, storage::ChangeRequestState state) {
   storage::RepositoryRecord repository{0,
                                        forgeId,
                                        cr.repository.owner,
@@ -129,12 +126,23 @@ sdk::Result<void> PullRequestFlow::changeRequestUpdated(const std::string& forge
   record.number = static_cast<std::int64_t>(cr.number);
   record.title = cr.title;
   record.author = cr.author;
+  record.state = state;
   record.baseBranch = cr.baseBranch;
   record.baseSha = cr.baseSha;
   record.headBranch = cr.headBranch;
   record.headSha = cr.headSha;
   record.fromFork = cr.fromFork;
   if (auto saved = services_.storage.upsertPullRequest(record); !saved) return std::move(saved).error();
+  return previous;
+}
+
+sdk::Result<void> PullRequestFlow::changeRequestUpdated(const std::string& forgeId, const sdk::ForgeEvent& event) {
+  const auto& cr = event.changeRequest;
+  if (cr.number == 0 || cr.headSha.empty() || cr.repository.cloneUrl.empty()) {
+    return sdk::Error(sdk::ErrorCode::InvalidArgument, "the event names no pull request head to review");
+  }
+  auto previous = recordPullRequest(forgeId, cr, storage::ChangeRequestState::Open);
+  if (!previous) return std::move(previous).error();
   if (*previous && !(*previous)->headSha.empty() && (*previous)->headSha != cr.headSha) {
     // The older head's review stops (the queue cancels it when the new one is submitted)
     // and its reports say why.
@@ -160,26 +168,9 @@ sdk::Result<void> PullRequestFlow::changeRequestEnded(const std::string& forgeId
                                                       bool merged) {
   const auto& cr = event.changeRequest;
   queue_.cancel(forgeId + "/" + cr.repository.fullName() + "/" + keyOf(event));
-  storage::RepositoryRecord repository{0,
-                                       forgeId,
-                                       cr.repository.owner,
-                                       cr.repository.name,
-                                       cr.repository.cloneUrl,
-                                       cr.repository.defaultBranch.empty() ? "main" : cr.repository.defaultBranch};
-  auto repositoryId = services_.storage.upsertRepository(repository);
-  if (!repositoryId) return std::move(repositoryId).error();
-  storage::PullRequestRecord record;
-  record.repositoryId = *repositoryId;
-  record.number = static_cast<std::int64_t>(cr.number);
-  record.title = cr.title;
-  record.author = cr.author;
-  record.state = merged ? storage::ChangeRequestState::Merged : storage::ChangeRequestState::Closed;
-  record.baseBranch = cr.baseBranch;
-  record.baseSha = cr.baseSha;
-  record.headBranch = cr.headBranch;
-  record.headSha = cr.headSha;
-  record.fromFork = cr.fromFork;
-  if (auto saved = services_.storage.upsertPullRequest(record); !saved) return std::move(saved).error();
+  auto recorded = recordPullRequest(forgeId, cr,
+                                    merged ? storage::ChangeRequestState::Merged : storage::ChangeRequestState::Closed);
+  if (!recorded) return std::move(recorded).error();
   if (cr.headSha.empty()) return sdk::success();
   auto reviews = services_.storage.forgeReviewsOf(cr.headSha);
   if (reviews) {

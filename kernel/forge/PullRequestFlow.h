@@ -60,6 +60,11 @@ class PullRequestFlow {
 
  private:
   static std::string keyOf(const sdk::ForgeEvent& event);
+  // Stores the repository and the pull request as the event describes them; returns the
+  // pull request as it was stored before.
+  sdk::Result<std::optional<storage::PullRequestRecord>> recordPullRequest(const std::string& forgeId,
+                                                                           const sdk::ChangeRequestRef& cr,
+                                                                           storage::ChangeRequestState state);
   sdk::Result<void> changeRequestUpdated(const std::string& forgeId, const sdk::ForgeEvent& event);
   sdk::Result<void> changeRequestEnded(const std::string& forgeId, const sdk::ForgeEvent& event, bool merged);
   sdk::Result<void> rerun(const std::string& forgeId, const sdk::ForgeEvent& event);

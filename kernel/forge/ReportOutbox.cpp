@@ -1,10 +1,9 @@
 #include "kernel/forge/ReportOutbox.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 
 #include "kernel/forge/ForgeJson.h"
+#include "kernel/services/Sha256.h"
 
 namespace ekaci::forge {
 namespace {
@@ -21,18 +20,8 @@ std::string dedupeKey(const std::string& forgeId, const sdk::RepositoryRef& repo
 }
 
 std::string hashOf(const sdk::StatusReport& report) {
-  const std::string text =
-      ForgeJson::stateName(report.state) + '\x1f' + report.title + '\x1f' + report.summary + '\x1f' + report.detailsUrl;
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 0xf]);
-  }
-  return out;
+  return services::Sha256::hex(ForgeJson::stateName(report.state) + '\x1f' + report.title + '\x1f' + report.summary +
+                               '\x1f' + report.detailsUrl);
 }
 
 bool permanent(const sdk::Error& error) {
@@ -50,7 +39,10 @@ bool permanent(const sdk::Error& error) {
 }  // namespace
 
 ReportOutbox::ReportOutbox(Services services, Options options)
-    : services_(services), options_(options), random_(std::random_device{}()) {}
+    : services_(services),
+      options_(options),
+      random_(std::random_device{}()),
+      thread_([this] { return deliverDue(); }, options.poll) {}
 
 ReportOutbox::~ReportOutbox() {
   stop();
@@ -83,11 +75,7 @@ sdk::Result<void> ReportOutbox::publish(const std::string& forgeId, const sdk::R
   message.nextAttemptAt = nowSeconds() + delay.count();
   auto queued = services_.storage.enqueueOutbox(message);
   if (!queued) return std::move(queued).error();
-  {
-    std::lock_guard lock(mutex_);
-    nudged_ = true;
-  }
-  wake_.notify_all();
+  thread_.nudge();
   return sdk::success();
 }
 
@@ -111,11 +99,7 @@ sdk::Result<void> ReportOutbox::cancelOpen(const std::string& forgeId, const sdk
     auto queued = services_.storage.enqueueOutbox(message);
     if (!queued) return std::move(queued).error();
   }
-  {
-    std::lock_guard lock(mutex_);
-    nudged_ = true;
-  }
-  wake_.notify_all();
+  thread_.nudge();
   return sdk::success();
 }
 
@@ -260,36 +244,6 @@ void ReportOutbox::refreshGauges() {
   const double age = stats->oldestCreatedAt ? static_cast<double>(nowSeconds() - *stats->oldestCreatedAt) : 0.0;
   services_.metrics.gauge("forge_outbox_oldest_age_seconds", "Age of the oldest undelivered outbox message.", {})
       .set(std::max(0.0, age));
-}
-
-void ReportOutbox::start() {
-  std::lock_guard lock(mutex_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this] { run(); });
-}
-
-void ReportOutbox::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void ReportOutbox::run() {
-  for (;;) {
-    {
-      std::lock_guard lock(mutex_);
-      if (stopping_) return;
-      nudged_ = false;
-    }
-    const std::size_t handled = deliverDue();
-    std::unique_lock lock(mutex_);
-    if (stopping_) return;
-    if (handled == 0) wake_.wait_for(lock, options_.poll, [this] { return stopping_ || nudged_; });
-  }
 }
 
 }  // namespace ekaci::forge

@@ -2,11 +2,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "ekaci/sdk/Clock.h"
@@ -15,6 +12,7 @@
 #include "ekaci/sdk/Metrics.h"
 #include "ekaci/sdk/Result.h"
 #include "kernel/forge/ForgeInstances.h"
+#include "kernel/services/PollingThread.h"
 #include "kernel/storage/Storage.h"
 
 namespace ekaci::forge {
@@ -60,8 +58,8 @@ class ReportOutbox {
   sdk::Result<void> cancelOpen(const std::string& forgeId, const sdk::RepositoryRef& repository,
                                const std::string& commitSha, const std::string& why);
 
-  void start();
-  void stop();
+  void start() { thread_.start(); }
+  void stop() { thread_.stop(); }
   // Sends every message due now, in order; returns how many were handled. The sender
   // thread's body, public for tests that drive it without the thread.
   std::size_t deliverDue();
@@ -74,16 +72,11 @@ class ReportOutbox {
   std::int64_t nowSeconds() const;
   std::chrono::seconds backoff(std::int64_t attempts);
   void refreshGauges();
-  void run();
 
   Services services_;
   Options options_;
   std::mt19937 random_;  // jitter; sender thread only
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  bool nudged_ = false;
-  std::thread thread_;
+  services::PollingThread thread_;
 };
 
 }  // namespace ekaci::forge

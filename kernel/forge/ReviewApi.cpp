@@ -107,9 +107,8 @@ sdk::Result<std::string> ReviewApi::changeSummaryMarkdown(const std::string& sha
   return review->markdown;
 }
 
-sdk::Result<std::string> ReviewApi::packageChanges(const std::string& sha, const Query& query) {
-  auto limit = number(query, "max_packages_listed", 100, 0, 1000);
-  if (!limit) return std::move(limit).error();
+sdk::Result<std::string> ReviewApi::perJob(const std::string& sha, const Query& query,
+                                           const std::function<Object::Ptr(const Object::Ptr& job)>& select) {
   auto review = latestReview(sha, query);
   if (!review) return std::move(review).error();
   auto report = reportOf(*review);
@@ -119,38 +118,39 @@ sdk::Result<std::string> ReviewApi::packageChanges(const std::string& sha, const
   auto all = jobsOf(*report, query);
   for (std::size_t i = 0; i < all->size(); ++i) {
     auto job = all->getObject(static_cast<unsigned>(i));
-    Object::Ptr out = new Object;
+    Object::Ptr out = select(job);
     out->set("job", job->get("job"));
-    out->set("counts", job->get("counts"));
-    Array::Ptr changes = new Array;
-    auto listed = job->getArray("changes");
-    const std::size_t total = listed ? listed->size() : 0;
-    for (std::size_t c = 0; c < total && c < static_cast<std::size_t>(*limit); ++c)
-      changes->add(listed->get(static_cast<unsigned>(c)));
-    out->set("changes", changes);
-    out->set("changes_total", total);
-    out->set("truncated", total > changes->size());
-    out->set("eval_errors", job->get("eval_errors"));
     jobs->add(out);
   }
   o->set("jobs", jobs);
   return stringify(o);
 }
 
+sdk::Result<std::string> ReviewApi::packageChanges(const std::string& sha, const Query& query) {
+  auto limit = number(query, "max_packages_listed", 100, 0, 1000);
+  if (!limit) return std::move(limit).error();
+  return perJob(sha, query, [&](const Object::Ptr& job) {
+    Object::Ptr out = new Object;
+    out->set("counts", job->get("counts"));
+    Array::Ptr changes = new Array;
+    auto listed = job->getArray("changes");
+    const std::size_t total = listed ? listed->size() : 0;
+    for (std::size_t c = 0; c < total && c < static_cast<std::size_t>(*limit); ++c) {
+      changes->add(listed->get(static_cast<unsigned>(c)));
+    }
+    out->set("changes", changes);
+    out->set("changes_total", total);
+    out->set("truncated", total > changes->size());
+    out->set("eval_errors", job->get("eval_errors"));
+    return out;
+  });
+}
+
 sdk::Result<std::string> ReviewApi::rebuildImpact(const std::string& sha, const Query& query) {
   auto top = number(query, "max_top_blast_radius", 5, 0, 50);
   if (!top) return std::move(top).error();
-  auto review = latestReview(sha, query);
-  if (!review) return std::move(review).error();
-  auto report = reportOf(*review);
-  if (!report) return std::move(report).error();
-  Object::Ptr o = header(*review);
-  Array::Ptr jobs = new Array;
-  auto all = jobsOf(*report, query);
-  for (std::size_t i = 0; i < all->size(); ++i) {
-    auto job = all->getObject(static_cast<unsigned>(i));
+  return perJob(sha, query, [&](const Object::Ptr& job) {
     Object::Ptr out = new Object;
-    out->set("job", job->get("job"));
     out->set("rebuilds", job->get("rebuilds"));
     Array::Ptr radius = new Array;
     auto names = job->getArray("top_blast_radius");
@@ -170,10 +170,8 @@ sdk::Result<std::string> ReviewApi::rebuildImpact(const std::string& sha, const 
     out->set("top_blast_radius", radius);
     out->set("full_blast_radius", job->get("full_blast_radius"));
     out->set("graph", job->get("graph"));
-    jobs->add(out);
-  }
-  o->set("jobs", jobs);
-  return stringify(o);
+    return out;
+  });
 }
 
 sdk::Result<std::string> ReviewApi::checkRuns(const std::string& sha) {

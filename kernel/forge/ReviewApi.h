@@ -1,6 +1,9 @@
 #pragma once
 
+#include <Poco/JSON/Object.h>
+
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -35,6 +38,9 @@ class ReviewApi {
 
  private:
   sdk::Result<storage::ForgeReviewRecord> latestReview(const std::string& sha, const Query& query);
+  // The latest review's header and, per job (selected by the query), what `select` takes of it.
+  sdk::Result<std::string> perJob(const std::string& sha, const Query& query,
+                                  const std::function<Poco::JSON::Object::Ptr(const Poco::JSON::Object::Ptr&)>& select);
 
   storage::Storage& storage_;
 };

@@ -1,8 +1,7 @@
 #include "kernel/forge/WebhookIntake.h"
 
-#include <openssl/evp.h>
-
 #include "kernel/forge/ForgeJson.h"
+#include "kernel/services/Sha256.h"
 
 namespace ekaci::forge {
 namespace {
@@ -27,16 +26,7 @@ std::string jsonString(const std::string& text) {
 // A delivery without the forge's delivery id is identified by its content, so that the
 // same body delivered twice is still recognised.
 std::string contentId(const std::string& body) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(body.data(), body.size(), digest, &length, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "sha256:";
-  for (unsigned int i = 0; i < length; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 0xf]);
-  }
-  return out;
+  return "sha256:" + services::Sha256::hex(body);
 }
 
 }  // namespace

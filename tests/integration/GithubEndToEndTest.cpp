@@ -343,6 +343,32 @@ TEST_F(GithubEndToEndTest, ChecksArriveThroughErrorsRateLimitsResetsAndAKilledSe
   expectTokensNowhere(*again);
 }
 
+TEST_F(GithubEndToEndTest, AReviewCutShortByACrashIsResumedAtTheNextStart) {
+  // The review's first step (the installation token for fetching) hangs; the server dies there.
+  github_->scriptFaults("/app/installations/77/access_tokens",
+                        {FakeGithub::Fault{500, {}, R"({"message":"Server Error"})", 6000ms, false}});
+  auto s = server();
+  ASSERT_TRUE(s->start()) << s->stderrText();
+  const std::string head = sha("bump");
+  const std::string opened = pullRequest("opened", 12, "v1", "bump");
+  EXPECT_EQ(deliver(s->httpPort(), "pull_request", "r-1", opened, sign(opened)).status, 202);
+  std::this_thread::sleep_for(2s);
+  EXPECT_TRUE(github_->checkRunsOf(head).empty());
+  ASSERT_EQ(s->stop(SIGKILL), SIGKILL + 128);
+
+  auto again = server();
+  ASSERT_TRUE(again->start()) << again->stderrText();
+  auto runs = waitForRuns(head, [](const auto& r) {
+    return concluded(r, "EkaCI: Change Summary") && concluded(r, "EkaCI: Evaluate Job (packages)") &&
+           concluded(r, "EkaCI: Configure");
+  });
+  EXPECT_NE(again->stderrText().find("resumed unfinished reviews"), std::string::npos) << again->stderrText();
+  EXPECT_EQ(runs["EkaCI: Evaluate Job (packages)"].conclusion, "success") << again->stderrText();
+  EXPECT_NE(runs["EkaCI: Change Summary"].summary.find("hello"), std::string::npos);
+  expectNoDuplicatesAndEveryRequestDocumented();
+  EXPECT_EQ(again->stop(SIGTERM), 0);
+}
+
 TEST_F(GithubEndToEndTest, AForkWaitsForApprovalAndIsFetchedFromTheFork) {
   // A fork with a commit the base repository does not have.
   const auto fork = (dir_.path() / "fork").string();
