@@ -225,20 +225,21 @@ int CliApp::run(const std::vector<std::string>& args) {
   };
   if (command == "help") {
     const std::string topic = rest.empty() ? "" : rest.front();
-    if (topic == "review")
+    if (topic == "review") {
       out_ << ReviewCommand::usage();
-    else if (BuildsCommand::handles(topic))
+    } else if (BuildsCommand::handles(topic)) {
       out_ << BuildsCommand::usage();
-    else if (ApprovalCommand::handles(topic))
+    } else if (ApprovalCommand::handles(topic)) {
       out_ << ApprovalCommand::usage();
-    else if (topic == "status")
+    } else if (topic == "status") {
       out_ << kStatusUsage;
-    else if (topic == "plugins")
+    } else if (topic == "plugins") {
       out_ << kPluginsUsage;
-    else if (topic == "ping")
+    } else if (topic == "ping") {
       out_ << kPingUsage;
-    else
+    } else {
       out_ << kUsage;
+    }
     return 0;
   }
   if (BuildsCommand::handles(command)) {

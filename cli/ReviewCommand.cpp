@@ -112,38 +112,38 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
       v = value();
       if (!v) return 2;
     }
-    if (a == "--repo")
+    if (a == "--repo") {
       request.repository = *v;
-    else if (a == "--head")
+    } else if (a == "--head") {
       request.head = *v;
-    else if (a == "--base")
+    } else if (a == "--base") {
       request.base = *v;
-    else if (a == "--job")
+    } else if (a == "--job") {
       request.jobs.push_back(*v);
-    else if (a == "--system")
+    } else if (a == "--system") {
       request.systems.push_back(*v);
-    else if (a == "--json")
+    } else if (a == "--json") {
       jsonFile = *v;
-    else if (a == "--markdown")
+    } else if (a == "--markdown") {
       markdownFile = *v;
-    else if (a == "--workers") {
+    } else if (a == "--workers") {
       try {
         workers = static_cast<std::size_t>(std::stoul(*v));
       } catch (const std::exception&) {
         err_ << "ekaci review: --workers takes a number\n";
         return 2;
       }
-    } else if (a == "--no-cache")
+    } else if (a == "--no-cache") {
       request.reuseEvaluations = false;
-    else if (a == "--quiet")
+    } else if (a == "--quiet") {
       quiet = true;
-    else if (a == "--build")
+    } else if (a == "--build") {
       build = true;
-    else if (a == "--no-base-builds")
+    } else if (a == "--no-base-builds") {
       buildOptions.buildBase = false;
-    else if (a == "--rebuild")
+    } else if (a == "--rebuild") {
       buildOptions.forgetFailures = true;
-    else {
+    } else {
       err_ << "ekaci review: unknown option '" << a << "'\n\n" << kUsage;
       return 2;
     }

@@ -6,7 +6,6 @@
 namespace ekaci::github {
 namespace {
 
-using Poco::JSON::Array;
 using Poco::JSON::Object;
 
 std::string text(const Object::Ptr& o, const std::string& key) {

@@ -64,6 +64,24 @@ class FakeGithub::Handler : public Poco::Net::HTTPRequestHandler {
  public:
   explicit Handler(FakeGithub& fake) : fake_(fake) {}
   void handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) override {
+    {
+      std::lock_guard lock(fake_.mutex_);
+      if (fake_.stopping_) return;
+      ++fake_.active_;
+    }
+    struct Leave {
+      FakeGithub& fake;
+      ~Leave() {
+        std::lock_guard lock(fake.mutex_);
+        --fake.active_;
+        fake.changed_.notify_all();
+      }
+    } leave{fake_};
+    serve(in, out);
+  }
+
+ private:
+  void serve(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) {
     Request request;
     request.method = in.getMethod();
     request.target = in.getURI();
@@ -75,7 +93,10 @@ class FakeGithub::Handler : public Poco::Net::HTTPRequestHandler {
     Poco::StreamCopier::copyToString(in.stream(), request.body);
     const std::string path = Poco::URI(request.target).getPath();
     if (auto fault = fake_.takeFault(path)) {
-      if (fault->delay.count() > 0) std::this_thread::sleep_for(fault->delay);
+      if (fault->delay.count() > 0) {
+        std::unique_lock lock(fake_.mutex_);
+        fake_.changed_.wait_for(lock, fault->delay, [this] { return fake_.stopping_; });
+      }
       request.status = fault->reset ? -1 : fault->status;
       {
         std::lock_guard lock(fake_.mutex_);
@@ -104,7 +125,6 @@ class FakeGithub::Handler : public Poco::Net::HTTPRequestHandler {
     out.sendBuffer(answer.body.data(), answer.body.size());
   }
 
- private:
   FakeGithub& fake_;
 };
 
@@ -238,7 +258,7 @@ FakeGithub::Answer FakeGithub::handle(const Request& request) {
     const std::time_t later = std::time(nullptr) + 3600;
     std::tm tm{};
     gmtime_r(&later, &tm);
-    std::strftime(expires, sizeof expires, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (std::strftime(expires, sizeof expires, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) return error(500, "clock");
     return Answer{201, R"({"token":")" + token + R"(","expires_at":")" + expires + R"("})", {}};
   }
   // Repository endpoints: an installation token this fake issued.

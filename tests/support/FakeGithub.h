@@ -3,6 +3,7 @@
 #include <Poco/Net/HTTPServer.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -85,6 +86,10 @@ class FakeGithub {
   std::vector<std::string> tokens_;
   std::deque<std::pair<std::string, Fault>> faults_;
   std::int64_t nextId_ = 1000;
+  // Handlers in flight; the destructor waits for them, waking scripted delays early.
+  int active_ = 0;
+  bool stopping_ = false;
+  std::condition_variable changed_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
 };
 

@@ -41,7 +41,7 @@ TEST(ProcessMetricsTest, TheStandardProcessMetricsDescribeThisProcess) {
   std::FILE* files[8];
   for (auto& f : files) f = std::tmpfile();
   auto after = parse(ProcessMetrics::render());
-  for (auto* f : files) std::fclose(f);
+  for (auto* f : files) EXPECT_EQ(std::fclose(f), 0);
   EXPECT_GT(after["process_cpu_seconds_total"], before["process_cpu_seconds_total"] + 0.1);
   EXPECT_GE(after["process_open_fds"], before["process_open_fds"] + 8);
 }
