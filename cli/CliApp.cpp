@@ -11,6 +11,7 @@
 
 #include "cli/ApprovalCommand.h"
 #include "cli/BuildsCommand.h"
+#include "cli/MergeCommand.h"
 #include "cli/ReviewCommand.h"
 #include "cli/SocketClient.h"
 #include "ekaci/sdk/Version.h"
@@ -33,6 +34,11 @@ Commands:
   approve    Approve a pull-request author (require_approval): ekaci approve USER
   unapprove  Take an approval back: ekaci unapprove USER
   approved   List the approved authors
+  merge      Merge a pull request now: ekaci merge OWNER/REPO#N [--method M]
+  auto-merge Auto-merge on or off: ekaci auto-merge enable|disable OWNER/REPO#N
+  merge-eligibility  Whether a pull request would be merged now, and why not
+  maintainers, maintainer  Package maintainers: ekaci maintainer add|remove ATTR USER
+  token      A bearer token for the HTTP API: ekaci token USER [--admin]
   status     Version, uptime, plugins, database and queue depths of the server
   plugins    Plugins the server loaded and the types they provide
   ping       Check that the server answers
@@ -231,6 +237,8 @@ int CliApp::run(const std::vector<std::string>& args) {
       out_ << BuildsCommand::usage();
     } else if (ApprovalCommand::handles(topic)) {
       out_ << ApprovalCommand::usage();
+    } else if (MergeCommand::handles(topic)) {
+      out_ << MergeCommand::usage();
     } else if (topic == "status") {
       out_ << kStatusUsage;
     } else if (topic == "plugins") {
@@ -252,6 +260,12 @@ int CliApp::run(const std::vector<std::string>& args) {
     if (wantsHelp) return out_ << ApprovalCommand::usage(), 0;
     return ApprovalCommand(out_, err_,
                            [this](const std::string& req, std::string& result) { return request(req, result); })
+        .run(command, rest);
+  }
+  if (MergeCommand::handles(command)) {
+    if (wantsHelp) return out_ << MergeCommand::usage(), 0;
+    return MergeCommand(out_, err_,
+                        [this](const std::string& req, std::string& result) { return request(req, result); })
         .run(command, rest);
   }
   if (command == "review") {

@@ -221,6 +221,14 @@ sdk::Result<ServerConfig> ConfigLoader::build(sdk::Value root, std::filesystem::
   config.changeSummaryDebounceSeconds = sub(root, "change_summary_debounce_seconds").asInteger();
   config.mergeQueueRequireApproval = sub(root, "merge_queue_require_approval").asBool();
   config.defaultMergeMethod = sub(root, "default_merge_method").asString();
+  config.botMention = sub(root, "bot_mention").asString();
+  if (!config.botMention.empty() && config.botMention.front() == '@') config.botMention.erase(0, 1);
+  if (config.botMention.empty() ||
+      config.botMention.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_[]") !=
+          std::string::npos) {
+    return sdk::Error(sdk::ErrorCode::ConfigInvalidValue,
+                      "bot_mention must be a user name (letters, digits, '-', '_'), got '" + config.botMention + "'");
+  }
   config.pluginPaths = sub(root, "plugin_paths").asStringList();
   config.optionalPluginPaths = sub(root, "optional_plugin_paths").asStringList();
 

@@ -84,7 +84,7 @@ struct BuildersConfig {
   std::int64_t healthCheckIntervalSeconds = 60;
   std::int64_t failureCacheSeconds = 86400;
   std::int64_t shutdownGraceSeconds = 30;
-  std::vector<std::string> nixOptions;  // NAME=VALUE
+  std::vector<std::string> nixOptions;       // NAME=VALUE
   std::vector<std::string> passEnvironment;  // server variables Nix may see beyond the built-in list
   std::int64_t maxLogSizeMiB = 64;
   bool allowUnsandboxedBuilds = false;
@@ -111,6 +111,7 @@ struct ServerConfig {
   bool mergeQueueRequireApproval = false;
   std::int64_t changeSummaryDebounceSeconds = 300;
   std::string defaultMergeMethod = "squash";
+  std::string botMention = "eka-ci";
   std::vector<std::string> pluginPaths;
   std::vector<std::string> optionalPluginPaths;
   OAuthConfig oauth;

@@ -32,9 +32,9 @@ const std::vector<std::string>& ServerSchema::documentedForgeTypes() {
 
 sdk::SettingsSchema ServerSchema::settings() {
   sdk::Setting forgeType = requiredString("type", "Forge plugin type: github, gitea, gitlab or a plugin's own type.");
-  sdk::Setting forges = tableList("forges",
-                                  {requiredString("id", "Instance id, referenced by repositories and logs."), forgeType},
-                                  "Forge instances served by forge plugins; other keys are the plugin's settings.");
+  sdk::Setting forges =
+      tableList("forges", {requiredString("id", "Instance id, referenced by repositories and logs."), forgeType},
+                "Forge instances served by forge plugins; other keys are the plugin's settings.");
   forges.openTable = true;
 
   sdk::Setting token = string("token", std::nullopt, "Access token. Prefer the environment variable.");
@@ -65,34 +65,36 @@ sdk::SettingsSchema ServerSchema::settings() {
       integer("build_no_output_timeout_seconds", 1200, 30, 86400,
               "A build printing nothing for this long is considered hung and killed."),
       integer("build_max_duration_seconds", 14400, 60, 604800, "Hard upper bound on one build's wall-clock time."),
-      table("builders",
-            {integer("max_jobs", 0, 0, 4096, "Builds run at once on this machine (0: one per CPU core)."),
-             integer("batch_size", 8, 1, 1024,
-                     "Buildable derivations one local build slot takes in one nix-store run (saves a Nix start-up "
-                     "per derivation; 1: one run per derivation)."),
-             integer("fixed_output_max_jobs", 4, 0, 4096,
-                     "Separate capacity on this machine for fixed-output derivations (downloads)."),
-             stringList("systems", "Systems this machine builds. Default: its own system."),
-             stringList("features", "System features this machine supports, e.g. big-parallel, kvm."),
-             nullablePath("machines_file",
-                          "Remote builders in /etc/nix/machines format (URI, systems, ssh key, max jobs, speed factor, "
-                          "features, mandatory features, host key)."),
-             integer("health_check_interval_seconds", 60, 5, 86400,
-                     "How often remote builders are checked with nix store ping."),
-             integer("failure_cache_seconds", 86400, 0, 31536000,
-                     "A permanent build failure is not built again for this long (0: always rebuild; ekaci build --rebuild forgets it sooner)."),
-             integer("shutdown_grace_seconds", 30, 0, 86400,
-                     "On SIGTERM, running builds get this long to finish before they are stopped and re-queued."),
-             stringList("nix_options", "Extra Nix settings for builds, as NAME=VALUE (e.g. substituters=...)."),
-             integer("max_log_size_mib", 64, 1, 65536,
-                     "Largest build log kept (Nix's max-log-size too): past it the start is dropped and the tail kept."),
-             stringList("pass_environment",
-                        "Server environment variables Nix may see besides PATH, HOME, TMPDIR, TZ, the locale and "
-                        "Nix's own (NIX_REMOTE, NIX_CONF_DIR, ...); fixed-output builders can read what is listed."),
-             boolean("allow_unsandboxed_builds", false,
-                     "Build even when Nix's sandbox or build users are off (pull-request code then runs with the "
-                     "server's privileges; logged as a warning at every build).")},
-            "Where and how derivations are built."),
+      table(
+          "builders",
+          {integer("max_jobs", 0, 0, 4096, "Builds run at once on this machine (0: one per CPU core)."),
+           integer("batch_size", 8, 1, 1024,
+                   "Buildable derivations one local build slot takes in one nix-store run (saves a Nix start-up "
+                   "per derivation; 1: one run per derivation)."),
+           integer("fixed_output_max_jobs", 4, 0, 4096,
+                   "Separate capacity on this machine for fixed-output derivations (downloads)."),
+           stringList("systems", "Systems this machine builds. Default: its own system."),
+           stringList("features", "System features this machine supports, e.g. big-parallel, kvm."),
+           nullablePath("machines_file",
+                        "Remote builders in /etc/nix/machines format (URI, systems, ssh key, max jobs, speed factor, "
+                        "features, mandatory features, host key)."),
+           integer("health_check_interval_seconds", 60, 5, 86400,
+                   "How often remote builders are checked with nix store ping."),
+           integer("failure_cache_seconds", 86400, 0, 31536000,
+                   "A permanent build failure is not built again for this long (0: always rebuild; ekaci build "
+                   "--rebuild forgets it sooner)."),
+           integer("shutdown_grace_seconds", 30, 0, 86400,
+                   "On SIGTERM, running builds get this long to finish before they are stopped and re-queued."),
+           stringList("nix_options", "Extra Nix settings for builds, as NAME=VALUE (e.g. substituters=...)."),
+           integer("max_log_size_mib", 64, 1, 65536,
+                   "Largest build log kept (Nix's max-log-size too): past it the start is dropped and the tail kept."),
+           stringList("pass_environment",
+                      "Server environment variables Nix may see besides PATH, HOME, TMPDIR, TZ, the locale and "
+                      "Nix's own (NIX_REMOTE, NIX_CONF_DIR, ...); fixed-output builders can read what is listed."),
+           boolean("allow_unsandboxed_builds", false,
+                   "Build even when Nix's sandbox or build users are off (pull-request code then runs with the "
+                   "server's privileges; logged as a warning at every build).")},
+          "Where and how derivations are built."),
       withEnv(integer("graph_lru_capacity", 100000, 1, 1'000'000'000,
                       "Capacity of the in-memory derivation graph, in nodes."),
               "EKA_CI_GRAPH_LRU_CAPACITY"),
@@ -104,12 +106,16 @@ sdk::SettingsSchema ServerSchema::settings() {
               "jobset contributes to one render."),
       choice("default_merge_method", {"merge", "squash", "rebase"}, "squash",
              "Merge method of the @eka-ci merge comment command."),
+      string("bot_mention", "eka-ci",
+             "The name comment commands mention, without '@' (\"@eka-ci merge\"); usually the GitHub App's slug."),
       integer("evaluation_workers", 2, 1, 256, "Evaluator worker processes per evaluation."),
       integer("evaluation_max_memory_mib", 4096, 64, 1048576, "Resident memory limit of one evaluator worker."),
-      integer("max_jobs_per_config", 32, 1, 10000,
-              "Jobs a repository's config may declare (each one evaluates base and head); a config with more is refused."),
+      integer(
+          "max_jobs_per_config", 32, 1, 10000,
+          "Jobs a repository's config may declare (each one evaluates base and head); a config with more is refused."),
       [] {
-        sdk::Setting s = table("evaluators", {}, "Settings per evaluator type, e.g. [evaluators.legacy] nix_path = [...].");
+        sdk::Setting s =
+            table("evaluators", {}, "Settings per evaluator type, e.g. [evaluators.legacy] nix_path = [...].");
         s.openTable = true;
         return s;
       }(),

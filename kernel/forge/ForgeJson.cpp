@@ -99,6 +99,38 @@ sdk::Result<Object::Ptr> parseObject(const std::string& json, const char* what) 
   }
 }
 
+Object::Ptr changeRequestJson(const sdk::ChangeRequestRef& cr) {
+  Object::Ptr change = new Object;
+  change->set("repository", repositoryJson(cr.repository));
+  change->set("number", cr.number);
+  change->set("title", cr.title);
+  change->set("author", cr.author);
+  change->set("base_branch", cr.baseBranch);
+  change->set("base_sha", cr.baseSha);
+  change->set("head_branch", cr.headBranch);
+  change->set("head_sha", cr.headSha);
+  change->set("head_clone_url", cr.headCloneUrl);
+  change->set("from_fork", cr.fromFork);
+  change->set("draft", cr.draft);
+  return change;
+}
+
+sdk::ChangeRequestRef changeRequestOf(const Object::Ptr& change) {
+  sdk::ChangeRequestRef cr;
+  cr.repository = repositoryOf(change->getObject("repository"));
+  cr.number = number(change, "number");
+  cr.title = text(change, "title");
+  cr.author = text(change, "author");
+  cr.baseBranch = text(change, "base_branch");
+  cr.baseSha = text(change, "base_sha");
+  cr.headBranch = text(change, "head_branch");
+  cr.headSha = text(change, "head_sha");
+  cr.headCloneUrl = text(change, "head_clone_url");
+  cr.fromFork = flag(change, "from_fork");
+  cr.draft = flag(change, "draft");
+  return cr;
+}
+
 }  // namespace
 
 std::string ForgeJson::kindName(sdk::ForgeEventKind kind) {
@@ -136,26 +168,16 @@ std::string ForgeJson::encode(const sdk::ForgeEvent& e) {
   o->set("event_name", e.eventName);
   o->set("action", e.action);
   o->set("installation_id", e.installationId);
-  const auto& cr = e.changeRequest;
-  Object::Ptr change = new Object;
-  change->set("repository", repositoryJson(cr.repository));
-  change->set("number", cr.number);
-  change->set("title", cr.title);
-  change->set("author", cr.author);
-  change->set("base_branch", cr.baseBranch);
-  change->set("base_sha", cr.baseSha);
-  change->set("head_branch", cr.headBranch);
-  change->set("head_sha", cr.headSha);
-  change->set("head_clone_url", cr.headCloneUrl);
-  change->set("from_fork", cr.fromFork);
-  change->set("draft", cr.draft);
-  o->set("change_request", change);
+  o->set("change_request", changeRequestJson(e.changeRequest));
   o->set("repository", repositoryJson(e.repository));
   o->set("ref", e.ref);
   o->set("before_sha", e.beforeSha);
   o->set("after_sha", e.afterSha);
   o->set("comment_id", e.commentId);
   o->set("comment_author", e.commentAuthor);
+  o->set("comment_author_id", e.commentAuthorId);
+  o->set("comment_author_is_bot", e.commentAuthorIsBot);
+  o->set("comment_created_at", e.commentCreatedAt);
   o->set("comment_body", e.commentBody);
   o->set("review_state", e.reviewState);
   o->set("reviewer", e.reviewer);
@@ -181,26 +203,16 @@ sdk::Result<sdk::ForgeEvent> ForgeJson::decodeEvent(const std::string& json) {
     e.eventName = text(o, "event_name");
     e.action = text(o, "action");
     e.installationId = text(o, "installation_id");
-    if (auto change = o->getObject("change_request")) {
-      auto& cr = e.changeRequest;
-      cr.repository = repositoryOf(change->getObject("repository"));
-      cr.number = number(change, "number");
-      cr.title = text(change, "title");
-      cr.author = text(change, "author");
-      cr.baseBranch = text(change, "base_branch");
-      cr.baseSha = text(change, "base_sha");
-      cr.headBranch = text(change, "head_branch");
-      cr.headSha = text(change, "head_sha");
-      cr.headCloneUrl = text(change, "head_clone_url");
-      cr.fromFork = flag(change, "from_fork");
-      cr.draft = flag(change, "draft");
-    }
+    if (auto change = o->getObject("change_request")) e.changeRequest = changeRequestOf(change);
     e.repository = repositoryOf(o->getObject("repository"));
     e.ref = text(o, "ref");
     e.beforeSha = text(o, "before_sha");
     e.afterSha = text(o, "after_sha");
     e.commentId = number(o, "comment_id");
     e.commentAuthor = text(o, "comment_author");
+    e.commentAuthorId = text(o, "comment_author_id");
+    e.commentAuthorIsBot = flag(o, "comment_author_is_bot");
+    e.commentCreatedAt = o->optValue<std::int64_t>("comment_created_at", 0);
     e.commentBody = text(o, "comment_body");
     e.reviewState = text(o, "review_state");
     e.reviewer = text(o, "reviewer");
@@ -256,6 +268,79 @@ sdk::Result<ForgeJson::Outgoing> ForgeJson::decodeOutgoing(const std::string& js
   } catch (const Poco::Exception& ex) {
     return sdk::Error(sdk::ErrorCode::StorageQuery, "stored forge report is malformed: " + ex.displayText());
   }
+}
+
+std::string ForgeJson::encode(const Conversation& message) {
+  Object::Ptr o = new Object;
+  o->set("change_request", changeRequestJson(message.changeRequest));
+  o->set("comment_id", message.commentId);
+  o->set("markdown", message.markdown);
+  o->set("reaction", message.reaction ? reactionName(*message.reaction) : std::string());
+  return stringify(o);
+}
+
+sdk::Result<ForgeJson::Conversation> ForgeJson::decodeConversation(const std::string& json) {
+  auto parsed = parseObject(json, "forge conversation message");
+  if (!parsed) return std::move(parsed).error();
+  const Object::Ptr& o = *parsed;
+  try {
+    Conversation out;
+    auto change = o->getObject("change_request");
+    if (!change) return sdk::Error(sdk::ErrorCode::StorageQuery, "stored conversation message names no pull request");
+    out.changeRequest = changeRequestOf(change);
+    out.commentId = number(o, "comment_id");
+    out.markdown = text(o, "markdown");
+    const std::string reaction = text(o, "reaction");
+    if (!reaction.empty()) {
+      auto parsedReaction = reactionOf(reaction);
+      if (!parsedReaction) return std::move(parsedReaction).error();
+      out.reaction = *parsedReaction;
+    }
+    return out;
+  } catch (const Poco::Exception& ex) {
+    return sdk::Error(sdk::ErrorCode::StorageQuery, "stored conversation message is malformed: " + ex.displayText());
+  }
+}
+
+std::string ForgeJson::reactionName(sdk::Reaction reaction) {
+  switch (reaction) {
+    case sdk::Reaction::Acknowledge:
+      return "+1";
+    case sdk::Reaction::Failure:
+      return "-1";
+    case sdk::Reaction::Success:
+      return "rocket";
+    case sdk::Reaction::Confused:
+      return "confused";
+  }
+  return "+1";
+}
+
+sdk::Result<sdk::Reaction> ForgeJson::reactionOf(const std::string& name) {
+  for (auto reaction :
+       {sdk::Reaction::Acknowledge, sdk::Reaction::Failure, sdk::Reaction::Success, sdk::Reaction::Confused}) {
+    if (reactionName(reaction) == name) return reaction;
+  }
+  return sdk::Error(sdk::ErrorCode::InvalidArgument, "unknown reaction '" + name + "'");
+}
+
+std::string ForgeJson::methodName(sdk::MergeMethod method) {
+  switch (method) {
+    case sdk::MergeMethod::Merge:
+      return "merge";
+    case sdk::MergeMethod::Squash:
+      return "squash";
+    case sdk::MergeMethod::Rebase:
+      return "rebase";
+  }
+  return "squash";
+}
+
+std::optional<sdk::MergeMethod> ForgeJson::methodOf(const std::string& name) {
+  for (auto method : {sdk::MergeMethod::Merge, sdk::MergeMethod::Squash, sdk::MergeMethod::Rebase}) {
+    if (methodName(method) == name) return method;
+  }
+  return std::nullopt;
 }
 
 }  // namespace ekaci::forge

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "ekaci/sdk/ForgeTypes.h"
@@ -28,6 +29,21 @@ class ForgeJson {
   };
   static std::string encode(const Outgoing& outgoing);
   static sdk::Result<Outgoing> decodeOutgoing(const std::string& json);
+
+  // A comment (commentId 0: a new one; else an edit) or a reaction on a pull request.
+  struct Conversation {
+    sdk::ChangeRequestRef changeRequest;
+    std::uint64_t commentId = 0;
+    std::string markdown;
+    std::optional<sdk::Reaction> reaction;
+  };
+  static std::string encode(const Conversation& message);
+  static sdk::Result<Conversation> decodeConversation(const std::string& json);
+
+  static std::string reactionName(sdk::Reaction reaction);  // GitHub's names: +1, -1, rocket, confused
+  static sdk::Result<sdk::Reaction> reactionOf(const std::string& name);
+  static std::string methodName(sdk::MergeMethod method);  // merge, squash, rebase
+  static std::optional<sdk::MergeMethod> methodOf(const std::string& name);
 };
 
 }  // namespace ekaci::forge

@@ -1,5 +1,6 @@
 #include "kernel/forge/ForgeService.h"
 
+#include "kernel/forge/ForgeJson.h"
 #include "kernel/review/ReviewPipeline.h"
 
 namespace ekaci::forge {
@@ -22,6 +23,23 @@ sdk::Result<std::unique_ptr<ForgeService>> ForgeService::create(const Services& 
       ReportOutbox::Services{services.storage, *service->forges_, hub.metrics(), logger, hub.clock()},
       ReportOutbox::Options{});
 
+  service->authority_ =
+      std::make_unique<MergeAuthority>(MergeAuthority::Services{services.storage, *service->forges_, hub.clock()});
+  service->limiter_ = std::make_unique<CommandRateLimiter>(hub.clock(), std::chrono::seconds(5));
+  AutoMerger::Options mergeOptions;
+  mergeOptions.defaultMethod =
+      ForgeJson::methodOf(services.config.defaultMergeMethod).value_or(sdk::MergeMethod::Squash);
+  service->merger_ =
+      std::make_unique<AutoMerger>(AutoMerger::Services{services.storage, *service->forges_, *service->outbox_,
+                                                        *service->authority_, hub.metrics(), logger, hub.clock()},
+                                   mergeOptions);
+  MergeCommands::Options commandOptions;
+  commandOptions.mention = services.config.botMention;
+  service->commands_ = std::make_unique<MergeCommands>(
+      MergeCommands::Services{services.storage, *service->forges_, *service->outbox_, *service->authority_,
+                              *service->merger_, *service->limiter_, hub.metrics(), logger, hub.clock()},
+      commandOptions);
+
   PullRequestFlow::Options options;
   ForgeService* self = service.get();
   options.publicUrl = [self] { return self->publicUrl_; };
@@ -37,7 +55,7 @@ sdk::Result<std::unique_ptr<ForgeService>> ForgeService::create(const Services& 
   };
   service->flow_ = std::make_unique<PullRequestFlow>(
       PullRequestFlow::Services{services.storage, *service->forges_, *service->outbox_, reviews, hub.metrics(), logger,
-                                hub.clock()},
+                                hub.clock(), service->merger_.get(), service->commands_.get()},
       std::move(options));
   service->processor_ = std::make_unique<ForgeEventProcessor>(
       ForgeEventProcessor::Services{services.storage, *service->flow_, hub.metrics(), logger, hub.clock()});
@@ -59,6 +77,7 @@ sdk::Result<void> ForgeService::start(std::string publicUrl) {
   }
   outbox_->start();
   processor_->start();
+  merger_->evaluatePending();
   return sdk::success();
 }
 

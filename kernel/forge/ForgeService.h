@@ -53,6 +53,8 @@ class ForgeService {
   ForgeInstances& forges() noexcept { return *forges_; }
   ReportOutbox& outbox() noexcept { return *outbox_; }
   PullRequestFlow& flow() noexcept { return *flow_; }
+  AutoMerger& merger() noexcept { return *merger_; }
+  MergeAuthority& authority() noexcept { return *authority_; }
 
  private:
   explicit ForgeService(const Services& services);
@@ -62,6 +64,10 @@ class ForgeService {
   std::string publicUrl_;
   std::unique_ptr<ForgeInstances> forges_;
   std::unique_ptr<ReportOutbox> outbox_;
+  std::unique_ptr<MergeAuthority> authority_;
+  std::unique_ptr<CommandRateLimiter> limiter_;
+  std::unique_ptr<AutoMerger> merger_;
+  std::unique_ptr<MergeCommands> commands_;
   std::unique_ptr<PullRequestFlow> flow_;
   std::unique_ptr<ForgeEventProcessor> processor_;
   std::unique_ptr<WebhookIntake> intake_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "kernel/forge/ChangedPackages.h"
 #include "kernel/forge/ForgeJson.h"
 #include "kernel/forge/ReviewReports.h"
 #include "kernel/review/JsonRenderer.h"
@@ -86,6 +87,11 @@ sdk::Result<void> PullRequestFlow::handle(const std::string& forgeId, const sdk:
     }
     case sdk::ForgeEventKind::RerunRequested:
       return rerun(forgeId, event);
+    case sdk::ForgeEventKind::Comment:
+      return services_.commands != nullptr ? services_.commands->handle(forgeId, event) : sdk::success();
+    case sdk::ForgeEventKind::ReviewSubmitted:
+    case sdk::ForgeEventKind::ReviewDismissed:
+      return reviewed(forgeId, event);
     case sdk::ForgeEventKind::Installation:
       services_.logger.info("app installation changed",
                             {{"forge", forgeId},
@@ -97,6 +103,37 @@ sdk::Result<void> PullRequestFlow::handle(const std::string& forgeId, const sdk:
       // Comments, reviews, drafts, pings and what the server does not act on: stored, counted.
       return sdk::success();
   }
+}
+
+void PullRequestFlow::evaluateMerge(const std::string& forgeId, const sdk::RepositoryRef& repository,
+                                    std::uint64_t number) {
+  if (services_.merger == nullptr || number == 0) return;
+  auto merged =
+      services_.merger->evaluate(forgeId, repository.owner, repository.name, static_cast<std::int64_t>(number));
+  if (!merged) {
+    services_.logger.warn(
+        "auto-merge evaluation failed",
+        {{"pull_request", repository.fullName() + "#" + std::to_string(number)}, {"error", merged.error().describe()}});
+  }
+}
+
+sdk::Result<void> PullRequestFlow::reviewed(const std::string& forgeId, const sdk::ForgeEvent& event) {
+  const auto& cr = event.changeRequest;
+  if (cr.number == 0 || event.reviewer.empty()) return sdk::success();
+  // An approval counts for the head it approved; dismissing it or requesting changes
+  // withdraws the reviewer's approval.
+  const bool approved = event.kind == sdk::ForgeEventKind::ReviewSubmitted && event.reviewState == "approved";
+  if (event.kind == sdk::ForgeEventKind::ReviewSubmitted && !approved && event.reviewState != "changes_requested") {
+    return sdk::success();  // a plain comment review changes nothing
+  }
+  storage::ApprovalRecord approval{event.reviewer, cr.headSha, nowSeconds()};
+  if (auto saved = services_.storage.setApproval(forgeId, cr.repository.fullName(),
+                                                 static_cast<std::int64_t>(cr.number), approval, approved);
+      !saved) {
+    return saved;
+  }
+  evaluateMerge(forgeId, cr.repository, cr.number);
+  return sdk::success();
 }
 
 sdk::Result<bool> PullRequestFlow::approved(const std::string& login) {
@@ -150,6 +187,9 @@ sdk::Result<void> PullRequestFlow::changeRequestUpdated(const std::string& forge
                                                      "Superseded by " + cr.headSha.substr(0, 12) + ".");
         !cancelled) {
       return cancelled;
+    }
+    if (services_.merger != nullptr) {
+      if (auto moved = services_.merger->headMoved(forgeId, cr, cr.headSha); !moved) return std::move(moved).error();
     }
   }
   if (options_.requireApproval && cr.fromFork) {
@@ -275,6 +315,8 @@ void PullRequestFlow::saveState(const std::string& forgeId, const sdk::ForgeEven
   record.eventJson = ForgeJson::encode(event);
   record.error = error;
   if (report != nullptr) {
+    record.gatesPassed = report->clean() && report->buildsClean();
+    record.changedPackagesJson = ChangedPackages::encode(ChangedPackages::of(*report));
     record.reportJson = review::JsonRenderer::render(*report);
     // The API's change-summary.md is the whole summary: no forge's size limit applies there.
     auto options = review::MarkdownRenderer::optionsFor(*report);
@@ -386,8 +428,14 @@ void PullRequestFlow::run(const std::string& forgeId, const sdk::ForgeEvent& eve
   publish(summary, options_.summaryDebounce);
   observeSummary(*result, renderSeconds, level,
                  std::chrono::duration<double>(services_.clock.monotonic() - started).count());
+  // The base is merged code: its maintainers are the ones the table trusts.
+  if (auto saved = services_.storage.replaceMetaMaintainers(ChangedPackages::baseMaintainers(*result), nowSeconds());
+      !saved) {
+    services_.logger.warn("cannot record package maintainers", {{"error", saved.error().describe()}});
+  }
   saveState(forgeId, event, "done", "", &*result);
   count(result->clean() && result->buildsClean() ? "clean" : "failing");
+  if (!mergeQueue) evaluateMerge(forgeId, repository, event.changeRequest.number);
 }
 
 }  // namespace ekaci::forge

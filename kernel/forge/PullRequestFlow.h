@@ -10,7 +10,9 @@
 #include "ekaci/sdk/Logger.h"
 #include "ekaci/sdk/Metrics.h"
 #include "ekaci/sdk/Result.h"
+#include "kernel/forge/AutoMerger.h"
 #include "kernel/forge/ForgeInstances.h"
+#include "kernel/forge/MergeCommands.h"
 #include "kernel/forge/ReportOutbox.h"
 #include "kernel/forge/ReviewQueue.h"
 #include "kernel/review/ReviewService.h"
@@ -23,7 +25,10 @@ namespace ekaci::forge {
 // (evaluation, builds of what is new or changed, sizes) and the review becomes reports
 // through the outbox; a newer head supersedes the older one's review and cancels its open
 // reports; closing the pull request cancels both; a merge-queue entry is reviewed against
-// its base; a re-run request reviews the head again. Reviews are recorded (forge_reviews)
+// its base; a re-run request reviews the head again. Merge commands in comments go to
+// MergeCommands; approvals are recorded; after a review, an approval or a command the
+// AutoMerger decides whether the pull request is merged, and a new head cancels a merge
+// pinned to the old one. Reviews are recorded (forge_reviews)
 // before they are queued, so a restart resumes the ones that did not finish.
 //
 // Threading: handle() from the event processor's thread; reviews on the queue's workers.
@@ -38,6 +43,9 @@ class PullRequestFlow {
     sdk::Metrics& metrics;
     sdk::Logger& logger;
     const sdk::Clock& clock;
+    // Merging (may be null: no merges): decides after every review, approval and command.
+    AutoMerger* merger;
+    MergeCommands* commands;
   };
   struct Options {
     std::function<std::string()> publicUrl;  // the server's base URL for details links
@@ -68,6 +76,8 @@ class PullRequestFlow {
   sdk::Result<void> changeRequestUpdated(const std::string& forgeId, const sdk::ForgeEvent& event);
   sdk::Result<void> changeRequestEnded(const std::string& forgeId, const sdk::ForgeEvent& event, bool merged);
   sdk::Result<void> rerun(const std::string& forgeId, const sdk::ForgeEvent& event);
+  sdk::Result<void> reviewed(const std::string& forgeId, const sdk::ForgeEvent& event);
+  void evaluateMerge(const std::string& forgeId, const sdk::RepositoryRef& repository, std::uint64_t number);
   sdk::Result<void> enqueue(const std::string& forgeId, const sdk::ForgeEvent& event);
   sdk::Result<bool> approved(const std::string& login);
   void run(const std::string& forgeId, const sdk::ForgeEvent& event, const std::atomic<bool>& cancel);

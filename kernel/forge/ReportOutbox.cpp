@@ -10,6 +10,8 @@ namespace {
 
 constexpr const char* kReport = "report";
 constexpr const char* kCancel = "cancel";
+constexpr const char* kComment = "comment";
+constexpr const char* kReact = "react";
 // Kernel-side states of a report the forge does not hold yet.
 constexpr const char* kUnsent = "unsent";
 constexpr const char* kCreating = "creating";
@@ -103,6 +105,61 @@ sdk::Result<void> ReportOutbox::cancelOpen(const std::string& forgeId, const sdk
   return sdk::success();
 }
 
+sdk::Result<void> ReportOutbox::enqueueConversation(const std::string& forgeId, const char* kind,
+                                                    const ForgeJson::Conversation& conversation) {
+  storage::OutboxMessage message;
+  message.forgeId = forgeId;
+  message.kind = kind;
+  message.payloadJson = ForgeJson::encode(conversation);
+  message.nextAttemptAt = nowSeconds();
+  auto queued = services_.storage.enqueueOutbox(message);
+  if (!queued) return std::move(queued).error();
+  thread_.nudge();
+  return sdk::success();
+}
+
+sdk::Result<void> ReportOutbox::comment(const std::string& forgeId, const sdk::ChangeRequestRef& changeRequest,
+                                        const std::string& markdown) {
+  return enqueueConversation(forgeId, kComment, ForgeJson::Conversation{changeRequest, 0, markdown, std::nullopt});
+}
+
+sdk::Result<void> ReportOutbox::react(const std::string& forgeId, const sdk::ChangeRequestRef& changeRequest,
+                                      std::uint64_t commentId, sdk::Reaction reaction) {
+  return enqueueConversation(forgeId, kReact, ForgeJson::Conversation{changeRequest, commentId, "", reaction});
+}
+
+ReportOutbox::Outcome ReportOutbox::converse(const storage::OutboxMessage& message, std::string& error,
+                                             std::chrono::seconds& retryAfter) {
+  auto conversation = ForgeJson::decodeConversation(message.payloadJson);
+  if (!conversation) {
+    error = conversation.error().describe();
+    return Outcome::Abandoned;
+  }
+  ForgeInstances::Instance* instance = services_.forges.find(message.forgeId);
+  sdk::ForgeComments* comments = instance != nullptr ? instance->forge->comments() : nullptr;
+  if (comments == nullptr) {
+    error = "forge '" + message.forgeId + "' is not configured or cannot comment";
+    return Outcome::Abandoned;
+  }
+  const bool reaction = message.kind == kReact;
+  sdk::Result<void> sent = sdk::success();
+  if (reaction) {
+    sent = comments->react(conversation->changeRequest, conversation->commentId, *conversation->reaction);
+  } else if (auto created = comments->create(conversation->changeRequest, conversation->markdown); !created) {
+    sent = std::move(created).error();
+  }
+  services_.metrics
+      .counter("forge_api_calls_total", "Calls to forge APIs from the outbox, by forge, operation and outcome.",
+               {{"forge", message.forgeId},
+                {"operation", reaction ? "react" : "comment"},
+                {"outcome", sent ? "ok" : "error"}})
+      .increment();
+  if (sent) return Outcome::Delivered;
+  error = sent.error().describe();
+  if (sent.error().retryAfter()) retryAfter = *sent.error().retryAfter();
+  return permanent(sent.error()) ? Outcome::Abandoned : Outcome::Retry;
+}
+
 std::chrono::seconds ReportOutbox::backoff(std::int64_t attempts) {
   const std::int64_t exponent = std::min<std::int64_t>(attempts, 20);
   const std::int64_t full = std::min<std::int64_t>(options_.maxDelay.count(), options_.baseDelay.count() << exponent);
@@ -113,6 +170,7 @@ std::chrono::seconds ReportOutbox::backoff(std::int64_t attempts) {
 
 ReportOutbox::Outcome ReportOutbox::deliver(const storage::OutboxMessage& message, std::string& error,
                                             std::chrono::seconds& retryAfter) {
+  if (message.kind == kComment || message.kind == kReact) return converse(message, error, retryAfter);
   auto outgoing = ForgeJson::decodeOutgoing(message.payloadJson);
   if (!outgoing) {
     error = outgoing.error().describe();

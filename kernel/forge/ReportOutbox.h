@@ -12,12 +12,13 @@
 #include "ekaci/sdk/Metrics.h"
 #include "ekaci/sdk/Result.h"
 #include "kernel/forge/ForgeInstances.h"
+#include "kernel/forge/ForgeJson.h"
 #include "kernel/services/PollingThread.h"
 #include "kernel/storage/Storage.h"
 
 namespace ekaci::forge {
 
-// Every report the server publishes on a forge goes through here: written to the database
+// Every report, comment and reaction the server publishes on a forge goes through here: written to the database
 // first (forge_outbox), then sent by one sender thread with retries — exponential backoff
 // with jitter on transport errors and 5xx, the forge's own Retry-After / rate-limit reset
 // when it gives one — until delivered or, after a permanent error or too many attempts,
@@ -58,6 +59,13 @@ class ReportOutbox {
   sdk::Result<void> cancelOpen(const std::string& forgeId, const sdk::RepositoryRef& repository,
                                const std::string& commitSha, const std::string& why);
 
+  // Queues a new comment on the pull request (answers to comment commands).
+  sdk::Result<void> comment(const std::string& forgeId, const sdk::ChangeRequestRef& changeRequest,
+                            const std::string& markdown);
+  // Queues a reaction on one of the pull request's comments.
+  sdk::Result<void> react(const std::string& forgeId, const sdk::ChangeRequestRef& changeRequest,
+                          std::uint64_t commentId, sdk::Reaction reaction);
+
   void start() { thread_.start(); }
   void stop() { thread_.stop(); }
   // Sends every message due now, in order; returns how many were handled. The sender
@@ -69,6 +77,9 @@ class ReportOutbox {
  private:
   enum class Outcome { Delivered, Retry, Abandoned };
   Outcome deliver(const storage::OutboxMessage& message, std::string& error, std::chrono::seconds& retryAfter);
+  Outcome converse(const storage::OutboxMessage& message, std::string& error, std::chrono::seconds& retryAfter);
+  sdk::Result<void> enqueueConversation(const std::string& forgeId, const char* kind,
+                                        const ForgeJson::Conversation& message);
   std::int64_t nowSeconds() const;
   std::chrono::seconds backoff(std::int64_t attempts);
   void refreshGauges();

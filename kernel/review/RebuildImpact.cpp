@@ -1,6 +1,7 @@
 #include "kernel/review/RebuildImpact.h"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace ekaci::review {
 
@@ -25,17 +26,22 @@ void RebuildImpact::compute(const graph::DrvGraph& graph, const std::vector<sdk:
     auto [begin, end] = graph.referrers(*node);
     seeds.push_back({i, *node, static_cast<std::size_t>(end - begin)});
   }
+  std::vector<std::size_t> seedOf(graph.size(), SIZE_MAX);
+  for (const auto& seed : seeds) seedOf[seed.node] = seed.change;
   std::sort(seeds.begin(), seeds.end(), [](const Seed& a, const Seed& b) { return a.direct > b.direct; });
   if (seeds.size() > options.maxSeeds) {
     review.notes.push_back("blast radius computed for the " + std::to_string(options.maxSeeds) +
-                                " rebuilt packages with the most direct dependents only");
+                           " rebuilt packages with the most direct dependents only");
     seeds.resize(options.maxSeeds);
   }
+  // A rebuilt package that depends on another rebuilt package rebuilds (at least) because of
+  // it; one that does not changed itself (its source, patches or build).
   for (const auto& seed : seeds) {
     std::size_t jobs = 0, all = 0;
     graph.forEachDependent({seed.node}, [&](graph::NodeId node) {
       ++all;
       jobs += isJob[node] != 0 ? 1 : 0;
+      if (node != seed.node && seedOf[node] != SIZE_MAX) review.changes[seedOf[node]].dependencyRebuilt = true;
     });
     review.changes[seed.change].dependentJobs = jobs;
     if (options.full) review.changes[seed.change].dependentDerivations = all;

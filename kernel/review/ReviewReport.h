@@ -34,6 +34,9 @@ struct PackageChange {
   std::vector<std::string> oldMaintainers, newMaintainers;
   std::size_t dependentJobs = 0;         // head jobs that depend on it (blast radius)
   std::size_t dependentDerivations = 0;  // every dependent derivation (full mode only)
+  // Another rebuilt package of the job is among its dependencies: it rebuilds because of that
+  // one (and maybe also of itself). Unknown (false) beyond the blast radius's seed limit.
+  bool dependencyRebuilt = false;
 };
 
 struct EvalErrorEntry {

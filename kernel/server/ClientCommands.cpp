@@ -7,6 +7,7 @@
 
 #include "kernel/server/ApprovalCommands.h"
 #include "kernel/server/BuildService.h"
+#include "kernel/server/MergeSocketCommands.h"
 
 namespace ekaci::server {
 
@@ -57,10 +58,17 @@ std::string ClientCommands::handle(const std::string& request) const {
     auto object = parser.parse(request).extract<Poco::JSON::Object::Ptr>();
     return approvals_->handle(command, *object);
   }
-  return errorResponse(sdk::ErrorCode::ProtocolUnknownCommand,
-                       "unknown command '" + command.substr(0, 64) + "' (known: ping, status, plugins" +
-                           (builds_ != nullptr ? ", builds, build, jobset, logs, derivation" : "") +
-                           (approvals_ != nullptr ? ", approve, unapprove, approved" : "") + ")");
+  if (merges_ != nullptr && MergeSocketCommands::handles(command)) {
+    Poco::JSON::Parser parser;
+    auto object = parser.parse(request).extract<Poco::JSON::Object::Ptr>();
+    return merges_->handle(command, *object);
+  }
+  return errorResponse(
+      sdk::ErrorCode::ProtocolUnknownCommand,
+      "unknown command '" + command.substr(0, 64) + "' (known: ping, status, plugins" +
+          (builds_ != nullptr ? ", builds, build, jobset, logs, derivation" : "") +
+          (approvals_ != nullptr ? ", approve, unapprove, approved" : "") +
+          (merges_ != nullptr ? ", merge-eligibility, auto-merge, merge, maintainers, maintainer, token" : "") + ")");
 }
 
 }  // namespace ekaci::server

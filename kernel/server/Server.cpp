@@ -175,6 +175,70 @@ void Server::buildForgeRoutes() {
   });
   router_.add("GET", "/v1/admin/approved-users",
               [this, reply](const HttpExchange&) { return reply(reviewApi_->approvedUsers()); });
+  buildMergeRoutes();
+}
+
+void Server::buildMergeRoutes() {
+  const auto reply = [](const sdk::Result<std::string>& result) {
+    if (result) return HttpReply::json(200, *result);
+    const auto code = result.error().code();
+    const int status = code == sdk::ErrorCode::NotFound           ? 404
+                       : code == sdk::ErrorCode::InvalidArgument  ? 400
+                       : code == sdk::ErrorCode::PermissionDenied ? 403
+                       : code == sdk::ErrorCode::ForgeNotMergeable || code == sdk::ErrorCode::ForgeHeadChanged ||
+                               code == sdk::ErrorCode::ForgeMergeMethodNotAllowed
+                           ? 409
+                           : 500;
+    return HttpReply::error(status, static_cast<int>(code), sdk::errorCodeName(code), result.error().message());
+  };
+  // Writes name their user with a bearer token (ekaci token USER); 401 without one.
+  const auto actor = [this](const HttpExchange& e) -> sdk::Result<forge::MergeApi::Actor> {
+    for (const auto& [name, value] : e.headers) {
+      std::string lower = name;
+      for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (lower == "authorization") return tokens_->verify(value);
+    }
+    return sdk::Error(sdk::ErrorCode::PermissionDenied, "an Authorization: Bearer token is required");
+  };
+  const auto unauthorised = [](const sdk::Error& error) {
+    auto r = HttpReply::error(401, static_cast<int>(error.code()), sdk::errorCodeName(error.code()), error.message());
+    r.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return r;
+  };
+  const std::string pr = "/v1/prs/{owner}/{repo}/{number}";
+  router_.add("GET", pr + "/merge-eligibility", [this, reply](const HttpExchange& e) {
+    return reply(mergeApi_->eligibility(e.params.at("owner"), e.params.at("repo"), e.params.at("number")));
+  });
+  router_.add("POST", pr + "/enable-auto-merge", [this, reply, actor, unauthorised](const HttpExchange& e) {
+    auto who = actor(e);
+    if (!who) return unauthorised(who.error());
+    return reply(
+        mergeApi_->enableAutoMerge(e.params.at("owner"), e.params.at("repo"), e.params.at("number"), e.body, *who));
+  });
+  router_.add("POST", pr + "/disable-auto-merge", [this, reply, actor, unauthorised](const HttpExchange& e) {
+    auto who = actor(e);
+    if (!who) return unauthorised(who.error());
+    return reply(mergeApi_->disableAutoMerge(e.params.at("owner"), e.params.at("repo"), e.params.at("number"), *who));
+  });
+  router_.add("POST", pr + "/merge", [this, reply, actor, unauthorised](const HttpExchange& e) {
+    auto who = actor(e);
+    if (!who) return unauthorised(who.error());
+    return reply(mergeApi_->merge(e.params.at("owner"), e.params.at("repo"), e.params.at("number"), e.body, *who));
+  });
+  router_.add("GET", "/v1/admin/attr-paths/{attr}/maintainers",
+              [this, reply](const HttpExchange& e) { return reply(mergeApi_->maintainers(e.params.at("attr"))); });
+  for (const char* method : {"POST", "DELETE"}) {
+    const bool add = std::string(method) == "POST";
+    router_.add(method, "/v1/admin/attr-paths/{attr}/maintainers/{user}",
+                [this, reply, actor, unauthorised, add](const HttpExchange& e) {
+                  auto who = actor(e);
+                  if (!who) return unauthorised(who.error());
+                  if (!who->admin) {
+                    return reply(sdk::Error(sdk::ErrorCode::PermissionDenied, "managing maintainers needs an admin"));
+                  }
+                  return reply(mergeApi_->setMaintainer(e.params.at("attr"), e.params.at("user"), add));
+                });
+  }
 }
 
 void Server::refreshQueueGauges() {
@@ -237,11 +301,16 @@ sdk::Result<void> Server::run() {
   builds_ = std::make_unique<BuildService>(*scheduler_, *storage_);
   approvals_ = std::make_unique<ApprovalCommands>(*storage_, services_->clock());
   reviewApi_ = std::make_unique<forge::ReviewApi>(*storage_);
-  commands_ = std::make_unique<ClientCommands>(*status_, *logger_, builds_.get(), approvals_.get());
   auto forge = forge::ForgeService::create(forge::ForgeService::Services{
       config_, environment_, plugins_->registry(), *services_, *storage_, *scheduler_, store_.get()});
   if (!forge) return std::move(forge).error();
   forge_ = std::move(forge).value();
+  mergeApi_ = std::make_unique<forge::MergeApi>(*storage_, forge_->merger(), forge_->authority(), services_->clock());
+  tokens_ = std::make_unique<ApiTokens>(
+      config_.oauth.jwtSecret ? config_.oauth.jwtSecret->duplicate() : ApiTokens::randomSecret(), services_->clock());
+  mergeCommands_ = std::make_unique<MergeSocketCommands>(*mergeApi_, *tokens_);
+  commands_ =
+      std::make_unique<ClientCommands>(*status_, *logger_, builds_.get(), approvals_.get(), mergeCommands_.get());
   buildRoutes();
   buildForgeRoutes();
 

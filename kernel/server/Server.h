@@ -15,10 +15,12 @@
 #include "kernel/forge/ReviewApi.h"
 #include "kernel/plugin_host/PluginHost.h"
 #include "kernel/scheduler/Scheduler.h"
+#include "kernel/server/ApiTokens.h"
 #include "kernel/server/ApprovalCommands.h"
 #include "kernel/server/BuildService.h"
 #include "kernel/server/ClientCommands.h"
 #include "kernel/server/HttpServer.h"
+#include "kernel/server/MergeSocketCommands.h"
 #include "kernel/server/Router.h"
 #include "kernel/server/StateDirectory.h"
 #include "kernel/server/StatusService.h"
@@ -57,6 +59,7 @@ class Server {
   void buildRoutes();
   void buildForgeRoutes();
   // Sets eka_ci_build_queue_depth{platform} from the database before each scrape.
+  void buildMergeRoutes();
   void refreshQueueGauges();
 
   services::Logging& logging_;
@@ -78,6 +81,9 @@ class Server {
   std::unique_ptr<StatusService> status_;
   std::unique_ptr<ApprovalCommands> approvals_;
   std::unique_ptr<forge::ReviewApi> reviewApi_;
+  std::unique_ptr<forge::MergeApi> mergeApi_;
+  std::unique_ptr<ApiTokens> tokens_;
+  std::unique_ptr<MergeSocketCommands> mergeCommands_;
   std::unique_ptr<ClientCommands> commands_;
   Router router_;
   std::unique_ptr<sdk::Logger> httpLogger_;

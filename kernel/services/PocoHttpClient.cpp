@@ -18,7 +18,9 @@ PocoHttpClient::PocoHttpClient(std::size_t maxResponseBytes) : maxResponseBytes_
   Poco::Net::initializeSSL();
 }
 
-PocoHttpClient::~PocoHttpClient() { Poco::Net::uninitializeSSL(); }
+PocoHttpClient::~PocoHttpClient() {
+  Poco::Net::uninitializeSSL();
+}
 
 sdk::Result<sdk::HttpResponse> PocoHttpClient::send(const sdk::HttpRequest& request) {
   Poco::URI uri;
@@ -44,8 +46,34 @@ sdk::Result<sdk::HttpResponse> PocoHttpClient::send(const sdk::HttpRequest& requ
                                       static_cast<long>((request.timeout.count() % 1000) * 1000));
   session->setTimeout(timeout);
 
-  std::string target = uri.getPathEtc();
+  // The target exactly as the caller wrote it: Poco::URI decodes the path, and re-encoding
+  // it would turn an escaped '/' (%2F) inside a segment back into a separator.
+  std::string target;
+  if (const auto scheme = request.url.find("://"); scheme != std::string::npos) {
+    if (const auto path = request.url.find('/', scheme + 3); path != std::string::npos) {
+      target = request.url.substr(path);
+      if (const auto fragment = target.find('#'); fragment != std::string::npos) target.resize(fragment);
+    } else if (const auto query = request.url.find('?', scheme + 3); query != std::string::npos) {
+      target = "/" + request.url.substr(query);
+    }
+  }
   if (target.empty()) target = "/";
+  {
+    // What a request target cannot carry raw is escaped; escapes already there stay.
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string escaped;
+    for (unsigned char c : target) {
+      if (c <= 0x20 || c >= 0x7f ||
+          std::string_view("\"<>\\^`{|}").find(static_cast<char>(c)) != std::string_view::npos) {
+        escaped.push_back('%');
+        escaped.push_back(kHex[c >> 4]);
+        escaped.push_back(kHex[c & 0xf]);
+      } else {
+        escaped.push_back(static_cast<char>(c));
+      }
+    }
+    target = std::move(escaped);
+  }
   Poco::Net::HTTPRequest poco(request.method, target, Poco::Net::HTTPMessage::HTTP_1_1);
   for (const auto& [name, value] : request.headers) poco.set(name, value);
   if (!request.body.empty() || request.method == "POST" || request.method == "PUT" || request.method == "PATCH") {

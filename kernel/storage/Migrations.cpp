@@ -123,7 +123,8 @@ std::vector<Migration> makeSqliteMigrations() {
                 created_at INTEGER NOT NULL DEFAULT (unixepoch()),
                 delivered_at INTEGER))",
            "CREATE INDEX forge_outbox_due ON forge_outbox (delivered_at, next_attempt_at)",
-           "CREATE UNIQUE INDEX forge_outbox_pending_key ON forge_outbox (dedupe_key) WHERE dedupe_key IS NOT NULL AND delivered_at IS NULL",
+           "CREATE UNIQUE INDEX forge_outbox_pending_key ON forge_outbox (dedupe_key) WHERE dedupe_key IS NOT NULL AND "
+           "delivered_at IS NULL",
            R"(CREATE TABLE cache_pushes (
                 id INTEGER PRIMARY KEY,
                 cache_id TEXT NOT NULL,
@@ -242,6 +243,44 @@ std::vector<Migration> makeSqliteMigrations() {
                 login TEXT PRIMARY KEY COLLATE NOCASE,
                 added_at INTEGER NOT NULL))",
        }},
+      {6,
+       "merges: auto-merge and pending comment commands per pull request, approvals, package maintainers",
+       {
+           "ALTER TABLE forge_reviews ADD COLUMN gates_passed INTEGER NOT NULL DEFAULT 0",
+           "ALTER TABLE forge_reviews ADD COLUMN changed_packages_json TEXT NOT NULL DEFAULT '[]'",
+           R"(CREATE TABLE merge_requests (
+                forge_id TEXT NOT NULL,
+                repository TEXT NOT NULL,
+                number INTEGER NOT NULL,
+                auto_merge INTEGER NOT NULL DEFAULT 0,
+                preferred_method TEXT NOT NULL DEFAULT '' CHECK (preferred_method IN ('', 'merge', 'squash', 'rebase')),
+                pinned_sha TEXT NOT NULL DEFAULT '',
+                command_method TEXT NOT NULL DEFAULT '' CHECK (command_method IN ('', 'merge', 'squash', 'rebase')),
+                requester TEXT NOT NULL DEFAULT '',
+                requester_id TEXT NOT NULL DEFAULT '',
+                comment_id INTEGER NOT NULL DEFAULT 0,
+                requested_at INTEGER NOT NULL DEFAULT 0,
+                merged_sha TEXT NOT NULL DEFAULT '',
+                merged_method TEXT NOT NULL DEFAULT '',
+                merged_by TEXT NOT NULL DEFAULT '',
+                merged_at INTEGER NOT NULL DEFAULT 0,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (forge_id, repository, number)) WITHOUT ROWID)",
+           R"(CREATE TABLE pull_request_approvals (
+                forge_id TEXT NOT NULL,
+                repository TEXT NOT NULL,
+                number INTEGER NOT NULL,
+                reviewer TEXT NOT NULL COLLATE NOCASE,
+                head_sha TEXT NOT NULL DEFAULT '',
+                approved_at INTEGER NOT NULL,
+                PRIMARY KEY (forge_id, repository, number, reviewer)) WITHOUT ROWID)",
+           R"(CREATE TABLE attr_maintainers (
+                attr_path TEXT NOT NULL,
+                login TEXT NOT NULL COLLATE NOCASE,
+                source TEXT NOT NULL CHECK (source IN ('meta', 'admin')),
+                added_at INTEGER NOT NULL,
+                PRIMARY KEY (attr_path, login, source)) WITHOUT ROWID)",
+       }},
   };
 }
 
@@ -252,6 +291,8 @@ const std::vector<Migration>& Migrations::sqlite() {
   return kMigrations;
 }
 
-int Migrations::latestVersion() { return sqlite().empty() ? 0 : sqlite().back().version; }
+int Migrations::latestVersion() {
+  return sqlite().empty() ? 0 : sqlite().back().version;
+}
 
 }  // namespace ekaci::storage

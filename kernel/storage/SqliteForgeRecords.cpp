@@ -142,34 +142,37 @@ sdk::Result<void> SqliteStorage::saveForgeReview(const ForgeReviewRecord& r) {
   std::lock_guard lock(mutex_);
   return inTransaction<void>(*session_, "save forge review", [&] {
     std::string forge = r.forgeId, repo = r.repository, key = r.key, head = r.headSha, base = r.baseSha,
-                state = r.state, event = r.eventJson, report = r.reportJson, markdown = r.markdown, error = r.error;
-    std::int64_t at = r.updatedAt;
+                state = r.state, event = r.eventJson, report = r.reportJson, markdown = r.markdown, error = r.error,
+                changed = r.changedPackagesJson;
+    std::int64_t at = r.updatedAt, gates = r.gatesPassed ? 1 : 0;
     *session_ << "INSERT INTO forge_reviews (forge_id, repository, review_key, head_sha, base_sha, state, event_json, "
-                 "report_json, markdown, error, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                 "report_json, markdown, error, updated_at, gates_passed, changed_packages_json) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                  "ON CONFLICT (forge_id, repository, review_key, head_sha) DO UPDATE SET base_sha = excluded.base_sha, "
                  "state = excluded.state, event_json = excluded.event_json, report_json = excluded.report_json, "
-                 "markdown = excluded.markdown, error = excluded.error, updated_at = excluded.updated_at",
+                 "markdown = excluded.markdown, error = excluded.error, updated_at = excluded.updated_at, "
+                 "gates_passed = excluded.gates_passed, changed_packages_json = excluded.changed_packages_json",
         use(forge), use(repo), use(key), use(head), use(base), use(state), use(event), use(report), use(markdown),
-        use(error), use(at), now;
+        use(error), use(at), use(gates), use(changed), now;
   });
 }
 
 std::vector<ForgeReviewRecord> SqliteStorage::reviewsWhere(const std::string& condition,
                                                            const std::vector<std::string>& values) {
-  std::vector<std::string> forges, repos, keys, heads, bases, states, events, reports, markdowns, errors;
-  std::vector<std::int64_t> updated;
+  std::vector<std::string> forges, repos, keys, heads, bases, states, events, reports, markdowns, errors, changed;
+  std::vector<std::int64_t> updated, gates;
   Poco::Data::Statement select(*session_);
   select << "SELECT forge_id, repository, review_key, head_sha, base_sha, state, event_json, report_json, markdown, "
-            "error, updated_at FROM forge_reviews WHERE " +
+            "error, updated_at, gates_passed, changed_packages_json FROM forge_reviews WHERE " +
                 condition + " ORDER BY updated_at DESC, review_key",
       into(forges), into(repos), into(keys), into(heads), into(bases), into(states), into(events), into(reports),
-      into(markdowns), into(errors), into(updated);
+      into(markdowns), into(errors), into(updated), into(gates), into(changed);
   for (const auto& value : values) select, useRef(value);
   select.execute();
   std::vector<ForgeReviewRecord> out(forges.size());
   for (std::size_t i = 0; i < forges.size(); ++i) {
-    out[i] = ForgeReviewRecord{forges[i], repos[i],   keys[i],      heads[i],  bases[i],  states[i],
-                               events[i], reports[i], markdowns[i], errors[i], updated[i]};
+    out[i] = ForgeReviewRecord{forges[i],  repos[i],     keys[i],   heads[i],   bases[i],      states[i], events[i],
+                               reports[i], markdowns[i], errors[i], updated[i], gates[i] != 0, changed[i]};
   }
   return out;
 }
@@ -224,8 +227,28 @@ namespace ekaci::storage {
 sdk::Result<std::vector<PullRequestListing>> SqliteStorage::pullRequests(const std::string& owner,
                                                                          const std::string& name, std::size_t limit) {
   std::lock_guard lock(mutex_);
-  return query<std::vector<PullRequestListing>>("pull requests", [&] {
-    std::string o = owner, n = name;
+  return query<std::vector<PullRequestListing>>("pull requests",
+                                                [&] { return pullRequestsWhere("", owner, name, 0, limit); });
+}
+
+sdk::Result<std::optional<PullRequestListing>> SqliteStorage::findPullRequestOf(const std::string& forgeId,
+                                                                                const std::string& owner,
+                                                                                const std::string& name,
+                                                                                std::int64_t number) {
+  std::lock_guard lock(mutex_);
+  return query<std::optional<PullRequestListing>>("pull request", [&]() -> std::optional<PullRequestListing> {
+    auto found = pullRequestsWhere(forgeId, owner, name, number, 1);
+    if (found.empty()) return std::nullopt;
+    return found.front();
+  });
+}
+
+std::vector<PullRequestListing> SqliteStorage::pullRequestsWhere(const std::string& forgeId, const std::string& owner,
+                                                                 const std::string& name, std::int64_t number,
+                                                                 std::size_t limit) {
+  {
+    std::string f = forgeId, o = owner, n = name;
+    std::int64_t pr = number;
     auto count = static_cast<std::int64_t>(limit);
     std::vector<std::int64_t> repoIds, ids, numbers, forks, updated;
     std::vector<std::string> forges, owners, names, urls, branches, titles, authors, states, baseBranches, baseShas,
@@ -233,11 +256,12 @@ sdk::Result<std::vector<PullRequestListing>> SqliteStorage::pullRequests(const s
     *session_ << "SELECT r.id, r.forge_id, r.owner, r.name, r.clone_url, r.default_branch, p.id, p.number, p.title, "
                  "p.author, p.state, p.base_branch, p.base_sha, p.head_branch, p.head_sha, p.from_fork, p.updated_at "
                  "FROM pull_requests p JOIN repositories r ON r.id = p.repository_id "
-                 "WHERE (? = '' OR r.owner = ?) AND (? = '' OR r.name = ?) ORDER BY p.updated_at DESC, p.id DESC "
-                 "LIMIT ?",
-        use(o), use(o), use(n), use(n), use(count), into(repoIds), into(forges), into(owners), into(names), into(urls),
-        into(branches), into(ids), into(numbers), into(titles), into(authors), into(states), into(baseBranches),
-        into(baseShas), into(headBranches), into(headShas), into(forks), into(updated), now;
+                 "WHERE (? = '' OR r.forge_id = ?) AND (? = '' OR r.owner = ?) AND (? = '' OR r.name = ?) "
+                 "AND (? = 0 OR p.number = ?) ORDER BY p.updated_at DESC, p.id DESC LIMIT ?",
+        use(f), use(f), use(o), use(o), use(n), use(n), use(pr), use(pr), use(count), into(repoIds), into(forges),
+        into(owners), into(names), into(urls), into(branches), into(ids), into(numbers), into(titles), into(authors),
+        into(states), into(baseBranches), into(baseShas), into(headBranches), into(headShas), into(forks),
+        into(updated), now;
     std::vector<PullRequestListing> out(ids.size());
     for (std::size_t i = 0; i < ids.size(); ++i) {
       auto& l = out[i];
@@ -257,7 +281,7 @@ sdk::Result<std::vector<PullRequestListing>> SqliteStorage::pullRequests(const s
       l.updatedAt = updated[i];
     }
     return out;
-  });
+  }
 }
 
 }  // namespace ekaci::storage

@@ -29,7 +29,8 @@ class SqliteStorage : public Storage {
   sdk::Result<std::int64_t> upsertRepository(const RepositoryRecord& repository) override;
   sdk::Result<std::int64_t> upsertCommit(std::int64_t repositoryId, const std::string& sha) override;
   sdk::Result<std::int64_t> upsertPullRequest(const PullRequestRecord& pullRequest) override;
-  sdk::Result<std::optional<PullRequestRecord>> findPullRequest(std::int64_t repositoryId, std::int64_t number) override;
+  sdk::Result<std::optional<PullRequestRecord>> findPullRequest(std::int64_t repositoryId,
+                                                                std::int64_t number) override;
   sdk::Result<std::int64_t> createJobset(const JobsetRecord& jobset) override;
   sdk::Result<std::optional<JobsetRecord>> findJobset(std::int64_t commitId, const std::string& jobName) override;
   sdk::Result<void> resetJobset(std::int64_t jobsetId) override;
@@ -73,18 +74,39 @@ class SqliteStorage : public Storage {
                                                                 const std::string& commitSha,
                                                                 const std::string& name) override;
   sdk::Result<std::vector<ForgeReportRecord>> forgeReportsOf(const std::string& forgeId, const std::string& repository,
-                                                              const std::string& commitSha) override;
+                                                             const std::string& commitSha) override;
   sdk::Result<void> saveForgeReport(const ForgeReportRecord& report) override;
   sdk::Result<void> saveForgeReview(const ForgeReviewRecord& review) override;
   sdk::Result<std::vector<ForgeReviewRecord>> forgeReviewsInStates(const std::vector<std::string>& states) override;
   sdk::Result<std::vector<ForgeReviewRecord>> forgeReviewsOf(const std::string& headSha) override;
   sdk::Result<std::vector<PullRequestListing>> pullRequests(const std::string& owner, const std::string& name,
                                                             std::size_t limit) override;
+  sdk::Result<std::optional<PullRequestListing>> findPullRequestOf(const std::string& forgeId, const std::string& owner,
+                                                                   const std::string& name,
+                                                                   std::int64_t number) override;
   sdk::Result<bool> setApprovedUser(const std::string& login, bool approved, std::int64_t at) override;
   sdk::Result<std::vector<std::string>> approvedUsers() override;
+  sdk::Result<std::optional<MergeRequestRecord>> findMergeRequest(const std::string& forgeId,
+                                                                  const std::string& repository,
+                                                                  std::int64_t number) override;
+  sdk::Result<void> saveMergeRequest(const MergeRequestRecord& request) override;
+  sdk::Result<std::vector<MergeRequestRecord>> pendingMergeRequests() override;
+  sdk::Result<void> setApproval(const std::string& forgeId, const std::string& repository, std::int64_t number,
+                                const ApprovalRecord& approval, bool approved) override;
+  sdk::Result<std::vector<ApprovalRecord>> approvalsOf(const std::string& forgeId, const std::string& repository,
+                                                       std::int64_t number) override;
+  sdk::Result<void> replaceMetaMaintainers(const std::vector<std::pair<std::string, std::vector<std::string>>>& attrs,
+                                           std::int64_t at) override;
+  sdk::Result<bool> setAdminMaintainer(const std::string& attr, const std::string& login, bool present,
+                                       std::int64_t at) override;
+  sdk::Result<std::vector<MaintainerRow>> maintainersOf(const std::vector<std::string>& attrs) override;
   sdk::Result<StorageCounts> counts() override;
 
  private:
+  std::vector<PullRequestListing> pullRequestsWhere(const std::string& forgeId, const std::string& owner,
+                                                    const std::string& name, std::int64_t number, std::size_t limit);
+  std::vector<MergeRequestRecord> mergeRequestsWhere(const std::string& condition,
+                                                     const std::vector<std::string>& values);
   SqliteStorage(std::filesystem::path path, std::unique_ptr<Poco::Data::Session> session);
   sdk::Result<void> migrate();
   std::vector<DrvBuildStatus> statusesOf(const std::vector<std::int64_t>& drvIds);

@@ -1,7 +1,7 @@
 #pragma once
 
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -28,7 +28,7 @@ class Storage {
   virtual sdk::Result<std::int64_t> upsertCommit(std::int64_t repositoryId, const std::string& sha) = 0;
   virtual sdk::Result<std::int64_t> upsertPullRequest(const PullRequestRecord& pullRequest) = 0;
   virtual sdk::Result<std::optional<PullRequestRecord>> findPullRequest(std::int64_t repositoryId,
-                                                                         std::int64_t number) = 0;
+                                                                        std::int64_t number) = 0;
 
   virtual sdk::Result<std::int64_t> createJobset(const JobsetRecord& jobset) = 0;
   virtual sdk::Result<std::optional<JobsetRecord>> findJobset(std::int64_t commitId, const std::string& jobName) = 0;
@@ -107,8 +107,8 @@ class Storage {
                                                                         const std::string& name) = 0;
   // Reports of a commit; an empty forgeId or repository matches all.
   virtual sdk::Result<std::vector<ForgeReportRecord>> forgeReportsOf(const std::string& forgeId,
-                                                                      const std::string& repository,
-                                                                      const std::string& commitSha) = 0;
+                                                                     const std::string& repository,
+                                                                     const std::string& commitSha) = 0;
   virtual sdk::Result<void> saveForgeReport(const ForgeReportRecord& report) = 0;
 
   virtual sdk::Result<void> saveForgeReview(const ForgeReviewRecord& review) = 0;
@@ -120,9 +120,42 @@ class Storage {
   virtual sdk::Result<std::vector<PullRequestListing>> pullRequests(const std::string& owner, const std::string& name,
                                                                     std::size_t limit) = 0;
 
+  virtual sdk::Result<std::optional<PullRequestListing>> findPullRequestOf(const std::string& forgeId,
+                                                                           const std::string& owner,
+                                                                           const std::string& name,
+                                                                           std::int64_t number) = 0;
+
   // Authors whose pull requests are reviewed when require_approval holds the others.
   virtual sdk::Result<bool> setApprovedUser(const std::string& login, bool approved, std::int64_t at) = 0;
   virtual sdk::Result<std::vector<std::string>> approvedUsers() = 0;
+
+  // Merges asked for a pull request; none: nullopt.
+  virtual sdk::Result<std::optional<MergeRequestRecord>> findMergeRequest(const std::string& forgeId,
+                                                                          const std::string& repository,
+                                                                          std::int64_t number) = 0;
+  virtual sdk::Result<void> saveMergeRequest(const MergeRequestRecord& request) = 0;
+  // Open requests with auto-merge or a pending command, for the evaluator after a restart.
+  virtual sdk::Result<std::vector<MergeRequestRecord>> pendingMergeRequests() = 0;
+
+  // Approving reviews (one per reviewer; a dismissal deletes it).
+  virtual sdk::Result<void> setApproval(const std::string& forgeId, const std::string& repository, std::int64_t number,
+                                        const ApprovalRecord& approval, bool approved) = 0;
+  virtual sdk::Result<std::vector<ApprovalRecord>> approvalsOf(const std::string& forgeId,
+                                                               const std::string& repository, std::int64_t number) = 0;
+
+  // Package maintainers per attribute path: "meta" rows come from evaluations of merged code
+  // (a base), "admin" rows from the operator; both count.
+  virtual sdk::Result<void> replaceMetaMaintainers(
+      const std::vector<std::pair<std::string, std::vector<std::string>>>& attrs, std::int64_t at) = 0;
+  virtual sdk::Result<bool> setAdminMaintainer(const std::string& attr, const std::string& login, bool present,
+                                               std::int64_t at) = 0;
+  struct MaintainerRow {
+    std::string attr;
+    std::string login;
+    std::string source;  // meta, admin
+  };
+  // Rows of the given attributes (all when empty).
+  virtual sdk::Result<std::vector<MaintainerRow>> maintainersOf(const std::vector<std::string>& attrs) = 0;
 
   virtual sdk::Result<StorageCounts> counts() = 0;
 };

@@ -73,9 +73,9 @@ struct JobRecord {
   std::optional<std::string> system;
   std::optional<std::string> pname;
   std::optional<std::string> version;
-  std::optional<std::string> licenseJson;      // JSON array of strings
-  std::optional<std::string> maintainersJson;  // JSON array of strings
-  std::optional<std::string> testsJson;        // JSON array of strings
+  std::optional<std::string> licenseJson;       // JSON array of strings
+  std::optional<std::string> maintainersJson;   // JSON array of strings
+  std::optional<std::string> testsJson;         // JSON array of strings
   std::optional<std::string> metaWarningsJson;  // JSON array of strings: metadata that failed to evaluate
 };
 
@@ -159,8 +159,8 @@ struct ForgeEventRecord {
   std::int64_t seq = 0;
   std::string eventName;
   std::string action;
-  std::string kind;         // the ForgeEventKind's name
-  std::string payloadJson;  // the whole event
+  std::string kind;               // the ForgeEventKind's name
+  std::string payloadJson;        // the whole event
   std::string state = "pending";  // pending, done, failed
   std::string error;
   std::int64_t receivedAt = 0;
@@ -195,6 +195,41 @@ struct ForgeReviewRecord {
   std::string markdown;
   std::string error;
   std::int64_t updatedAt = 0;
+  // When done: whether the head may be merged as far as the review goes (evaluation clean,
+  // nothing new or changed failing to build), and the packages the pull request changes as
+  // JSON [{"attr": …, "maintainers": [base's logins]}].
+  bool gatesPassed = false;
+  std::string changedPackagesJson = "[]";
+};
+
+// What is asked of the merge of one pull request: auto-merge enabled from the API, a
+// pending "@eka-ci merge" pinned to a head, and the merge once it happened.
+struct MergeRequestRecord {
+  std::string forgeId;
+  std::string repository;  // owner/name
+  std::int64_t number = 0;
+  bool autoMerge = false;
+  std::string preferredMethod;  // the pull request's own preference (API); "" none
+  // The pending comment command; empty pinnedSha: none.
+  std::string pinnedSha;
+  std::string commandMethod;  // "" a bare "@eka-ci merge"
+  std::string requester;
+  std::string requesterId;
+  std::int64_t commentId = 0;
+  std::int64_t requestedAt = 0;
+  // Set once merged.
+  std::string mergedSha;
+  std::string mergedMethod;
+  std::string mergedBy;
+  std::int64_t mergedAt = 0;
+  std::int64_t updatedAt = 0;
+};
+
+// An approving review of a pull request by one reviewer (dismissals remove it).
+struct ApprovalRecord {
+  std::string reviewer;
+  std::string headSha;
+  std::int64_t at = 0;
 };
 
 // A pull request with the repository it belongs to, for listings.

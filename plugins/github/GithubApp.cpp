@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "GithubClient.h"
+#include "GithubTime.h"
 
 namespace ekaci::github {
 namespace {
@@ -28,14 +29,6 @@ std::string unescapeNewlines(std::string_view pem) {
     }
   }
   return out;
-}
-
-std::chrono::system_clock::time_point parseTime(const std::string& iso) {
-  std::tm tm{};
-  std::istringstream in(iso);
-  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
-  if (in.fail()) return {};
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
 }
 
 }  // namespace
@@ -144,7 +137,8 @@ sdk::Result<sdk::Secret> GithubApp::installationToken(const sdk::RepositoryRef& 
     Poco::JSON::Parser parser;
     auto object = parser.parse(*body).extract<Poco::JSON::Object::Ptr>();
     sdk::Secret token(object->getValue<std::string>("token"));
-    auto expires = parseTime(object->optValue<std::string>("expires_at", ""));
+    auto expires = GithubTime::parse(object->optValue<std::string>("expires_at", ""))
+                       .value_or(std::chrono::system_clock::time_point{});
     if (expires == std::chrono::system_clock::time_point{}) expires = host_.clock().now() + std::chrono::minutes(50);
     std::lock_guard lock(mutex_);
     auto& slot = tokens_[*installation];

@@ -56,7 +56,8 @@ sdk::Error GithubClient::errorOf(const sdk::HttpResponse& response, const std::s
 }
 
 sdk::Result<std::string> GithubClient::call(const std::string& method, const std::string& url,
-                                            const std::string& authorization, const std::string& body) {
+                                            const std::string& authorization, const std::string& body,
+                                            const std::map<int, sdk::ErrorCode>& meaning) {
   sdk::HttpRequest request;
   request.method = method;
   request.url = url;
@@ -76,6 +77,10 @@ sdk::Result<std::string> GithubClient::call(const std::string& method, const std
         .set(static_cast<double>(*remaining));
   }
   if (response->status >= 200 && response->status < 300) return std::move(response->body);
+  if (auto special = meaning.find(response->status); special != meaning.end()) {
+    const sdk::Error general = errorOf(*response, method + " " + url.substr(0, url.find('?')), host_.clock().now());
+    return sdk::Error(special->second, general.message());
+  }
   return errorOf(*response, method + " " + url.substr(0, url.find('?')), host_.clock().now());
 }
 

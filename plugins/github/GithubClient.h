@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "ekaci/sdk/HostServices.h"
@@ -18,8 +19,10 @@ class GithubClient {
  public:
   explicit GithubClient(sdk::HostServices& host) : host_(host) {}
 
+  // `meaning` gives statuses a meaning of the endpoint called (PUT …/merge: 405 not
+  // mergeable, 409 head changed) before the general mapping applies.
   sdk::Result<std::string> call(const std::string& method, const std::string& url, const std::string& authorization,
-                                const std::string& body = "");
+                                const std::string& body = "", const std::map<int, sdk::ErrorCode>& meaning = {});
 
   static sdk::Error errorOf(const sdk::HttpResponse& response, const std::string& what,
                             std::chrono::system_clock::time_point now);

@@ -3,6 +3,8 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include "GithubTime.h"
+
 namespace ekaci::github {
 namespace {
 
@@ -155,7 +157,13 @@ sdk::Result<std::vector<sdk::ForgeEvent>> GithubEventParser::parse(const std::st
         e.changeRequest.title = text(issue, "title");
         e.changeRequest.author = text(object(issue, "user"), "login");
         e.commentId = number(comment, "id");
-        e.commentAuthor = text(object(comment, "user"), "login");
+        auto user = object(comment, "user");
+        e.commentAuthor = text(user, "login");
+        e.commentAuthorId = text(user, "id");
+        e.commentAuthorIsBot = text(user, "type") == "Bot";
+        if (auto created = GithubTime::parse(text(comment, "created_at"))) {
+          e.commentCreatedAt = std::chrono::duration_cast<std::chrono::seconds>(created->time_since_epoch()).count();
+        }
         e.commentBody = text(comment, "body");
       }
     } else if (eventName == "merge_group") {

@@ -4,10 +4,12 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <cctype>
 #include <ctime>
 #include <sstream>
 
 #include "GithubClient.h"
+#include "GithubTime.h"
 
 namespace ekaci::github {
 namespace {
@@ -19,15 +21,6 @@ std::string limited(const std::string& text, std::size_t max) {
   std::size_t cut = max - kCut.size();
   while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
   return text.substr(0, cut) + std::string(kCut);
-}
-
-std::string isoNow(std::chrono::system_clock::time_point now) {
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[32];
-  if (std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) return "1970-01-01T00:00:00Z";
-  return buffer;
 }
 
 sdk::CommitState stateOf(const std::string& status, const std::string& conclusion) {
@@ -42,6 +35,22 @@ sdk::CommitState stateOf(const std::string& status, const std::string& conclusio
   if (conclusion == "cancelled" || conclusion == "stale") return sdk::CommitState::Cancelled;
   if (conclusion == "skipped") return sdk::CommitState::Skipped;
   return sdk::CommitState::Neutral;
+}
+
+// One path segment, percent-encoded: names from webhooks never change the path's shape.
+std::string segment(const std::string& text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xf]);
+    }
+  }
+  return out;
 }
 
 std::string stringify(const Poco::JSON::Object::Ptr& object) {
@@ -126,12 +135,12 @@ sdk::Result<GithubApp*> GithubForge::appFor(const sdk::RepositoryRef& repository
 }
 
 sdk::Result<std::string> GithubForge::call(GithubApp& app, const sdk::RepositoryRef& repository,
-                                           const std::string& method, const std::string& path,
-                                           const std::string& body) {
+                                           const std::string& method, const std::string& path, const std::string& body,
+                                           const std::map<int, sdk::ErrorCode>& meaning) {
   auto token = app.installationToken(repository);
   if (!token) return std::move(token).error();
   GithubClient client(host_);
-  auto answer = client.call(method, app.apiUrl() + path, "Bearer " + std::string(token->reveal()), body);
+  auto answer = client.call(method, app.apiUrl() + path, "Bearer " + std::string(token->reveal()), body, meaning);
   if (!answer && answer.error().code() == sdk::ErrorCode::ForgeAuthentication) app.forgetToken(repository);
   return answer;
 }
@@ -140,9 +149,9 @@ sdk::Result<std::string> GithubForge::publish(const sdk::RepositoryRef& reposito
                                               const sdk::StatusReport& report, const std::string& existingId) {
   auto app = appFor(repository);
   if (!app) return std::move(app).error();
-  const std::string base = "/repos/" + repository.owner + "/" + repository.name + "/check-runs";
+  const std::string base = repoPath(repository) + "/check-runs";
   const bool create = existingId.empty();
-  const std::string body = checkRunBody(report, commitSha, create, isoNow(host_.clock().now()));
+  const std::string body = checkRunBody(report, commitSha, create, GithubTime::format(host_.clock().now()));
   auto answer = call(**app, repository, create ? "POST" : "PATCH", create ? base : base + "/" + existingId, body);
   if (!answer) return std::move(answer).error();
   try {
@@ -158,8 +167,7 @@ sdk::Result<std::vector<sdk::PublishedReport>> GithubForge::list(const sdk::Repo
                                                                  const std::string& commitSha) {
   auto app = appFor(repository);
   if (!app) return std::move(app).error();
-  std::string path = "/repos/" + repository.owner + "/" + repository.name + "/commits/" + commitSha +
-                     "/check-runs?per_page=100&filter=latest";
+  std::string path = repoPath(repository) + "/commits/" + segment(commitSha) + "/check-runs?per_page=100&filter=latest";
   const std::string appId = (*app)->appId();
   if (!appId.empty()) path += "&app_id=" + appId;
   auto answer = call(**app, repository, "GET", path, "");
@@ -201,6 +209,140 @@ sdk::Result<sdk::CloneCredentials> GithubForge::cloneCredentials(const sdk::Repo
   auto token = (*app)->installationToken(repository);
   if (!token) return std::move(token).error();
   return sdk::CloneCredentials{"x-access-token", std::move(token).value()};
+}
+
+std::string GithubForge::repoPath(const sdk::RepositoryRef& repository) {
+  return "/repos/" + segment(repository.owner) + "/" + segment(repository.name);
+}
+
+sdk::Result<Poco::JSON::Object::Ptr> GithubForge::callJson(const sdk::RepositoryRef& repository,
+                                                           const std::string& method, const std::string& path,
+                                                           const std::string& body,
+                                                           const std::map<int, sdk::ErrorCode>& meaning) {
+  auto app = appFor(repository);
+  if (!app) return std::move(app).error();
+  auto answer = call(**app, repository, method, path, body, meaning);
+  if (!answer) return std::move(answer).error();
+  if (answer->empty()) return Poco::JSON::Object::Ptr(new Poco::JSON::Object);
+  try {
+    Poco::JSON::Parser parser;
+    auto object = parser.parse(*answer).extract<Poco::JSON::Object::Ptr>();
+    if (!object) throw Poco::Exception("not an object");
+    return object;
+  } catch (const std::exception&) {
+    return sdk::Error(sdk::ErrorCode::ForgeApi, method + " " + path + ": GitHub's answer is not a JSON object");
+  }
+}
+
+sdk::Result<std::uint64_t> GithubForge::create(const sdk::ChangeRequestRef& changeRequest,
+                                               const std::string& markdown) {
+  Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+  body->set("body", limited(markdown, kMaxSummary));
+  auto answer =
+      callJson(changeRequest.repository, "POST",
+               repoPath(changeRequest.repository) + "/issues/" + std::to_string(changeRequest.number) + "/comments",
+               stringify(body));
+  if (!answer) return std::move(answer).error();
+  const auto id = (*answer)->optValue<std::uint64_t>("id", 0);
+  if (id == 0) return sdk::Error(sdk::ErrorCode::ForgeApi, "GitHub's comment answer has no id");
+  return id;
+}
+
+sdk::Result<void> GithubForge::edit(const sdk::ChangeRequestRef& changeRequest, std::uint64_t commentId,
+                                    const std::string& markdown) {
+  Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+  body->set("body", limited(markdown, kMaxSummary));
+  auto answer =
+      callJson(changeRequest.repository, "PATCH",
+               repoPath(changeRequest.repository) + "/issues/comments/" + std::to_string(commentId), stringify(body));
+  if (!answer) return std::move(answer).error();
+  return sdk::success();
+}
+
+sdk::Result<void> GithubForge::react(const sdk::ChangeRequestRef& changeRequest, std::uint64_t commentId,
+                                     sdk::Reaction reaction) {
+  const char* content = "+1";
+  switch (reaction) {
+    case sdk::Reaction::Acknowledge:
+      content = "+1";
+      break;
+    case sdk::Reaction::Failure:
+      content = "-1";
+      break;
+    case sdk::Reaction::Success:
+      content = "rocket";
+      break;
+    case sdk::Reaction::Confused:
+      content = "confused";
+      break;
+  }
+  Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+  body->set("content", std::string(content));
+  auto answer =
+      callJson(changeRequest.repository, "POST",
+               repoPath(changeRequest.repository) + "/issues/comments/" + std::to_string(commentId) + "/reactions",
+               stringify(body));
+  if (!answer) return std::move(answer).error();
+  return sdk::success();
+}
+
+sdk::Result<sdk::Permission> GithubForge::permissionOf(const sdk::RepositoryRef& repository, const std::string& user) {
+  auto answer =
+      callJson(repository, "GET", repoPath(repository) + "/collaborators/" + segment(user) + "/permission", "");
+  if (!answer && answer.error().code() == sdk::ErrorCode::NotFound) return sdk::Permission::None;
+  if (!answer) return std::move(answer).error();
+  // role_name is the finer answer (maintain, triage); permission the classic one.
+  std::string role = (*answer)->optValue<std::string>("role_name", "");
+  if (role.empty()) role = (*answer)->optValue<std::string>("permission", "none");
+  if (role == "admin") return sdk::Permission::Admin;
+  if (role == "maintain") return sdk::Permission::Maintain;
+  if (role == "write") return sdk::Permission::Write;
+  if (role == "triage") return sdk::Permission::Triage;
+  if (role == "read") return sdk::Permission::Read;
+  return sdk::Permission::None;
+}
+
+sdk::Result<sdk::MergeSettings> GithubForge::mergeSettings(const sdk::RepositoryRef& repository) {
+  auto answer = callJson(repository, "GET", repoPath(repository), "");
+  if (!answer) return std::move(answer).error();
+  sdk::MergeSettings settings;
+  settings.merge = (*answer)->optValue<bool>("allow_merge_commit", true);
+  settings.squash = (*answer)->optValue<bool>("allow_squash_merge", true);
+  settings.rebase = (*answer)->optValue<bool>("allow_rebase_merge", true);
+  return settings;
+}
+
+sdk::Result<std::int64_t> GithubForge::commitTime(const sdk::RepositoryRef& repository, const std::string& sha) {
+  auto answer = callJson(repository, "GET", repoPath(repository) + "/commits/" + segment(sha), "");
+  if (!answer) return std::move(answer).error();
+  try {
+    auto commit = (*answer)->getObject("commit");
+    auto committer = commit ? commit->getObject("committer") : nullptr;
+    if (auto at = GithubTime::parse(committer ? committer->optValue<std::string>("date", "") : "")) {
+      return std::chrono::duration_cast<std::chrono::seconds>(at->time_since_epoch()).count();
+    }
+  } catch (const std::exception&) {
+  }
+  return sdk::Error(sdk::ErrorCode::ForgeApi, "GitHub's commit " + sha + " has no committer date");
+}
+
+sdk::Result<void> GithubForge::merge(const sdk::ChangeRequestRef& changeRequest, sdk::MergeMethod method,
+                                     const std::string& expectedHeadSha) {
+  Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+  body->set("merge_method", std::string(method == sdk::MergeMethod::Merge    ? "merge"
+                                        : method == sdk::MergeMethod::Squash ? "squash"
+                                                                             : "rebase"));
+  body->set("sha", expectedHeadSha);
+  auto answer =
+      callJson(changeRequest.repository, "PUT",
+               repoPath(changeRequest.repository) + "/pulls/" + std::to_string(changeRequest.number) + "/merge",
+               stringify(body), {{405, sdk::ErrorCode::ForgeNotMergeable}, {409, sdk::ErrorCode::ForgeHeadChanged}});
+  if (!answer) return std::move(answer).error();
+  if (!(*answer)->optValue<bool>("merged", false)) {
+    return sdk::Error(sdk::ErrorCode::ForgeNotMergeable,
+                      "GitHub did not merge: " + (*answer)->optValue<std::string>("message", "no reason given"));
+  }
+  return sdk::success();
 }
 
 }  // namespace ekaci::github

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <Poco/JSON/Object.h>
+
+#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -16,7 +19,11 @@ namespace ekaci::github {
 // installation tokens as clone credentials. Each repository is served by the first
 // configured app whose permissions allow it; a repository none allows is refused with
 // ForgeRepositoryNotAllowed (counted).
-class GithubForge : public sdk::Forge, public sdk::ForgeReports, public sdk::ForgeInstallations {
+class GithubForge : public sdk::Forge,
+                    public sdk::ForgeReports,
+                    public sdk::ForgeComments,
+                    public sdk::ForgeMerges,
+                    public sdk::ForgeInstallations {
  public:
   static constexpr std::size_t kMaxSummary = 65535;
 
@@ -26,6 +33,8 @@ class GithubForge : public sdk::Forge, public sdk::ForgeReports, public sdk::For
   sdk::ForgeCapabilities capabilities() const override;
   sdk::ForgeWebhooks& webhooks() override { return *webhooks_; }
   sdk::ForgeReports* reports() override { return this; }
+  sdk::ForgeComments* comments() override { return this; }
+  sdk::ForgeMerges* merges() override { return this; }
   sdk::ForgeInstallations* installations() override { return this; }
 
   sdk::Result<std::string> publish(const sdk::RepositoryRef& repository, const std::string& commitSha,
@@ -36,6 +45,20 @@ class GithubForge : public sdk::Forge, public sdk::ForgeReports, public sdk::For
                            const sdk::PublishedReport& report) override;
   sdk::Result<sdk::CloneCredentials> cloneCredentials(const sdk::RepositoryRef& repository) override;
 
+  // Comments and reactions on the pull request's conversation (GitHub's issue comments).
+  sdk::Result<std::uint64_t> create(const sdk::ChangeRequestRef& changeRequest, const std::string& markdown) override;
+  sdk::Result<void> edit(const sdk::ChangeRequestRef& changeRequest, std::uint64_t commentId,
+                         const std::string& markdown) override;
+  sdk::Result<void> react(const sdk::ChangeRequestRef& changeRequest, std::uint64_t commentId,
+                          sdk::Reaction reaction) override;
+
+  sdk::Result<sdk::Permission> permissionOf(const sdk::RepositoryRef& repository, const std::string& user) override;
+  sdk::Result<sdk::MergeSettings> mergeSettings(const sdk::RepositoryRef& repository) override;
+  sdk::Result<std::int64_t> commitTime(const sdk::RepositoryRef& repository, const std::string& sha) override;
+  // PUT …/pulls/{n}/merge with merge_method and sha: GitHub refuses when the head moved.
+  sdk::Result<void> merge(const sdk::ChangeRequestRef& changeRequest, sdk::MergeMethod method,
+                          const std::string& expectedHeadSha) override;
+
   // The check-run body GitHub's API takes for `report` (name and head_sha only on create).
   static std::string checkRunBody(const sdk::StatusReport& report, const std::string& headSha, bool create,
                                   const std::string& now);
@@ -43,7 +66,13 @@ class GithubForge : public sdk::Forge, public sdk::ForgeReports, public sdk::For
  private:
   sdk::Result<GithubApp*> appFor(const sdk::RepositoryRef& repository);
   sdk::Result<std::string> call(GithubApp& app, const sdk::RepositoryRef& repository, const std::string& method,
-                                const std::string& path, const std::string& body);
+                                const std::string& path, const std::string& body,
+                                const std::map<int, sdk::ErrorCode>& meaning = {});
+  // call() through the app that serves the repository, the answer parsed as a JSON object.
+  sdk::Result<Poco::JSON::Object::Ptr> callJson(const sdk::RepositoryRef& repository, const std::string& method,
+                                                const std::string& path, const std::string& body,
+                                                const std::map<int, sdk::ErrorCode>& meaning = {});
+  static std::string repoPath(const sdk::RepositoryRef& repository);
 
   std::unique_ptr<GithubWebhooks> webhooks_;
   std::vector<std::unique_ptr<GithubApp>> apps_;

@@ -67,20 +67,10 @@ class FakeGithub::Handler : public Poco::Net::HTTPRequestHandler {
     {
       std::lock_guard lock(fake_.mutex_);
       if (fake_.stopping_) return;
-      ++fake_.active_;
     }
-    struct Leave {
-      FakeGithub& fake;
-      ~Leave() {
-        std::lock_guard lock(fake.mutex_);
-        --fake.active_;
-        fake.changed_.notify_all();
-      }
-    } leave{fake_};
     serve(in, out);
   }
 
- private:
   void serve(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) {
     Request request;
     request.method = in.getMethod();
@@ -96,6 +86,7 @@ class FakeGithub::Handler : public Poco::Net::HTTPRequestHandler {
       if (fault->delay.count() > 0) {
         std::unique_lock lock(fake_.mutex_);
         fake_.changed_.wait_for(lock, fault->delay, [this] { return fake_.stopping_; });
+        if (fake_.stopping_) return;
       }
       request.status = fault->reset ? -1 : fault->status;
       {
@@ -147,12 +138,20 @@ FakeGithub::FakeGithub(std::string appId, std::string publicKeyPem, std::int64_t
   auto* params = new Poco::Net::HTTPServerParams;
   params->setMaxThreads(8);
   params->setKeepAlive(true);
-  server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), socket, params);
+  server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), threads_, socket, params);
   server_->start();
 }
 
 FakeGithub::~FakeGithub() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
   server_->stopAll(true);
+  // Connections finish on the fake's own threads: once they are joined no handler can touch
+  // the fake any more.
+  threads_.joinAll();
 }
 
 std::uint16_t FakeGithub::port() const {
@@ -317,6 +316,7 @@ FakeGithub::Answer FakeGithub::handle(const Request& request) {
       return error(404, "Not Found");
     }
   }
+  if (auto answer = conversation(request, parts)) return *answer;
   if (parts.size() == 6 && parts[0] == "repos" && parts[3] == "commits" && parts[5] == "check-runs" &&
       request.method == "GET") {
     const std::string repository = parts[1] + "/" + parts[2];
@@ -331,6 +331,158 @@ FakeGithub::Answer FakeGithub::handle(const Request& request) {
     return Answer{200, stringify(answer), {}};
   }
   return error(404, "Not Found");
+}
+
+std::optional<FakeGithub::Answer> FakeGithub::conversation(const Request& request,
+                                                           const std::vector<std::string>& parts) {
+  if (parts.size() < 3 || parts[0] != "repos") return std::nullopt;
+  const std::string repository = parts[1] + "/" + parts[2];
+  auto error = [](int status, const std::string& message) {
+    return Answer{status, R"({"message":")" + message + R"("})", {}};
+  };
+  auto parseBody = [&]() -> Object::Ptr {
+    try {
+      Poco::JSON::Parser parser;
+      return parser.parse(request.body).extract<Object::Ptr>();
+    } catch (const std::exception&) {
+      return nullptr;
+    }
+  };
+  std::lock_guard lock(mutex_);
+  if (parts.size() == 3 && request.method == "GET") {
+    Object::Ptr repo = new Object;
+    repo->set("id", 4711);
+    repo->set("name", parts[2]);
+    repo->set("full_name", repository);
+    repo->set("allow_merge_commit", allowMerge_);
+    repo->set("allow_squash_merge", allowSquash_);
+    repo->set("allow_rebase_merge", allowRebase_);
+    return Answer{200, stringify(repo), {}};
+  }
+  if (parts.size() == 6 && parts[3] == "collaborators" && parts[5] == "permission" && request.method == "GET") {
+    auto found = roles_.find(parts[4]);
+    const std::string role = found == roles_.end() ? "read" : found->second;
+    const std::string classic = role == "maintain" ? "write" : role == "triage" ? "read" : role;
+    Object::Ptr answer = new Object;
+    answer->set("permission", classic);
+    answer->set("role_name", role);
+    Object::Ptr user = new Object;
+    user->set("login", parts[4]);
+    answer->set("user", user);
+    return Answer{200, stringify(answer), {}};
+  }
+  if (parts.size() == 5 && parts[3] == "commits" && request.method == "GET") {
+    auto found = commitDates_.find(parts[4]);
+    if (found == commitDates_.end()) return error(404, "No commit found for SHA: " + parts[4]);
+    Object::Ptr committer = new Object;
+    committer->set("date", found->second);
+    Object::Ptr commit = new Object;
+    commit->set("committer", committer);
+    Object::Ptr answer = new Object;
+    answer->set("sha", parts[4]);
+    answer->set("commit", commit);
+    return Answer{200, stringify(answer), {}};
+  }
+  if (parts.size() == 6 && parts[3] == "issues" && parts[5] == "comments" && request.method == "POST") {
+    auto body = parseBody();
+    if (!body || !body->has("body")) return error(422, "body is required");
+    Comment comment{nextId_++, repository, std::stoll(parts[4]), body->getValue<std::string>("body")};
+    comments_.push_back(comment);
+    Object::Ptr answer = new Object;
+    answer->set("id", comment.id);
+    answer->set("body", comment.body);
+    return Answer{201, stringify(answer), {}};
+  }
+  if (parts.size() == 6 && parts[3] == "issues" && parts[4] == "comments" && request.method == "PATCH") {
+    auto body = parseBody();
+    if (!body || !body->has("body")) return error(422, "body is required");
+    for (auto& comment : comments_) {
+      if (std::to_string(comment.id) == parts[5] && comment.repository == repository) {
+        comment.body = body->getValue<std::string>("body");
+        Object::Ptr answer = new Object;
+        answer->set("id", comment.id);
+        answer->set("body", comment.body);
+        return Answer{200, stringify(answer), {}};
+      }
+    }
+    return error(404, "Not Found");
+  }
+  if (parts.size() == 7 && parts[3] == "issues" && parts[4] == "comments" && parts[6] == "reactions" &&
+      request.method == "POST") {
+    auto body = parseBody();
+    const std::string content = body ? body->optValue<std::string>("content", "") : "";
+    static const std::vector<std::string> kContents = {"+1",    "-1",     "laugh",  "confused",
+                                                       "heart", "hooray", "rocket", "eyes"};
+    if (std::find(kContents.begin(), kContents.end(), content) == kContents.end()) {
+      return error(422, "content is not a reaction");
+    }
+    reactions_.push_back(Reaction{repository, std::stoll(parts[5]), content});
+    Object::Ptr answer = new Object;
+    answer->set("id", nextId_++);
+    answer->set("content", content);
+    return Answer{201, stringify(answer), {}};
+  }
+  if (parts.size() == 6 && parts[3] == "pulls" && parts[5] == "merge" && request.method == "PUT") {
+    auto body = parseBody();
+    if (!body) return error(400, "Problems parsing JSON");
+    const std::int64_t number = std::stoll(parts[4]);
+    auto head = pullHeads_.find(number);
+    if (head == pullHeads_.end()) return error(404, "Not Found");
+    const std::string method = body->optValue<std::string>("merge_method", "merge");
+    const std::string sha = body->optValue<std::string>("sha", "");
+    if (!sha.empty() && sha != head->second) {
+      return error(409, "Head branch was modified. Review and try the merge again.");
+    }
+    if ((method == "merge" && !allowMerge_) || (method == "squash" && !allowSquash_) ||
+        (method == "rebase" && !allowRebase_)) {
+      return error(405, "Merge method " + method + " is not allowed on this repository.");
+    }
+    merges_.push_back(Merge{repository, number, method, sha});
+    pullHeads_.erase(head);  // merged: a second merge finds nothing open
+    Object::Ptr answer = new Object;
+    answer->set("sha", "9999999999999999999999999999999999999999");
+    answer->set("merged", true);
+    answer->set("message", "Pull Request successfully merged");
+    return Answer{200, stringify(answer), {}};
+  }
+  return std::nullopt;
+}
+
+void FakeGithub::setPullHead(std::int64_t number, const std::string& sha) {
+  std::lock_guard lock(mutex_);
+  pullHeads_[number] = sha;
+}
+
+void FakeGithub::setPermission(const std::string& login, const std::string& roleName) {
+  std::lock_guard lock(mutex_);
+  roles_[login] = roleName;
+}
+
+void FakeGithub::setCommitDate(const std::string& sha, const std::string& isoDate) {
+  std::lock_guard lock(mutex_);
+  commitDates_[sha] = isoDate;
+}
+
+void FakeGithub::setMergeSettings(bool merge, bool squash, bool rebase) {
+  std::lock_guard lock(mutex_);
+  allowMerge_ = merge;
+  allowSquash_ = squash;
+  allowRebase_ = rebase;
+}
+
+std::vector<FakeGithub::Comment> FakeGithub::comments() const {
+  std::lock_guard lock(mutex_);
+  return comments_;
+}
+
+std::vector<FakeGithub::Reaction> FakeGithub::reactions() const {
+  std::lock_guard lock(mutex_);
+  return reactions_;
+}
+
+std::vector<FakeGithub::Merge> FakeGithub::merges() const {
+  std::lock_guard lock(mutex_);
+  return merges_;
 }
 
 }  // namespace ekaci::testsupport

@@ -73,7 +73,8 @@ bool ServerProcess::start(std::chrono::milliseconds timeout) {
     std::ifstream in(info);
     std::string line;
     while (std::getline(in, line)) {
-      if (line.rfind("http=", 0) == 0) httpPort_ = static_cast<std::uint16_t>(std::stoi(line.substr(line.rfind(':') + 1)));
+      if (line.rfind("http=", 0) == 0)
+        httpPort_ = static_cast<std::uint16_t>(std::stoi(line.substr(line.rfind(':') + 1)));
       if (line.rfind("socket=", 0) == 0) socketPath_ = line.substr(7);
     }
     if (httpPort_ != 0) return true;
@@ -135,10 +136,12 @@ CommandResult runCommand(const std::vector<std::string>& argv, const std::map<st
   return out;
 }
 
-HttpResult httpRequest(std::uint16_t port, const std::string& method, const std::string& path, const std::string& body) {
+HttpResult httpRequest(std::uint16_t port, const std::string& method, const std::string& path, const std::string& body,
+                       const std::map<std::string, std::string>& headers) {
   Poco::Net::HTTPClientSession session("127.0.0.1", port);
   session.setTimeout(Poco::Timespan(10, 0));
   Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+  for (const auto& [name, value] : headers) request.set(name, value);
   request.setContentLength(static_cast<std::streamsize>(body.size()));
   session.sendRequest(request) << body;
   Poco::Net::HTTPResponse response;

@@ -67,6 +67,6 @@ struct HttpResult {
   std::map<std::string, std::string> headers;
 };
 HttpResult httpRequest(std::uint16_t port, const std::string& method, const std::string& path,
-                       const std::string& body = "");
+                       const std::string& body = "", const std::map<std::string, std::string>& headers = {});
 
 }  // namespace ekaci::testsupport

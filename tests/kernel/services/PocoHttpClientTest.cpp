@@ -18,7 +18,10 @@ class PocoHttpClientTest : public ::testing::Test {
       }
       return reply;
     });
-    router_.add("GET", "/big", [](const server::HttpExchange&) { return server::HttpReply::json(200, std::string(5000, 'x')); });
+    router_.add("GET", "/path/{segment}",
+                [](const server::HttpExchange& e) { return server::HttpReply::json(200, e.path); });
+    router_.add("GET", "/big",
+                [](const server::HttpExchange&) { return server::HttpReply::json(200, std::string(5000, 'x')); });
     server_ = std::make_unique<server::HttpServer>(router_, logger_, metrics_, server::HttpServer::Limits{});
     ASSERT_TRUE(server_->start("127.0.0.1", 0));
     base_ = "http://127.0.0.1:" + std::to_string(server_->port());
@@ -43,6 +46,20 @@ TEST_F(PocoHttpClientTest, SendsMethodHeadersAndBody) {
   EXPECT_EQ(response->status, 201);
   EXPECT_EQ(response->body, request.body);
   EXPECT_EQ(response->header("x-seen-token"), "abc");
+}
+
+TEST_F(PocoHttpClientTest, TheTargetGoesAsWrittenWithUnsafeBytesEscaped) {
+  PocoHttpClient client;
+  sdk::HttpRequest request;
+  request.method = "GET";
+  request.url = base_ + "/path/a%2F..%2Fb?q=1#fragment";
+  auto response = client.send(request);
+  ASSERT_TRUE(response) << response.error().describe();
+  EXPECT_EQ(response->body, "/path/a%2F..%2Fb?q=1") << "an escaped '/' stays escaped; the fragment is not sent";
+  request.url = base_ + "/path/a b\"";
+  response = client.send(request);
+  ASSERT_TRUE(response) << response.error().describe();
+  EXPECT_EQ(response->body, "/path/a%20b%22");
 }
 
 TEST_F(PocoHttpClientTest, HttpErrorsAreResponsesNotFailures) {

@@ -52,7 +52,7 @@ TEST_F(SqliteForgeRecordsTest, ReportsAreKeptPerCommitAndName) {
 }
 
 TEST_F(SqliteForgeRecordsTest, ReviewsAreFoundByStateAndHead) {
-  ForgeReviewRecord review{"gh", "o/r", "pr/1", "head1", "base", "queued", "{}", "", "", "", 10};
+  ForgeReviewRecord review{"gh", "o/r", "pr/1", "head1", "base", "queued", "{}", "", "", "", 10, false, "[]"};
   ASSERT_TRUE(storage_->saveForgeReview(review));
   review.key = "pr/2";
   review.headSha = "head2";

@@ -183,6 +183,68 @@ TEST_F(GithubForgeTest, AKeyThatIsNotTheAppsIsRefusedByGithub) {
   EXPECT_EQ(refused.error().code(), sdk::ErrorCode::ForgeAuthentication);
 }
 
+TEST_F(GithubForgeTest, CommentsReactionsPermissionsAndMergesSpeakGithubsApi) {
+  sdk::ChangeRequestRef cr;
+  cr.repository = repo_;
+  cr.number = 12;
+  auto id = forge_->create(cr, "@alice, the merge was cancelled.");
+  ASSERT_TRUE(id) << id.error().describe();
+  ASSERT_TRUE(forge_->edit(cr, *id, "edited"));
+  for (auto reaction :
+       {sdk::Reaction::Acknowledge, sdk::Reaction::Failure, sdk::Reaction::Success, sdk::Reaction::Confused}) {
+    ASSERT_TRUE(forge_->react(cr, 555, reaction));
+  }
+  std::vector<std::string> contents;
+  for (const auto& r : github_->reactions()) contents.push_back(r.content);
+  EXPECT_EQ(contents, (std::vector<std::string>{"+1", "-1", "rocket", "confused"}));
+  ASSERT_EQ(github_->comments().size(), 1u);
+  EXPECT_EQ(github_->comments()[0].number, 12);
+
+  github_->setPermission("maint", "maintain");
+  github_->setPermission("tri", "triage");
+  EXPECT_EQ(forge_->permissionOf(repo_, "maint").value(), sdk::Permission::Maintain) << "role_name is preferred";
+  EXPECT_EQ(forge_->permissionOf(repo_, "tri").value(), sdk::Permission::Triage);
+  EXPECT_EQ(forge_->permissionOf(repo_, "stranger").value(), sdk::Permission::Read);
+
+  github_->setCommitDate(sha_, "2026-12-03T10:15:00Z");
+  EXPECT_EQ(forge_->commitTime(repo_, sha_).value(), 1796292900);
+  EXPECT_EQ(forge_->commitTime(repo_, "ffff").error().code(), sdk::ErrorCode::NotFound);
+
+  github_->setMergeSettings(false, true, true);
+  auto settings = forge_->mergeSettings(repo_);
+  ASSERT_TRUE(settings);
+  EXPECT_FALSE(settings->merge);
+  EXPECT_TRUE(settings->squash);
+
+  github_->setPullHead(12, sha_);
+  auto refused = forge_->merge(cr, sdk::MergeMethod::Merge, sha_);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), sdk::ErrorCode::ForgeNotMergeable) << "405";
+  auto stale = forge_->merge(cr, sdk::MergeMethod::Squash, "ffffffffffffffffffffffffffffffffffffffff");
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().code(), sdk::ErrorCode::ForgeHeadChanged) << "409";
+  ASSERT_TRUE(forge_->merge(cr, sdk::MergeMethod::Squash, sha_));
+  ASSERT_EQ(github_->merges().size(), 1u);
+  EXPECT_EQ(github_->merges()[0].method, "squash");
+  EXPECT_EQ(github_->merges()[0].sha, sha_);
+  expectEveryRequestDocumented();
+}
+
+TEST_F(GithubForgeTest, NamesFromWebhooksCannotChangeThePathsShape) {
+  github_->setPermission("a", "admin");
+  auto odd = forge_->permissionOf(repo_, "a/../../x?y#z");
+  ASSERT_TRUE(odd) << odd.error().describe();
+  EXPECT_EQ(*odd, sdk::Permission::None) << "not the permission of a";
+  bool sent = false;
+  for (const auto& r : github_->requests()) {
+    if (r.target.find("/collaborators/") == std::string::npos) continue;
+    sent = true;
+    EXPECT_NE(r.target.find("%2F"), std::string::npos) << r.target;
+    EXPECT_EQ(r.target.find('?'), std::string::npos) << r.target;
+  }
+  EXPECT_TRUE(sent);
+}
+
 TEST(GithubClientTest, RateLimitsSayWhenToRetry) {
   const auto now = std::chrono::system_clock::from_time_t(1'700'000'000);
   sdk::HttpResponse retryAfter{

@@ -85,6 +85,9 @@ enum class ErrorCode : std::int32_t {
   ForgeRateLimited = 8004,
   ForgeAuthentication = 8005,
   ForgeRepositoryNotAllowed = 8006,
+  ForgeNotMergeable = 8007,
+  ForgeHeadChanged = 8008,
+  ForgeMergeMethodNotAllowed = 8009,
 
   // 9xxx: client protocol
   ProtocolFrameTooLarge = 9000,

@@ -78,6 +78,9 @@ struct ForgeEvent {
   // Comment and review events.
   std::uint64_t commentId = 0;
   std::string commentAuthor;
+  std::string commentAuthorId;        // the forge's stable user id (a login can be renamed and reused)
+  bool commentAuthorIsBot = false;    // GitHub user.type "Bot", GitLab/Gitea bot accounts
+  std::int64_t commentCreatedAt = 0;  // Unix seconds, as the forge recorded the comment
   std::string commentBody;
   std::string reviewState;  // "approved", "changes_requested", "commented"
   std::string reviewer;
@@ -119,6 +122,19 @@ struct PublishedReport {
 
 enum class MergeMethod { Merge, Squash, Rebase };
 
+// What a repository's settings allow (GitHub allow_merge_commit / allow_squash_merge /
+// allow_rebase_merge; the others' equivalents).
+struct MergeSettings {
+  bool merge = true;
+  bool squash = true;
+  bool rebase = true;
+  bool allows(MergeMethod method) const {
+    return method == MergeMethod::Merge ? merge : method == MergeMethod::Squash ? squash : rebase;
+  }
+};
+
+// Reactions on a comment: Acknowledge +1 (accepted), Failure -1 (denied), Success rocket
+// (merged), Confused (cancelled by drift).
 enum class Reaction { Acknowledge, Success, Failure, Confused };
 
 // Repository permission of a user, ordered from least to most.

@@ -5,6 +5,7 @@
 #include <openssl/hmac.h>
 
 #include <charconv>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -143,6 +144,10 @@ sdk::Result<std::vector<sdk::ForgeEvent>> RecordingForge::parse(const sdk::Webho
   event.repository = cr.repository;
   event.commentBody = fields["comment"];
   event.commentAuthor = fields["commenter"];
+  event.commentAuthorId = fields["commenter_id"];
+  event.commentAuthorIsBot = fields["commenter_bot"] == "true";
+  event.commentId = std::strtoull(fields["comment_id"].c_str(), nullptr, 10);
+  event.commentCreatedAt = std::strtoll(fields["comment_created"].c_str(), nullptr, 10);
   {
     std::lock_guard lock(mutex_);
     heads_[key(cr)] = cr.headSha;
@@ -230,6 +235,14 @@ sdk::Result<sdk::Permission> RecordingForge::permissionOf(const sdk::RepositoryR
   return it == permissions_.end() ? sdk::Permission::None : it->second;
 }
 
+sdk::Result<sdk::MergeSettings> RecordingForge::mergeSettings(const sdk::RepositoryRef& /*repository*/) {
+  return sdk::MergeSettings{};
+}
+
+sdk::Result<std::int64_t> RecordingForge::commitTime(const sdk::RepositoryRef& /*repository*/, const std::string& sha) {
+  return sdk::Error(sdk::ErrorCode::NotFound, "the recording forge keeps no commit times (" + sha + ")");
+}
+
 sdk::Result<void> RecordingForge::merge(const sdk::ChangeRequestRef& changeRequest, sdk::MergeMethod method,
                                         const std::string& expectedHeadSha) {
   std::lock_guard lock(mutex_);
@@ -238,7 +251,7 @@ sdk::Result<void> RecordingForge::merge(const sdk::ChangeRequestRef& changeReque
     return sdk::Error(sdk::ErrorCode::NotFound, "no change request " + key(changeRequest) + " was seen");
   }
   if (it->second != expectedHeadSha) {
-    return sdk::Error(sdk::ErrorCode::ForgeApi,
+    return sdk::Error(sdk::ErrorCode::ForgeHeadChanged,
                       "head of " + key(changeRequest) + " is " + it->second + ", not " + expectedHeadSha);
   }
   record("merge " + key(changeRequest) + " " + expectedHeadSha + " " + std::to_string(static_cast<int>(method)));
