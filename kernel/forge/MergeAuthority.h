@@ -51,7 +51,7 @@ class MergeAuthority {
 
  private:
   struct Cached {
-    sdk::Permission permission;
+    sdk::Permission permission = sdk::Permission::None;
     std::chrono::steady_clock::time_point expires;
   };
   Services services_;

@@ -114,13 +114,9 @@ sdk::Result<void> MergeCommands::merge(const std::string& forgeId, const sdk::Fo
       }
     }
   }
-  storage::MergeRequestRecord record;
-  if (auto found = services_.storage.findMergeRequest(forgeId, repository.fullName(), listing.pullRequest.number);
-      !found) {
-    return std::move(found).error();
-  } else if (*found) {
-    record = **found;
-  }
+  auto found = services_.storage.findMergeRequest(forgeId, repository.fullName(), listing.pullRequest.number);
+  if (!found) return std::move(found).error();
+  storage::MergeRequestRecord record = found->value_or(storage::MergeRequestRecord{});
   record.forgeId = forgeId;
   record.repository = repository.fullName();
   record.number = listing.pullRequest.number;

@@ -79,7 +79,7 @@ class ReportOutbox {
   Outcome deliver(const storage::OutboxMessage& message, std::string& error, std::chrono::seconds& retryAfter);
   Outcome converse(const storage::OutboxMessage& message, std::string& error, std::chrono::seconds& retryAfter);
   sdk::Result<void> enqueueConversation(const std::string& forgeId, const char* kind,
-                                        const ForgeJson::Conversation& message);
+                                        const ForgeJson::Conversation& conversation);
   std::int64_t nowSeconds() const;
   std::chrono::seconds backoff(std::int64_t attempts);
   void refreshGauges();

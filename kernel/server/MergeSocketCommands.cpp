@@ -40,9 +40,9 @@ std::string MergeSocketCommands::handle(const std::string& command, const Poco::
       return ClientCommands::errorResponse(sdk::ErrorCode::InvalidArgument, "'token' needs a forge login as 'user'");
     }
     const bool isAdmin = request.has("admin") && request.get("admin").isBoolean() && request.getValue<bool>("admin");
-    std::int64_t hours = 24 * 7;
+    std::int64_t hours = std::int64_t{24} * 7;
     if (request.has("hours") && request.get("hours").isInteger()) hours = request.getValue<std::int64_t>("hours");
-    if (hours < 1 || hours > 24 * 366) {
+    if (hours < 1 || hours > std::int64_t{24} * 366) {
       return ClientCommands::errorResponse(sdk::ErrorCode::InvalidArgument, "hours is between 1 and 8784");
     }
     const std::string token = tokens_.issue(user, isAdmin, std::chrono::hours(hours));

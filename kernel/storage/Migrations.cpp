@@ -123,8 +123,8 @@ std::vector<Migration> makeSqliteMigrations() {
                 created_at INTEGER NOT NULL DEFAULT (unixepoch()),
                 delivered_at INTEGER))",
            "CREATE INDEX forge_outbox_due ON forge_outbox (delivered_at, next_attempt_at)",
-           "CREATE UNIQUE INDEX forge_outbox_pending_key ON forge_outbox (dedupe_key) WHERE dedupe_key IS NOT NULL AND "
-           "delivered_at IS NULL",
+           R"(CREATE UNIQUE INDEX forge_outbox_pending_key ON forge_outbox (dedupe_key)
+                WHERE dedupe_key IS NOT NULL AND delivered_at IS NULL)",
            R"(CREATE TABLE cache_pushes (
                 id INTEGER PRIMARY KEY,
                 cache_id TEXT NOT NULL,

@@ -29,7 +29,6 @@ namespace {
 using namespace std::chrono_literals;
 using testsupport::FakeGithub;
 using testsupport::GithubTestKit;
-using testsupport::ServerProcess;
 
 using GithubEndToEndTest = GithubServerTest;
 
