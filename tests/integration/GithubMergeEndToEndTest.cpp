@@ -181,5 +181,110 @@ TEST_F(GithubMergeEndToEndTest, AWritersMergeWaitsForTheReviewAndAPushCancelsAno
   expectNoDuplicatesAndEveryRequestDocumented();
 }
 
+// GitHub's example pull_request_review `submitted` payload, made an approval by `reviewer`
+// of pull request `number` (from `base` to `head` of the demo repository).
+std::string approval(int number, const std::string& base, const std::string& head, const std::string& reviewer) {
+  auto examples = testsupport::GithubTestKit::examples("pull_request_review", "submitted");
+  EXPECT_FALSE(examples.empty());
+  auto payload = examples.at(0);
+  Poco::JSON::Parser parser;
+  auto pr =
+      parser.parse(GithubServerTest::pullRequest("opened", number, base, head)).extract<Poco::JSON::Object::Ptr>();
+  payload->set("pull_request", pr->getObject("pull_request"));
+  payload->set("repository", pr->getObject("repository"));
+  payload->set("installation", pr->getObject("installation"));
+  auto review = payload->getObject("review");
+  review->set("state", "approved");
+  review->getObject("user")->set("login", reviewer);
+  return testsupport::GithubTestKit::stringify(payload);
+}
+
+TEST_F(GithubMergeEndToEndTest, CancelsRateLimitsDisabledMethodsAndWhatGithubRefuses) {
+  auto s = server();
+  ASSERT_TRUE(s->start()) << s->stderrText();
+  github_->setPermission("writer", "write");
+  github_->setPermission("maintainer", "maintain");
+  const std::string head = sha("bump");
+  github_->setPullHead(31, head);
+  github_->setCommitDate(head, isoNow(-3600s));
+  const std::string opened = pullRequest("opened", 31, "v1", "bump");
+  ASSERT_EQ(deliver(s->httpPort(), "pull_request", "c-1", opened, sign(opened)).status, 202);
+  auto runs = waitForRuns(head, [](const auto& r) { return concluded(r, "EkaCI: Change Summary"); });
+  ASSERT_EQ(runs["EkaCI: Evaluate Job (packages)"].conclusion, "success") << s->stderrText();
+  int delivery = 0;
+  auto say = [&](const std::string& login, const std::string& body, std::int64_t id) {
+    const std::string c = issueComment(31, login, body, id, isoNow());
+    ASSERT_EQ(deliver(s->httpPort(), "issue_comment", "c-c" + std::to_string(++delivery), c, sign(c)).status, 202);
+  };
+  auto reacted = [&](std::int64_t id, std::size_t n) {
+    return waitUntil([&] { return reactionsOn(*github_, id).size() >= n; }, 60s);
+  };
+  auto merges = [&] {
+    std::size_t n = 0;
+    for (const auto& r : github_->requests()) n += r.method == "PUT" && r.target.find("/merge") != std::string::npos;
+    return n;
+  };
+
+  // A method the repository disables: accepted, never merged, no comment.
+  github_->setMergeSettings(true, true, false);
+  say("writer", "@eka-ci merge rebase", 801);
+  ASSERT_TRUE(reacted(801, 1)) << s->stderrText();
+  std::this_thread::sleep_for(2s);
+  EXPECT_EQ(reactionsOn(*github_, 801), std::vector<std::string>{"+1"});
+  EXPECT_EQ(merges(), 0u);
+  EXPECT_TRUE(github_->comments().empty());
+
+  // The requester cancels.
+  std::this_thread::sleep_for(5s);
+  say("writer", "@eka-ci merge cancel", 802);
+  ASSERT_TRUE(reacted(802, 1));
+  EXPECT_EQ(reactionsOn(*github_, 802), std::vector<std::string>{"+1"});
+
+  // Nothing pending: no request to GitHub at all.
+  const auto before = github_->requests().size();
+  say("stranger", "@eka-ci merge cancel", 803);
+  std::this_thread::sleep_for(3s);
+  EXPECT_EQ(github_->requests().size(), before) << "no reaction, no comment, no permission call";
+
+  // Pending again: a stranger cannot cancel it, a maintainer can.
+  std::this_thread::sleep_for(3s);
+  say("writer", "@eka-ci merge rebase", 804);
+  ASSERT_TRUE(reacted(804, 1));
+  say("stranger", "@eka-ci merge cancel", 805);
+  ASSERT_TRUE(reacted(805, 1));
+  EXPECT_EQ(reactionsOn(*github_, 805), std::vector<std::string>{"-1"});
+  ASSERT_TRUE(waitUntil([&] { return github_->comments().size() == 1; }, 30s));
+  EXPECT_NE(github_->comments()[0].body.find("@stranger"), std::string::npos);
+  say("maintainer", "@eka-ci merge cancel", 806);
+  ASSERT_TRUE(reacted(806, 1));
+  EXPECT_EQ(reactionsOn(*github_, 806), std::vector<std::string>{"+1"});
+
+  // GitHub refuses the merge with 405: the request stays, the requester is told; a second
+  // command within 5 s is dropped without an answer.
+  std::this_thread::sleep_for(5s);
+  github_->setMergeSettings(true, true, true);
+  github_->scriptFaults(
+      "/repos/octo/demo/pulls/31/merge",
+      {testsupport::FakeGithub::Fault{405, {}, R"({"message":"Pull Request is not mergeable"})", 0ms, false}});
+  say("writer", "@eka-ci merge", 807);
+  say("writer", "@eka-ci merge cancel", 808);
+  ASSERT_TRUE(reacted(807, 1));
+  ASSERT_TRUE(waitUntil([&] { return github_->comments().size() == 2; }, 30s)) << s->stderrText();
+  EXPECT_NE(github_->comments()[1].body.find("not mergeable"), std::string::npos) << github_->comments()[1].body;
+  EXPECT_EQ(merges(), 1u);
+  EXPECT_TRUE(reactionsOn(*github_, 808).empty()) << "rate-limited";
+
+  // The head changed at GitHub before the next try (an approval runs the evaluator): 409,
+  // and the pinned command is cancelled.
+  github_->setPullHead(31, sha("add-remove"));
+  const std::string approved = approval(31, "v1", "bump", "alice");
+  ASSERT_EQ(deliver(s->httpPort(), "pull_request_review", "c-r1", approved, sign(approved)).status, 202);
+  ASSERT_TRUE(reacted(807, 2)) << s->stderrText();
+  EXPECT_EQ(reactionsOn(*github_, 807), (std::vector<std::string>{"+1", "confused"}));
+  EXPECT_EQ(merges(), 2u);
+  EXPECT_TRUE(github_->merges().empty()) << "nothing was merged";
+  expectNoDuplicatesAndEveryRequestDocumented();
+}
+
 }  // namespace
 }  // namespace ekaci::integration
