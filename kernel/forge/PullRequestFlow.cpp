@@ -4,6 +4,7 @@
 
 #include "kernel/forge/ChangedPackages.h"
 #include "kernel/forge/ForgeJson.h"
+#include "kernel/forge/MergeQueueRef.h"
 #include "kernel/forge/ReviewReports.h"
 #include "kernel/review/JsonRenderer.h"
 #include "kernel/review/MarkdownRenderer.h"
@@ -70,13 +71,8 @@ sdk::Result<void> PullRequestFlow::handle(const std::string& forgeId, const sdk:
       return changeRequestEnded(forgeId, event, false);
     case sdk::ForgeEventKind::ChangeRequestMerged:
       return changeRequestEnded(forgeId, event, true);
-    case sdk::ForgeEventKind::MergeQueueEntry: {
-      if (options_.mergeQueueRequireApproval) {
-        services_.logger.info("merge-queue entry waits for approval", {{"ref", event.ref}});
-        return sdk::success();
-      }
-      return enqueue(forgeId, event);
-    }
+    case sdk::ForgeEventKind::MergeQueueEntry:
+      return mergeQueueEntry(forgeId, event);
     case sdk::ForgeEventKind::MergeQueueRemoved: {
       queue_.cancel(forgeId + "/" + event.repository.fullName() + "/" + keyOf(event));
       if (!event.afterSha.empty()) {
@@ -115,6 +111,29 @@ void PullRequestFlow::evaluateMerge(const std::string& forgeId, const sdk::Repos
         "auto-merge evaluation failed",
         {{"pull_request", repository.fullName() + "#" + std::to_string(number)}, {"error", merged.error().describe()}});
   }
+}
+
+sdk::Result<void> PullRequestFlow::mergeQueueEntry(const std::string& forgeId, const sdk::ForgeEvent& event) {
+  if (!options_.mergeQueueRequireApproval) return enqueue(forgeId, event);
+  // The entry is built when the author of the pull request it was made for is approved (the
+  // merge group itself names no author, only its commit's, which anyone can write).
+  std::string author;
+  if (auto number = MergeQueueRef::pullRequestOf(event.ref)) {
+    auto listing = services_.storage.findPullRequestOf(forgeId, event.repository.owner, event.repository.name,
+                                                       static_cast<std::int64_t>(*number));
+    if (!listing) return std::move(listing).error();
+    if (*listing) author = (*listing)->pullRequest.author;
+  }
+  if (!author.empty()) {
+    auto ok = approved(author);
+    if (!ok) return std::move(ok).error();
+    if (*ok) return enqueue(forgeId, event);
+  }
+  services_.metrics.counter("reviews_awaiting_approval_total", "Pull requests held by require_approval.", {})
+      .increment();
+  services_.logger.info("merge-queue entry waits for approval", {{"ref", event.ref}, {"author", author}});
+  return services_.outbox.publish(forgeId, event.repository, event.afterSha,
+                                  ReviewReports::approvalRequired(author.empty() ? "unknown" : author));
 }
 
 sdk::Result<void> PullRequestFlow::reviewed(const std::string& forgeId, const sdk::ForgeEvent& event) {

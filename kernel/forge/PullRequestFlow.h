@@ -77,6 +77,7 @@ class PullRequestFlow {
   sdk::Result<void> changeRequestEnded(const std::string& forgeId, const sdk::ForgeEvent& event, bool merged);
   sdk::Result<void> rerun(const std::string& forgeId, const sdk::ForgeEvent& event);
   sdk::Result<void> reviewed(const std::string& forgeId, const sdk::ForgeEvent& event);
+  sdk::Result<void> mergeQueueEntry(const std::string& forgeId, const sdk::ForgeEvent& event);
   void evaluateMerge(const std::string& forgeId, const sdk::RepositoryRef& repository, std::uint64_t number);
   sdk::Result<void> enqueue(const std::string& forgeId, const sdk::ForgeEvent& event);
   sdk::Result<bool> approved(const std::string& login);

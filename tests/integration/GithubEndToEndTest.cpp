@@ -303,5 +303,38 @@ TEST_F(GithubEndToEndTest, AForkWaitsForApprovalAndIsFetchedFromTheFork) {
   EXPECT_EQ(s->stop(SIGTERM), 0);
 }
 
+TEST_F(GithubEndToEndTest, AMergeQueueEntryWaitsForItsPullRequestsAuthorToBeApproved) {
+  auto s = server({}, "merge_queue_require_approval = true\n");
+  ASSERT_TRUE(s->start()) << s->stderrText();
+  auto opened = Poco::JSON::Parser()
+                    .parse(pullRequest("opened", 104, "still-broken", "build-fix"))
+                    .extract<Poco::JSON::Object::Ptr>();
+  opened->getObject("pull_request")->getObject("user")->set("login", "newcomer");
+  const std::string openedBody = GithubTestKit::stringify(opened);
+  ASSERT_EQ(deliver(s->httpPort(), "pull_request", "q-1", openedBody, sign(openedBody)).status, 202);
+
+  // GitHub's example entry, for pull request 104 (its head_ref names it).
+  const std::string groupHead = sha("size-growth");
+  auto group = GithubTestKit::examples("merge_group", "checks_requested").at(0);
+  group->getObject("merge_group")->set("head_sha", groupHead);
+  group->getObject("merge_group")->set("base_sha", sha("build-fix"));
+  group->set("repository", opened->getObject("repository"));
+  group->set("installation", opened->getObject("installation"));
+  const std::string groupBody = GithubTestKit::stringify(group);
+  ASSERT_EQ(deliver(s->httpPort(), "merge_group", "q-2", groupBody, sign(groupBody)).status, 202);
+  auto held = waitForRuns(
+      groupHead, [](const auto& r) { return !r.empty(); }, 60s);
+  ASSERT_EQ(held.count("EkaCI: Approval Required (User: @newcomer)"), 1u) << s->stderrText();
+  std::this_thread::sleep_for(2s);
+  EXPECT_EQ(github_->checkRunsOf(groupHead).count("EkaCI: Configure"), 0u) << "built without approval";
+
+  auto approved = testsupport::runCommand({EKACI_CLI_BINARY, "--socket", s->socketPath(), "approve", "newcomer"},
+                                          testsupport::isolatedEnvironment(dir_.path()), 30s);
+  ASSERT_EQ(approved.status, 0) << approved.err;
+  ASSERT_EQ(deliver(s->httpPort(), "merge_group", "q-3", groupBody, sign(groupBody)).status, 202);
+  auto built = waitForRuns(groupHead, [](const auto& r) { return concluded(r, "EkaCI: Change Summary"); });
+  EXPECT_TRUE(concluded(built, "EkaCI: Evaluate Job (packages)")) << s->stderrText();
+}
+
 }  // namespace
 }  // namespace ekaci::integration

@@ -62,16 +62,18 @@ class GithubServerTest : public ::testing::Test {
     return out;
   }
 
-  std::unique_ptr<testsupport::ServerProcess> server(std::vector<std::string> extra = {}) {
+  // `settings`: top-level configuration lines added before the tables.
+  std::unique_ptr<testsupport::ServerProcess> server(std::vector<std::string> extra = {},
+                                                     const std::string& settings = "") {
     Poco::JSON::Object::Ptr secrets = new Poco::JSON::Object;
     secrets->set("GITHUB_APP_ID", "4242");
     secrets->set("GITHUB_APP_PRIVATE_KEY", key_.privatePem);
     auto appFile = dir_.write("github-app.json", testsupport::GithubTestKit::stringify(secrets), 0600);
     auto config = dir_.write("ekaci.toml",
-                             "change_summary_debounce_seconds = 0\n"
-                             "[web]\nport = 0\npublic_url = \"https://ci.example.org\"\n"
-                             "[builders]\nmax_jobs = 2\nnix_options = [\"substituters=\"]\n"
-                             "[security]\nwebhook_secret = \"" +
+                             "change_summary_debounce_seconds = 0\n" + settings +
+                                 "[web]\nport = 0\npublic_url = \"https://ci.example.org\"\n"
+                                 "[builders]\nmax_jobs = 2\nnix_options = [\"substituters=\"]\n"
+                                 "[security]\nwebhook_secret = \"" +
                                  std::string(kSecret) +
                                  "\"\n"
                                  "[[github_apps]]\nid = \"e2e\"\napi_url = \"" +
