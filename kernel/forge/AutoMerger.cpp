@@ -248,12 +248,7 @@ sdk::Result<void> AutoMerger::cancelPinned(const std::string& forgeId, const sdk
   const std::string pinned = request.pinnedSha;
   const std::string requester = request.requester;
   const auto commentId = static_cast<std::uint64_t>(request.commentId);
-  request.pinnedSha.clear();
-  request.commandMethod.clear();
-  request.requester.clear();
-  request.requesterId.clear();
-  request.commentId = 0;
-  request.requestedAt = 0;
+  request.clearCommand();
   request.updatedAt = nowSeconds();
   if (auto saved = services_.storage.saveMergeRequest(request); !saved) return saved;
   count("cancelled_drift");

@@ -93,6 +93,23 @@ sdk::Result<void> MergeApi::authorise(const Target& target, const Actor& actor) 
   return sdk::success();
 }
 
+sdk::Result<storage::MergeRequestRecord> MergeApi::setAutoMerge(const Target& target, bool on,
+                                                                std::optional<sdk::MergeMethod> method) {
+  const auto& repo = target.listing.repository;
+  const std::string repository = repo.owner + "/" + repo.name;
+  auto existing = storage_.findMergeRequest(repo.forgeId, repository, target.number);
+  if (!existing) return std::move(existing).error();
+  storage::MergeRequestRecord record = existing->value_or(storage::MergeRequestRecord{});
+  record.forgeId = repo.forgeId;
+  record.repository = repository;
+  record.number = target.number;
+  record.autoMerge = on;
+  if (method) record.preferredMethod = ForgeJson::methodName(*method);
+  record.updatedAt = nowSeconds();
+  if (auto saved = storage_.saveMergeRequest(record); !saved) return std::move(saved).error();
+  return record;
+}
+
 sdk::Result<std::string> MergeApi::eligibility(const std::string& owner, const std::string& name,
                                                const std::string& number) {
   auto target = find(owner, name, number);
@@ -124,21 +141,13 @@ sdk::Result<std::string> MergeApi::enableAutoMerge(const std::string& owner, con
   if (!target) return std::move(target).error();
   if (auto allowed = authorise(*target, actor); !allowed) return std::move(allowed).error();
   const std::string forgeId = target->listing.repository.forgeId;
-  auto existing = storage_.findMergeRequest(forgeId, owner + "/" + name, target->number);
-  if (!existing) return std::move(existing).error();
-  storage::MergeRequestRecord record = existing->value_or(storage::MergeRequestRecord{});
-  record.forgeId = forgeId;
-  record.repository = owner + "/" + name;
-  record.number = target->number;
-  record.autoMerge = true;
-  if (*method) record.preferredMethod = ForgeJson::methodName(**method);
-  record.updatedAt = nowSeconds();
-  if (auto saved = storage_.saveMergeRequest(record); !saved) return std::move(saved).error();
+  auto record = setAutoMerge(*target, true, *method);
+  if (!record) return std::move(record).error();
   auto merged = merger_.evaluate(forgeId, owner, name, target->number);
   if (!merged) return std::move(merged).error();
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
   o->set("auto_merge_enabled", true);
-  o->set("merge_method", record.preferredMethod);
+  o->set("merge_method", record->preferredMethod);
   o->set("merged", *merged);
   return stringify(o);
 }
@@ -148,15 +157,7 @@ sdk::Result<std::string> MergeApi::disableAutoMerge(const std::string& owner, co
   auto target = find(owner, name, number);
   if (!target) return std::move(target).error();
   if (auto allowed = authorise(*target, actor); !allowed) return std::move(allowed).error();
-  const std::string forgeId = target->listing.repository.forgeId;
-  auto existing = storage_.findMergeRequest(forgeId, owner + "/" + name, target->number);
-  if (!existing) return std::move(existing).error();
-  if (*existing && (*existing)->autoMerge) {
-    storage::MergeRequestRecord record = **existing;
-    record.autoMerge = false;
-    record.updatedAt = nowSeconds();
-    if (auto saved = storage_.saveMergeRequest(record); !saved) return std::move(saved).error();
-  }
+  if (auto record = setAutoMerge(*target, false, std::nullopt); !record) return std::move(record).error();
   return std::string(R"({"auto_merge_enabled":false})");
 }
 

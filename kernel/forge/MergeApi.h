@@ -44,6 +44,8 @@ class MergeApi {
   };
   sdk::Result<Target> find(const std::string& owner, const std::string& name, const std::string& number);
   sdk::Result<void> authorise(const Target& target, const Actor& actor);
+  sdk::Result<storage::MergeRequestRecord> setAutoMerge(const Target& target, bool on,
+                                                        std::optional<sdk::MergeMethod> method);
   static sdk::Result<std::optional<sdk::MergeMethod>> methodIn(const std::string& body);
   std::int64_t nowSeconds() const;
 

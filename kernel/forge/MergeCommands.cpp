@@ -171,12 +171,7 @@ sdk::Result<void> MergeCommands::cancel(const std::string& forgeId, const sdk::F
                       repository.fullName() + ", or being a maintainer of every package the pull request changes.");
     }
   }
-  record.pinnedSha.clear();
-  record.commandMethod.clear();
-  record.requester.clear();
-  record.requesterId.clear();
-  record.commentId = 0;
-  record.requestedAt = 0;
+  record.clearCommand();
   record.updatedAt = nowSeconds();
   if (auto saved = services_.storage.saveMergeRequest(record); !saved) return saved;
   count("cancelled");

@@ -21,7 +21,9 @@ const char* nameOf(const std::array<std::pair<Enum, const char*>, N>& table, Enu
 }
 
 constexpr std::array<std::pair<ChangeRequestState, const char*>, 3> kChangeRequestStates = {
-    {{ChangeRequestState::Open, "open"}, {ChangeRequestState::Closed, "closed"}, {ChangeRequestState::Merged, "merged"}}};
+    {{ChangeRequestState::Open, "open"},
+     {ChangeRequestState::Closed, "closed"},
+     {ChangeRequestState::Merged, "merged"}}};
 constexpr std::array<std::pair<EvalState, const char*>, 4> kEvalStates = {{{EvalState::Pending, "pending"},
                                                                            {EvalState::Running, "running"},
                                                                            {EvalState::Succeeded, "succeeded"},
@@ -37,13 +39,38 @@ constexpr std::array<std::pair<BuildJobsetState, const char*>, 4> kBuildJobsetSt
      {BuildJobsetState::Cancelled, "cancelled"}}};
 }  // namespace
 
-const char* toString(BuildJobsetState state) { return nameOf(kBuildJobsetStates, state); }
-std::optional<BuildJobsetState> buildJobsetStateFrom(const std::string& t) { return lookup(kBuildJobsetStates, t); }
-const char* toString(ChangeRequestState state) { return nameOf(kChangeRequestStates, state); }
-const char* toString(EvalState state) { return nameOf(kEvalStates, state); }
-const char* toString(DiffKind kind) { return nameOf(kDiffKinds, kind); }
-std::optional<ChangeRequestState> changeRequestStateFrom(const std::string& t) { return lookup(kChangeRequestStates, t); }
-std::optional<EvalState> evalStateFrom(const std::string& t) { return lookup(kEvalStates, t); }
-std::optional<DiffKind> diffKindFrom(const std::string& t) { return lookup(kDiffKinds, t); }
+const char* toString(BuildJobsetState state) {
+  return nameOf(kBuildJobsetStates, state);
+}
+std::optional<BuildJobsetState> buildJobsetStateFrom(const std::string& t) {
+  return lookup(kBuildJobsetStates, t);
+}
+const char* toString(ChangeRequestState state) {
+  return nameOf(kChangeRequestStates, state);
+}
+const char* toString(EvalState state) {
+  return nameOf(kEvalStates, state);
+}
+const char* toString(DiffKind kind) {
+  return nameOf(kDiffKinds, kind);
+}
+std::optional<ChangeRequestState> changeRequestStateFrom(const std::string& t) {
+  return lookup(kChangeRequestStates, t);
+}
+std::optional<EvalState> evalStateFrom(const std::string& t) {
+  return lookup(kEvalStates, t);
+}
+std::optional<DiffKind> diffKindFrom(const std::string& t) {
+  return lookup(kDiffKinds, t);
+}
+
+void MergeRequestRecord::clearCommand() {
+  pinnedSha.clear();
+  commandMethod.clear();
+  requester.clear();
+  requesterId.clear();
+  commentId = 0;
+  requestedAt = 0;
+}
 
 }  // namespace ekaci::storage

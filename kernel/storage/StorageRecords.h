@@ -223,6 +223,9 @@ struct MergeRequestRecord {
   std::string mergedBy;
   std::int64_t mergedAt = 0;
   std::int64_t updatedAt = 0;
+
+  // Forgets the pending comment command (auto-merge and the merge stay).
+  void clearCommand();
 };
 
 // An approving review of a pull request by one reviewer (dismissals remove it).

@@ -95,12 +95,7 @@ class GithubServerTest : public ::testing::Test {
     auto examples = testsupport::GithubTestKit::examples("pull_request", action);
     EXPECT_FALSE(examples.empty()) << action;
     auto payload = examples.at(0);
-    auto repository = payload->getObject("repository");
-    repository->set("name", "demo");
-    repository->set("full_name", "octo/demo");
-    repository->getObject("owner")->set("login", "octo");
-    repository->set("clone_url", repo());
-    repository->set("default_branch", "main");
+    auto repository = demoRepository(payload);
     auto pr = payload->getObject("pull_request");
     pr->set("number", number);
     pr->set("merged", merged);
@@ -111,10 +106,22 @@ class GithubServerTest : public ::testing::Test {
     pr->getObject("head")->set("ref", "feature");
     pr->getObject("head")->set("repo", repository);
     payload->set("number", number);
+    return testsupport::GithubTestKit::stringify(payload);
+  }
+
+  // The payload's repository made the demo repository (octo/demo, cloned from the local
+  // repository), and the delivery made one for the App's installation.
+  static Poco::JSON::Object::Ptr demoRepository(Poco::JSON::Object::Ptr payload) {
+    auto repository = payload->getObject("repository");
+    repository->set("name", "demo");
+    repository->set("full_name", "octo/demo");
+    repository->getObject("owner")->set("login", "octo");
+    repository->set("clone_url", repo());
+    repository->set("default_branch", "main");
     Poco::JSON::Object::Ptr installation = new Poco::JSON::Object;
     installation->set("id", 77);
     payload->set("installation", installation);
-    return testsupport::GithubTestKit::stringify(payload);
+    return repository;
   }
 
   // GitHub's example issue_comment `created` payload, made a comment by `login` (`type`
@@ -124,11 +131,7 @@ class GithubServerTest : public ::testing::Test {
     auto examples = testsupport::GithubTestKit::examples("issue_comment", "created");
     EXPECT_FALSE(examples.empty());
     auto payload = examples.at(0);
-    auto repository = payload->getObject("repository");
-    repository->set("name", "demo");
-    repository->set("full_name", "octo/demo");
-    repository->getObject("owner")->set("login", "octo");
-    repository->set("clone_url", repo());
+    demoRepository(payload);
     auto issue = payload->getObject("issue");
     issue->set("number", number);
     // What GitHub adds to the issue of a pull request's conversation.
@@ -145,9 +148,6 @@ class GithubServerTest : public ::testing::Test {
     user->set("login", login);
     user->set("id", 10000 + static_cast<std::int64_t>(std::hash<std::string>{}(login) % 100000));
     user->set("type", type);
-    Poco::JSON::Object::Ptr installation = new Poco::JSON::Object;
-    installation->set("id", 77);
-    payload->set("installation", installation);
     return testsupport::GithubTestKit::stringify(payload);
   }
   // Now, as GitHub writes times, shifted by `offset`.
