@@ -2,13 +2,17 @@
 
 #include "kernel/forge/ForgeJson.h"
 #include "kernel/forge/MergeCommandParser.h"
+#include "kernel/review/MarkdownText.h"
 
 namespace ekaci::forge {
 namespace {
 
 std::string list(const std::vector<std::string>& items) {
   std::string out;
-  for (std::size_t i = 0; i < items.size() && i < 10; ++i) out += (i == 0 ? "`" : ", `") + items[i] + "`";
+  // Attribute names come from the pull request's own evaluation: code spans that nothing in
+  // them can close (no mention, link or markup escapes).
+  for (std::size_t i = 0; i < items.size() && i < 10; ++i)
+    out += (i == 0 ? "" : ", ") + review::MarkdownText::code(items[i]);
   if (items.size() > 10) out += " and " + std::to_string(items.size() - 10) + " more";
   return out;
 }

@@ -73,6 +73,15 @@ TEST_F(MergeCommandsTest, MaintainingOnlySomeOfTheChangedPackagesIsNotEnough) {
   EXPECT_TRUE(forge_->of("merge").empty());
 }
 
+TEST_F(MergeCommandsTest, AttributeNamesInADenialCannotMentionOrFormat) {
+  reviewDone(kHead, true, {{"x` @org/everyone `y", "added", {}}});
+  say(comment("reader", "@eka-ci merge"));
+  ASSERT_EQ(forge_->of("comment").size(), 1u);
+  const std::string text = forge_->of("comment")[0].text;
+  // One code span, the backticks inside it made quotes: the mention cannot notify anyone.
+  EXPECT_NE(text.find("`x' @org/everyone 'y`"), std::string::npos) << text;
+}
+
 TEST_F(MergeCommandsTest, AdminMaintainersCountAndNobodyMaintainsAPullRequestThatChangesNothing) {
   reviewDone(kHead, true, {{"world", "rebuild", {}}});
   ASSERT_TRUE(storage_->setAdminMaintainer("world", "carol", true, 1));
