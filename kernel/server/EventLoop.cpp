@@ -13,10 +13,13 @@ EventLoop::~EventLoop() {
 }
 
 void EventLoop::start() {
+  work_ = std::make_unique<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(
+      context_->get_executor());
   thread_ = std::thread([this] { context_->run(); });
 }
 
 void EventLoop::halt() {
+  work_.reset();
   context_->stop();
   if (thread_.joinable()) thread_.join();
   handlers_->join();

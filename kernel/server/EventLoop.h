@@ -1,5 +1,6 @@
 #pragma once
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <cstddef>
@@ -24,7 +25,8 @@ class EventLoop {
   boost::asio::io_context& context() noexcept { return *context_; }
   boost::asio::thread_pool& handlers() noexcept { return *handlers_; }
 
-  // Starts the loop thread (after the listener queued its first accept).
+  // Starts the loop thread. It runs until halt(), with or without work queued (a post right
+  // after start() is never lost to a loop that found nothing to do and returned).
   void start();
   void halt();
 
@@ -32,6 +34,7 @@ class EventLoop {
   // unique_ptrs, destroyed in a fixed order (clang's analyzer misreads std::optional of them).
   std::unique_ptr<boost::asio::io_context> context_;
   std::unique_ptr<boost::asio::thread_pool> handlers_;
+  std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::thread thread_;
 };
 
