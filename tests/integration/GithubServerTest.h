@@ -18,6 +18,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <thread>
 
@@ -41,12 +42,13 @@ class GithubServerTest : public ::testing::Test {
         {"bash", EKACI_SOURCE_DIR "/examples/demo/make-demo-repo.sh", (repoDir_->path() / "repo").string()},
         {{"PATH", "/usr/bin:/bin"}, {"HOME", repoDir_->path().string()}});
     ASSERT_EQ(made.status, 0) << made.err;
-    validator_ = testsupport::OpenApiValidator::load(testsupport::GithubTestKit::openApiPath()).release();
+    validator_ = testsupport::OpenApiValidator::load(testsupport::GithubTestKit::openApiPath());
     ASSERT_NE(validator_, nullptr) << "run scripts/setup: " << testsupport::GithubTestKit::openApiPath();
   }
   static void TearDownTestSuite() {
     delete repoDir_;
     repoDir_ = nullptr;
+    validator_.reset();
   }
 
   void SetUp() override {
@@ -249,7 +251,7 @@ class GithubServerTest : public ::testing::Test {
   testsupport::GithubTestKit::KeyPair key_;
   std::unique_ptr<testsupport::FakeGithub> github_;
   static inline testsupport::TempDir* repoDir_ = nullptr;
-  static inline testsupport::OpenApiValidator* validator_ = nullptr;
+  static inline std::unique_ptr<testsupport::OpenApiValidator> validator_;
 };
 
 }  // namespace ekaci::integration
