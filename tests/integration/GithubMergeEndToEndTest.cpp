@@ -156,12 +156,18 @@ TEST_F(GithubMergeEndToEndTest, AWritersMergeWaitsForTheReviewAndAPushCancelsAno
   ASSERT_EQ(deliver(s->httpPort(), "pull_request", "w-5", pushed, sign(pushed)).status, 202);
   ASSERT_TRUE(waitUntil([&] { return reactionsOn(*github_, 702).size() == 2; }, 60s)) << s->stderrText();
   EXPECT_EQ(reactionsOn(*github_, 702), (std::vector<std::string>{"+1", "confused"}));
-  bool told = false;
-  for (const auto& c : github_->comments()) {
-    told = told || (c.number == 22 && c.body.find("@writer") != std::string::npos &&
-                    c.body.find(other.substr(0, 12)) != std::string::npos);
-  }
-  EXPECT_TRUE(told);
+  // The comment to the requester follows the reaction through the outbox.
+  EXPECT_TRUE(waitUntil(
+      [&] {
+        for (const auto& c : github_->comments()) {
+          if (c.number == 22 && c.body.find("@writer") != std::string::npos &&
+              c.body.find(other.substr(0, 12)) != std::string::npos) {
+            return true;
+          }
+        }
+        return false;
+      },
+      30s));
   std::this_thread::sleep_for(3s);
   EXPECT_EQ(github_->merges().size(), 1u) << "the new head was never merged";
 
