@@ -445,6 +445,14 @@ void PullRequestFlow::run(const std::string& forgeId, const sdk::ForgeEvent& eve
       ReviewReports::changeSummary(*result, base + "/v1/commits/" + head + "/change-summary.md", limit, &level);
   const double renderSeconds = std::chrono::duration<double>(services_.clock.monotonic() - renderStarted).count();
   publish(summary, options_.summaryDebounce);
+  // Commit statuses carry one line: there the summary is also the pull request's comment.
+  if (!mergeQueue && !instance->forge->capabilities().checkRuns && instance->forge->comments() != nullptr) {
+    if (auto queued =
+            services_.outbox.summaryComment(forgeId, event.changeRequest, summary.summary, options_.summaryDebounce);
+        !queued) {
+      services_.logger.warn("cannot queue the summary comment", {{"error", queued.error().describe()}});
+    }
+  }
   observeSummary(*result, renderSeconds, level,
                  std::chrono::duration<double>(services_.clock.monotonic() - started).count());
   // The base is merged code: its maintainers are the ones the table trusts.

@@ -12,6 +12,8 @@ constexpr const char* kReport = "report";
 constexpr const char* kCancel = "cancel";
 constexpr const char* kComment = "comment";
 constexpr const char* kReact = "react";
+constexpr const char* kSummary = "summary";
+constexpr const char* kSummaryPurpose = "change-summary";
 // Kernel-side states of a report the forge does not hold yet.
 constexpr const char* kUnsent = "unsent";
 constexpr const char* kCreating = "creating";
@@ -106,12 +108,14 @@ sdk::Result<void> ReportOutbox::cancelOpen(const std::string& forgeId, const sdk
 }
 
 sdk::Result<void> ReportOutbox::enqueueConversation(const std::string& forgeId, const char* kind,
-                                                    const ForgeJson::Conversation& conversation) {
+                                                    const ForgeJson::Conversation& conversation,
+                                                    const std::string& dedupeKey, std::chrono::seconds delay) {
   storage::OutboxMessage message;
   message.forgeId = forgeId;
   message.kind = kind;
   message.payloadJson = ForgeJson::encode(conversation);
-  message.nextAttemptAt = nowSeconds();
+  if (!dedupeKey.empty()) message.dedupeKey = dedupeKey;
+  message.nextAttemptAt = nowSeconds() + delay.count();
   auto queued = services_.storage.enqueueOutbox(message);
   if (!queued) return std::move(queued).error();
   thread_.nudge();
@@ -121,6 +125,35 @@ sdk::Result<void> ReportOutbox::enqueueConversation(const std::string& forgeId, 
 sdk::Result<void> ReportOutbox::comment(const std::string& forgeId, const sdk::ChangeRequestRef& changeRequest,
                                         const std::string& markdown) {
   return enqueueConversation(forgeId, kComment, ForgeJson::Conversation{changeRequest, 0, markdown, std::nullopt});
+}
+
+sdk::Result<void> ReportOutbox::summaryComment(const std::string& forgeId, const sdk::ChangeRequestRef& changeRequest,
+                                               const std::string& markdown, std::chrono::seconds delay) {
+  const std::string key = std::string(kSummary) + '\x1f' + forgeId + '\x1f' + changeRequest.repository.fullName() +
+                          '\x1f' + std::to_string(changeRequest.number);
+  return enqueueConversation(forgeId, kSummary, ForgeJson::Conversation{changeRequest, 0, markdown, std::nullopt}, key,
+                             delay);
+}
+
+sdk::Result<void> ReportOutbox::keepSummary(sdk::ForgeComments& comments, const std::string& forgeId,
+                                            const ForgeJson::Conversation& conversation) {
+  const auto& cr = conversation.changeRequest;
+  const std::string repo = cr.repository.fullName();
+  auto existing = services_.storage.pullRequestComment(forgeId, repo, cr.number, kSummaryPurpose);
+  if (!existing) return std::move(existing).error();
+  if (*existing != 0) {
+    auto edited = comments.edit(cr, *existing, conversation.markdown);
+    if (edited || edited.error().code() != sdk::ErrorCode::NotFound) return edited;
+    // Deleted on the forge: a new one takes its place.
+  }
+  auto created = comments.create(cr, conversation.markdown);
+  if (!created) return std::move(created).error();
+  if (auto saved =
+          services_.storage.savePullRequestComment(forgeId, repo, cr.number, kSummaryPurpose, *created, nowSeconds());
+      !saved) {
+    services_.logger.error("summary comment created but not recorded", {{"error", saved.error().describe()}});
+  }
+  return sdk::success();
 }
 
 sdk::Result<void> ReportOutbox::react(const std::string& forgeId, const sdk::ChangeRequestRef& changeRequest,
@@ -142,8 +175,11 @@ ReportOutbox::Outcome ReportOutbox::converse(const storage::OutboxMessage& messa
     return Outcome::Abandoned;
   }
   const bool reaction = message.kind == kReact;
+  const bool summary = message.kind == kSummary;
   sdk::Result<void> sent = sdk::success();
-  if (reaction) {
+  if (summary) {
+    sent = keepSummary(*comments, message.forgeId, *conversation);
+  } else if (reaction) {
     sent = comments->react(conversation->changeRequest, conversation->commentId, *conversation->reaction);
   } else if (auto created = comments->create(conversation->changeRequest, conversation->markdown); !created) {
     sent = std::move(created).error();
@@ -151,7 +187,9 @@ ReportOutbox::Outcome ReportOutbox::converse(const storage::OutboxMessage& messa
   services_.metrics
       .counter("forge_api_calls_total", "Calls to forge APIs from the outbox, by forge, operation and outcome.",
                {{"forge", message.forgeId},
-                {"operation", reaction ? "react" : "comment"},
+                {"operation", reaction  ? "react"
+                              : summary ? "summary"
+                                        : "comment"},
                 {"outcome", sent ? "ok" : "error"}})
       .increment();
   if (sent) return Outcome::Delivered;
@@ -170,7 +208,9 @@ std::chrono::seconds ReportOutbox::backoff(std::int64_t attempts) {
 
 ReportOutbox::Outcome ReportOutbox::deliver(const storage::OutboxMessage& message, std::string& error,
                                             std::chrono::seconds& retryAfter) {
-  if (message.kind == kComment || message.kind == kReact) return converse(message, error, retryAfter);
+  if (message.kind == kComment || message.kind == kReact || message.kind == kSummary) {
+    return converse(message, error, retryAfter);
+  }
   auto outgoing = ForgeJson::decodeOutgoing(message.payloadJson);
   if (!outgoing) {
     error = outgoing.error().describe();

@@ -62,6 +62,11 @@ class ReportOutbox {
   // Queues a new comment on the pull request (answers to comment commands).
   sdk::Result<void> comment(const std::string& forgeId, const sdk::ChangeRequestRef& changeRequest,
                             const std::string& markdown);
+  // Queues the pull request's change-summary comment, for forges whose reports cannot carry
+  // the summary (commit statuses): created once, then edited in place at every new state;
+  // a pending state is replaced by a newer one (sent `delay` from now).
+  sdk::Result<void> summaryComment(const std::string& forgeId, const sdk::ChangeRequestRef& changeRequest,
+                                   const std::string& markdown, std::chrono::seconds delay = std::chrono::seconds(0));
   // Queues a reaction on one of the pull request's comments.
   sdk::Result<void> react(const std::string& forgeId, const sdk::ChangeRequestRef& changeRequest,
                           std::uint64_t commentId, sdk::Reaction reaction);
@@ -79,7 +84,11 @@ class ReportOutbox {
   Outcome deliver(const storage::OutboxMessage& message, std::string& error, std::chrono::seconds& retryAfter);
   Outcome converse(const storage::OutboxMessage& message, std::string& error, std::chrono::seconds& retryAfter);
   sdk::Result<void> enqueueConversation(const std::string& forgeId, const char* kind,
-                                        const ForgeJson::Conversation& conversation);
+                                        const ForgeJson::Conversation& conversation, const std::string& dedupeKey = "",
+                                        std::chrono::seconds delay = std::chrono::seconds(0));
+  // The summary comment: edited when the pull request has one, else created and recorded.
+  sdk::Result<void> keepSummary(sdk::ForgeComments& comments, const std::string& forgeId,
+                                const ForgeJson::Conversation& conversation);
   std::int64_t nowSeconds() const;
   std::chrono::seconds backoff(std::int64_t attempts);
   void refreshGauges();

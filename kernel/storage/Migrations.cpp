@@ -281,6 +281,18 @@ std::vector<Migration> makeSqliteMigrations() {
                 added_at INTEGER NOT NULL,
                 PRIMARY KEY (attr_path, login, source)) WITHOUT ROWID)",
        }},
+      {7,
+       "the comments kept on pull requests of forges without check runs (the change summary)",
+       {
+           R"(CREATE TABLE forge_pr_comments (
+                forge_id TEXT NOT NULL,
+                repository TEXT NOT NULL,
+                number INTEGER NOT NULL,
+                purpose TEXT NOT NULL,
+                comment_id INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (forge_id, repository, number, purpose)) WITHOUT ROWID)",
+       }},
   };
 }
 

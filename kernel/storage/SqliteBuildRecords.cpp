@@ -190,10 +190,11 @@ sdk::Result<void> SqliteStorage::recordOutputSizes(std::int64_t jobsetId, const 
     for (const auto& size : sizes) {
       std::int64_t drv = size.drvId, nar = size.narSize, closure = size.closureSize, at = size.recordedAt;
       std::string output = size.outputName, path = size.storePath;
-      *session_ << "INSERT INTO output_sizes (drv_id, output_name, store_path, nar_size, closure_size, repository_id, "
-                   "commit_id, recorded_at) SELECT ?, ?, ?, ?, ?, repository_id, commit_id, ? FROM jobsets WHERE id = ? "
-                   "ON CONFLICT (drv_id, output_name, commit_id) DO UPDATE SET store_path = excluded.store_path, "
-                   "nar_size = excluded.nar_size, closure_size = excluded.closure_size, recorded_at = excluded.recorded_at",
+      *session_
+          << "INSERT INTO output_sizes (drv_id, output_name, store_path, nar_size, closure_size, repository_id, "
+             "commit_id, recorded_at) SELECT ?, ?, ?, ?, ?, repository_id, commit_id, ? FROM jobsets WHERE id = ? "
+             "ON CONFLICT (drv_id, output_name, commit_id) DO UPDATE SET store_path = excluded.store_path, "
+             "nar_size = excluded.nar_size, closure_size = excluded.closure_size, recorded_at = excluded.recorded_at",
           use(drv), use(output), use(path), use(nar), use(closure), use(at), use(jobsetId), now;
     }
   });

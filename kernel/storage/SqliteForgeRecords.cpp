@@ -138,6 +138,35 @@ sdk::Result<void> SqliteStorage::saveForgeReport(const ForgeReportRecord& r) {
 
 namespace ekaci::storage {
 
+sdk::Result<std::uint64_t> SqliteStorage::pullRequestComment(const std::string& forgeId, const std::string& repository,
+                                                             std::uint64_t number, const std::string& purpose) {
+  std::lock_guard lock(mutex_);
+  return query<std::uint64_t>("pull request comment", [&] {
+    std::string forge = forgeId, repo = repository, what = purpose;
+    auto n = static_cast<std::int64_t>(number);
+    std::vector<std::int64_t> ids;
+    *session_ << "SELECT comment_id FROM forge_pr_comments WHERE forge_id = ? AND repository = ? AND number = ? AND "
+                 "purpose = ?",
+        use(forge), use(repo), use(n), use(what), into(ids), now;
+    return ids.empty() ? std::uint64_t{0} : static_cast<std::uint64_t>(ids.front());
+  });
+}
+
+sdk::Result<void> SqliteStorage::savePullRequestComment(const std::string& forgeId, const std::string& repository,
+                                                        std::uint64_t number, const std::string& purpose,
+                                                        std::uint64_t commentId, std::int64_t at) {
+  std::lock_guard lock(mutex_);
+  return inTransaction<void>(*session_, "save pull request comment", [&] {
+    std::string forge = forgeId, repo = repository, what = purpose;
+    auto n = static_cast<std::int64_t>(number);
+    auto id = static_cast<std::int64_t>(commentId);
+    *session_ << "INSERT INTO forge_pr_comments (forge_id, repository, number, purpose, comment_id, updated_at) "
+                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (forge_id, repository, number, purpose) "
+                 "DO UPDATE SET comment_id = excluded.comment_id, updated_at = excluded.updated_at",
+        use(forge), use(repo), use(n), use(what), use(id), use(at), now;
+  });
+}
+
 sdk::Result<void> SqliteStorage::saveForgeReview(const ForgeReviewRecord& r) {
   std::lock_guard lock(mutex_);
   return inTransaction<void>(*session_, "save forge review", [&] {

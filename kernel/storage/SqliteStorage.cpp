@@ -1,8 +1,8 @@
 #include "kernel/storage/SqliteStorage.h"
 
-#include <Poco/Data/Session.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/SQLite/SQLiteException.h>
+#include <Poco/Data/Session.h>
 #include <Poco/Data/Transaction.h>
 #include <Poco/Nullable.h>
 #include <Poco/Tuple.h>
@@ -47,7 +47,6 @@ std::optional<std::string> optionalOf(const Poco::Nullable<std::string>& value) 
   return value.isNull() ? std::nullopt : std::optional<std::string>(value.value());
 }
 
-
 }  // namespace
 
 SqliteStorage::SqliteStorage(std::filesystem::path path, std::unique_ptr<Poco::Data::Session> session)
@@ -91,8 +90,9 @@ sdk::Result<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const std::files
 sdk::Result<void> SqliteStorage::migrate() {
   std::lock_guard lock(mutex_);
   try {
-    *session_ << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
-                 "applied_at INTEGER NOT NULL DEFAULT (unixepoch()))",
+    *session_
+        << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+           "applied_at INTEGER NOT NULL DEFAULT (unixepoch()))",
         now;
     int current = 0;
     *session_ << "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", into(current), now;
@@ -110,8 +110,8 @@ sdk::Result<void> SqliteStorage::migrate() {
       for (const auto& statement : migration.statements) *session_ << statement, now;
       int version = migration.version;
       std::string description = migration.description;
-      *session_ << "INSERT INTO schema_migrations (version, description) VALUES (?, ?)", use(version),
-          use(description), now;
+      *session_ << "INSERT INTO schema_migrations (version, description) VALUES (?, ?)", use(version), use(description),
+          now;
     }
     transaction.commit();
   } catch (const Poco::Exception& e) {
@@ -176,11 +176,12 @@ sdk::Result<std::int64_t> SqliteStorage::upsertPullRequest(const PullRequestReco
     std::string title = p.title, author = p.author, state = toString(p.state), baseBranch = p.baseBranch,
                 baseSha = p.baseSha, headBranch = p.headBranch, headSha = p.headSha;
     int fork = p.fromFork ? 1 : 0;
-    *session_ << "INSERT INTO pull_requests (repository_id, number, title, author, state, base_branch, base_sha, "
-                 "head_branch, head_sha, from_fork) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                 "ON CONFLICT (repository_id, number) DO UPDATE SET title = excluded.title, state = excluded.state, "
-                 "base_branch = excluded.base_branch, base_sha = excluded.base_sha, head_branch = excluded.head_branch, "
-                 "head_sha = excluded.head_sha, from_fork = excluded.from_fork, updated_at = unixepoch()",
+    *session_
+        << "INSERT INTO pull_requests (repository_id, number, title, author, state, base_branch, base_sha, "
+           "head_branch, head_sha, from_fork) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+           "ON CONFLICT (repository_id, number) DO UPDATE SET title = excluded.title, state = excluded.state, "
+           "base_branch = excluded.base_branch, base_sha = excluded.base_sha, head_branch = excluded.head_branch, "
+           "head_sha = excluded.head_sha, from_fork = excluded.from_fork, updated_at = unixepoch()",
         use(repo), use(number), use(title), use(author), use(state), use(baseBranch), use(baseSha), use(headBranch),
         use(headSha), use(fork), now;
     std::int64_t id = 0;
@@ -194,8 +195,8 @@ sdk::Result<std::optional<PullRequestRecord>> SqliteStorage::findPullRequest(std
                                                                              std::int64_t number) {
   std::lock_guard lock(mutex_);
   return query<std::optional<PullRequestRecord>>("find pull request", [&]() -> std::optional<PullRequestRecord> {
-    Poco::Tuple<std::int64_t, std::string, std::string, std::string, std::string, std::string, std::string,
-                std::string, int>
+    Poco::Tuple<std::int64_t, std::string, std::string, std::string, std::string, std::string, std::string, std::string,
+                int>
         row;
     Statement select(*session_);
     select << "SELECT id, title, author, state, base_branch, base_sha, head_branch, head_sha, from_fork "
@@ -303,8 +304,8 @@ sdk::Result<std::vector<std::int64_t>> SqliteStorage::upsertDrvs(const std::vect
                  "version = COALESCE(excluded.version, version), "
                  "license_json = COALESCE(excluded.license_json, license_json), "
                  "maintainers_json = COALESCE(excluded.maintainers_json, maintainers_json)",
-        use(paths), use(systems), use(fods), use(features), use(preferLocal), use(pnames), use(versions),
-        use(licenses), use(maintainers), now;
+        use(paths), use(systems), use(fods), use(features), use(preferLocal), use(pnames), use(versions), use(licenses),
+        use(maintainers), now;
     ids.reserve(drvs.size());
     Statement select(*session_);
     std::string path;
@@ -419,7 +420,8 @@ sdk::Result<void> SqliteStorage::insertJobs(std::int64_t jobsetId, const std::ve
       warnings.push_back(nullable(j.metaWarningsJson));
     }
     *session_ << "INSERT INTO jobs (jobset_id, attr_path, drv_id, diff_kind, eval_error, system, pname, version, "
-                 "license_json, maintainers_json, tests_json, meta_warnings_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                 "license_json, maintainers_json, tests_json, meta_warnings_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                 "?, ?, ?) "
                  "ON CONFLICT (jobset_id, attr_path) DO UPDATE SET drv_id = excluded.drv_id, "
                  "diff_kind = excluded.diff_kind, eval_error = excluded.eval_error, system = excluded.system, "
                  "pname = excluded.pname, version = excluded.version, license_json = excluded.license_json, "
@@ -562,8 +564,8 @@ sdk::Result<std::vector<OutboxMessage>> SqliteStorage::dueOutbox(std::int64_t no
         into(next), into(errors), now;
     std::vector<OutboxMessage> out(ids.size());
     for (std::size_t i = 0; i < ids.size(); ++i) {
-      out[i] = OutboxMessage{ids[i],      forges[i], kinds[i], payloads[i], optionalOf(keys[i]),
-                             attempts[i], next[i],   errors[i]};
+      out[i] =
+          OutboxMessage{ids[i], forges[i], kinds[i], payloads[i], optionalOf(keys[i]), attempts[i], next[i], errors[i]};
     }
     return out;
   });

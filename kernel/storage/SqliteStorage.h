@@ -76,6 +76,11 @@ class SqliteStorage : public Storage {
   sdk::Result<std::vector<ForgeReportRecord>> forgeReportsOf(const std::string& forgeId, const std::string& repository,
                                                              const std::string& commitSha) override;
   sdk::Result<void> saveForgeReport(const ForgeReportRecord& report) override;
+  sdk::Result<std::uint64_t> pullRequestComment(const std::string& forgeId, const std::string& repository,
+                                                std::uint64_t number, const std::string& purpose) override;
+  sdk::Result<void> savePullRequestComment(const std::string& forgeId, const std::string& repository,
+                                           std::uint64_t number, const std::string& purpose, std::uint64_t commentId,
+                                           std::int64_t at) override;
   sdk::Result<void> saveForgeReview(const ForgeReviewRecord& review) override;
   sdk::Result<std::vector<ForgeReviewRecord>> forgeReviewsInStates(const std::vector<std::string>& states) override;
   sdk::Result<std::vector<ForgeReviewRecord>> forgeReviewsOf(const std::string& headSha) override;

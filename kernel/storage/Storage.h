@@ -111,6 +111,14 @@ class Storage {
                                                                      const std::string& commitSha) = 0;
   virtual sdk::Result<void> saveForgeReport(const ForgeReportRecord& report) = 0;
 
+  // The comment this server keeps on a pull request for one purpose ("change-summary"), on
+  // forges whose reports cannot carry it: created once, then edited in place. 0: none yet.
+  virtual sdk::Result<std::uint64_t> pullRequestComment(const std::string& forgeId, const std::string& repository,
+                                                        std::uint64_t number, const std::string& purpose) = 0;
+  virtual sdk::Result<void> savePullRequestComment(const std::string& forgeId, const std::string& repository,
+                                                   std::uint64_t number, const std::string& purpose,
+                                                   std::uint64_t commentId, std::int64_t at) = 0;
+
   virtual sdk::Result<void> saveForgeReview(const ForgeReviewRecord& review) = 0;
   virtual sdk::Result<std::vector<ForgeReviewRecord>> forgeReviewsInStates(const std::vector<std::string>& states) = 0;
   // Reviews whose head is `headSha`, newest first.

@@ -156,15 +156,25 @@ std::vector<std::string> OpenApiValidator::check(const std::string& method, cons
                                                  const std::string& body) const {
   std::vector<std::string> problems;
   Poco::URI uri(target);
-  const auto path = segments(uri.getPath());
+  std::string fullPath = uri.getPath();
+  // Swagger 2.0 (Gitea's) puts the API's prefix in basePath.
+  const std::string basePath = spec_->optValue<std::string>("basePath", "");
+  if (!basePath.empty() && basePath != "/" && fullPath.rfind(basePath, 0) == 0) fullPath.erase(0, basePath.size());
+  const auto path = segments(fullPath);
   auto paths = spec_->getObject("paths");
   Object::Ptr item;
   std::string template_;
+  int bestLiterals = -1;
   for (const auto& [pattern, value] : *paths) {
-    if (matches(segments(pattern), path)) {
+    const auto parts = segments(pattern);
+    if (!matches(parts, path)) continue;
+    // The most specific template wins (…/pulls/{index}/merge over …/{a}/{b}/{c}).
+    int literals = 0;
+    for (const auto& part : parts) literals += part.empty() || part.front() != '{';
+    if (literals > bestLiterals) {
+      bestLiterals = literals;
       item = value.extract<Object::Ptr>();
       template_ = pattern;
-      break;
     }
   }
   const std::string what = method + " " + uri.getPath();
@@ -189,7 +199,8 @@ std::vector<std::string> OpenApiValidator::check(const std::string& method, cons
       problems.push_back(what + ": query parameter '" + name + "' is not documented");
       continue;
     }
-    auto schema = resolve(declared->getObject("schema"));
+    // OpenAPI 3 describes a parameter's type in its schema, Swagger 2.0 on the parameter.
+    auto schema = declared->has("schema") ? resolve(declared->getObject("schema")) : declared;
     if (schema && schema->optValue<std::string>("type", "") == "integer") {
       if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos) {
         problems.push_back(what + ": query parameter '" + name + "' is not an integer");
@@ -206,7 +217,24 @@ std::vector<std::string> OpenApiValidator::check(const std::string& method, cons
     }
   }
 
-  // Body.
+  // Body: Swagger 2.0's body parameter, or OpenAPI 3's requestBody.
+  Object::Ptr bodyParameter;
+  for (const auto& p : parameters) {
+    if (p && p->optValue<std::string>("in", "") == "body") bodyParameter = p;
+  }
+  if (bodyParameter) {
+    if (body.empty()) {
+      if (bodyParameter->optValue<bool>("required", false)) problems.push_back(what + ": the request body is required");
+      return problems;
+    }
+    try {
+      Poco::JSON::Parser parser;
+      checkValue(bodyParameter->getObject("schema"), parser.parse(body), what + " body", problems, 0);
+    } catch (const Poco::Exception& e) {
+      problems.push_back(what + ": the body is not JSON: " + e.displayText());
+    }
+    return problems;
+  }
   auto requestBody = resolve(operation->getObject("requestBody"));
   if (!requestBody) {
     if (!body.empty()) problems.push_back(what + ": the API describes no request body");

@@ -10,7 +10,8 @@
 namespace ekaci::testsupport {
 
 // Checks an HTTP request against a published OpenAPI 3 description (GitHub's, from
-// @octokit/openapi): the path matches a documented template, the method is documented for
+// @octokit/openapi) or Swagger 2.0 description (Gitea's, with its basePath and body
+// parameters): the path matches a documented template, the method is documented for
 // it, every query parameter is documented (and within its enum), required ones are present,
 // and the JSON body satisfies the request schema — types, required properties, enums,
 // maxLength, items, $ref, allOf/anyOf/oneOf. Returns what does not match; empty is valid.
