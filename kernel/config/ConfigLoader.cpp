@@ -272,23 +272,44 @@ sdk::Result<ServerConfig> ConfigLoader::build(sdk::Value root, std::filesystem::
     cache.location = block.location();
     config.caches.push_back(std::move(cache));
   }
-  auto domains = [&](const char* key, const char* tokenEnv) {
+  auto domains = [&](const char* key, const char* tokenEnv, const char* domainEnv) {
     std::vector<ForgeDomainConfig> out;
     const auto& items = sub(root, key).items();
     for (const auto& block : items) {
       ForgeDomainConfig instance;
       instance.domain = sub(block, "domain").asString();
       instance.token = optionalSecret(block, "token");
+      const auto text = [&](const char* key) {
+        const sdk::Value* value = block.find(key);
+        return value != nullptr && value->isString() ? value->asString() : std::string();
+      };
+      instance.credentials = block.find("credentials") ? *block.find("credentials") : sdk::Value();
+      instance.apiUrl = text("api_url");
+      instance.webhookSecret = optionalSecret(block, "webhook_secret");
+      instance.tokenType = text("token_type");
+      instance.location = block.location();
       // A single instance may take its token from the environment, as the manual documents.
-      if (!instance.token && items.size() == 1) {
+      if (!instance.token && instance.credentials.isNull() && items.size() == 1) {
         if (auto env = environment_.nonEmpty(tokenEnv)) instance.token = sdk::Secret(*env);
       }
       out.push_back(std::move(instance));
     }
+    // The manual's zero-configuration instance: token and domain from the environment.
+    if (items.empty()) {
+      auto token = environment_.nonEmpty(tokenEnv);
+      auto domain = environment_.nonEmpty(domainEnv);
+      if (token && domain) {
+        ForgeDomainConfig instance;
+        instance.domain = *domain;
+        instance.token = sdk::Secret(*token);
+        instance.location = sdk::SourceLocation{"environment", 0, 0};
+        out.push_back(std::move(instance));
+      }
+    }
     return out;
   };
-  config.giteaInstances = domains("gitea_instances", "GITEA_TOKEN");
-  config.gitlabInstances = domains("gitlab_instances", "GITLAB_TOKEN");
+  config.giteaInstances = domains("gitea_instances", "GITEA_TOKEN", "GITEA_DOMAIN");
+  config.gitlabInstances = domains("gitlab_instances", "GITLAB_TOKEN", "GITLAB_DOMAIN");
   for (const auto& block : sub(root, "forges").items()) {
     ForgeInstanceConfig forge;
     forge.id = sub(block, "id").asString();

@@ -42,9 +42,16 @@ struct ForgeInstanceConfig {
   sdk::SourceLocation location;
 };
 
+// A [[gitea_instances]] or [[gitlab_instances]] block (or GITEA_TOKEN + GITEA_DOMAIN,
+// GITLAB_TOKEN + GITLAB_DOMAIN for the zero-configuration single instance).
 struct ForgeDomainConfig {
   std::string domain;
   std::optional<sdk::Secret> token;
+  sdk::Value credentials;                    // a credential block, Null when the token is given directly
+  std::string apiUrl;                        // empty: https://<domain>/api/v1 (Gitea), /api/v4 (GitLab)
+  std::optional<sdk::Secret> webhookSecret;  // overrides security.webhook_secret
+  std::string tokenType;                     // GitLab: private (default) or oauth
+  sdk::SourceLocation location;
 };
 
 struct WebConfig {

@@ -39,6 +39,9 @@ sdk::SettingsSchema ServerSchema::settings() {
 
   sdk::Setting token = string("token", std::nullopt, "Access token. Prefer the environment variable.");
   token.secret = true;
+  sdk::Setting instanceSecret =
+      string("webhook_secret", std::nullopt, "This instance's webhook secret instead of security.webhook_secret.");
+  instanceSecret.secret = true;
 
   return {
       table("web",
@@ -154,10 +157,24 @@ sdk::SettingsSchema ServerSchema::settings() {
                  requiredString("destination", "Destination URL or cache name."),
                  credentials("credentials", false, "Credentials for the backend."), permissionsBlock("cache")},
                 "Binary caches the server may push to."),
-      tableList("gitea_instances", {requiredString("domain", "Gitea domain, without protocol."), token},
-                "Gitea instances (token also from GITEA_TOKEN)."),
-      tableList("gitlab_instances", {requiredString("domain", "GitLab domain, without protocol."), token},
-                "GitLab instances (token also from GITLAB_TOKEN)."),
+      tableList("gitea_instances",
+                {requiredString("domain", "Gitea or Forgejo domain, without protocol."), token,
+                 credentials("credentials", false, "Where the token comes from instead: its entry GITEA_TOKEN."),
+                 string("api_url", std::nullopt,
+                        "API base when it is not https://<domain>/api/v1 (plain HTTP, a path prefix)."),
+                 instanceSecret},
+                "Gitea and Forgejo instances (one instance also from GITEA_TOKEN + GITEA_DOMAIN); webhooks at "
+                "/gitea/webhook."),
+      tableList("gitlab_instances",
+                {requiredString("domain", "GitLab domain, without protocol."), token,
+                 credentials("credentials", false, "Where the token comes from instead: its entry GITLAB_TOKEN."),
+                 string("api_url", std::nullopt, "API base when it is not https://<domain>/api/v4."),
+                 choice("token_type", {"private", "oauth"}, "private",
+                        "How the token is sent: private (PRIVATE-TOKEN: project, group or personal access tokens) "
+                        "or oauth (Authorization: Bearer)."),
+                 instanceSecret},
+                "GitLab instances (one instance also from GITLAB_TOKEN + GITLAB_DOMAIN); webhooks at "
+                "/gitlab/webhook."),
       forges,
       table("rebuild",
             {integer("max_rebuild_count", 20000, 0, 100'000'000,

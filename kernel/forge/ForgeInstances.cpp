@@ -63,6 +63,21 @@ sdk::Value ForgeInstances::githubSettings(const config::ServerConfig& config, co
   return settings;
 }
 
+sdk::Value ForgeInstances::domainSettings(const config::ForgeDomainConfig& instance,
+                                          const config::ServerConfig& config) {
+  sdk::Value settings = sdk::Value::table();
+  settings.set("domain", sdk::Value::string(instance.domain));
+  if (!instance.apiUrl.empty()) settings.set("api_url", sdk::Value::string(instance.apiUrl));
+  if (instance.token) settings.set("token", sdk::Value::string(std::string(instance.token->reveal())));
+  if (!instance.credentials.isNull()) settings.set("credentials", instance.credentials);
+  if (instance.webhookSecret) {
+    settings.set("webhook_secret", sdk::Value::string(std::string(instance.webhookSecret->reveal())));
+  }
+  if (!instance.tokenType.empty()) settings.set("token_type", sdk::Value::string(instance.tokenType));
+  addSecurity(settings, config);
+  return settings;
+}
+
 sdk::Result<std::unique_ptr<ForgeInstances>> ForgeInstances::create(const config::ServerConfig& config,
                                                                     const plugin_host::PluginRegistry& registry,
                                                                     services::ServiceHub& hub,
@@ -75,6 +90,13 @@ sdk::Result<std::unique_ptr<ForgeInstances>> ForgeInstances::create(const config
   std::vector<Wanted> wanted;
   sdk::Value github = githubSettings(config, environment);
   if (!github.isNull()) wanted.push_back({"github", "github", std::move(github)});
+  for (const auto* list : {&config.giteaInstances, &config.gitlabInstances}) {
+    const std::string type = list == &config.giteaInstances ? "gitea" : "gitlab";
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const auto& instance = (*list)[i];
+      wanted.push_back({i == 0 ? type : instance.domain, type, domainSettings(instance, config)});
+    }
+  }
   for (const auto& forge : config.forges) {
     sdk::Value settings = forge.settings.isTable() ? forge.settings : sdk::Value::table();
     addSecurity(settings, config);

@@ -390,7 +390,10 @@ void PullRequestFlow::run(const std::string& forgeId, const sdk::ForgeEvent& eve
   if (mergeQueue) {
     request.base = event.beforeSha;
   } else {
-    request.base = event.changeRequest.baseSha;
+    // GitLab's webhooks name the target branch, not its commit: its tip as fetched.
+    request.base = !event.changeRequest.baseSha.empty() || event.changeRequest.baseBranch.empty()
+                       ? event.changeRequest.baseSha
+                       : "refs/heads/" + event.changeRequest.baseBranch;
     request.baseIsBranchTip = true;
     if (event.changeRequest.fromFork && !event.changeRequest.headCloneUrl.empty() &&
         event.changeRequest.headCloneUrl != repository.cloneUrl) {

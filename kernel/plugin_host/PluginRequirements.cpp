@@ -78,13 +78,14 @@ config::Diagnostics PluginRequirements::check(const config::ServerConfig& config
     requireForge("github", "GitHub App '" + app.id + "'", app.location, key, registry, out);
     checkCredentials(app.credentials, key + ".credentials", registry, out);
   }
-  if (!config.giteaInstances.empty()) {
-    requireForge("gitea", "gitea_instances", sdk::SourceLocation{config.sourceFile.string(), 0, 0}, "gitea_instances",
-                 registry, out);
-  }
-  if (!config.gitlabInstances.empty()) {
-    requireForge("gitlab", "gitlab_instances", sdk::SourceLocation{config.sourceFile.string(), 0, 0},
-                 "gitlab_instances", registry, out);
+  for (const auto* list : {&config.giteaInstances, &config.gitlabInstances}) {
+    const std::string type = list == &config.giteaInstances ? "gitea" : "gitlab";
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const auto& instance = (*list)[i];
+      const std::string key = type + "_instances[" + std::to_string(i) + "]";
+      requireForge(type, key + " (" + instance.domain + ")", instance.location, key, registry, out);
+      if (!instance.credentials.isNull()) checkCredentials(instance.credentials, key + ".credentials", registry, out);
+    }
   }
   for (std::size_t i = 0; i < config.evaluators.size(); ++i) {
     const std::string& type = config.evaluators.keys()[i];

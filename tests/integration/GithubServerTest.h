@@ -65,24 +65,24 @@ class GithubServerTest : public ::testing::Test {
   }
 
   // `settings`: top-level configuration lines added before the tables.
-  std::unique_ptr<testsupport::ServerProcess> server(std::vector<std::string> extra = {},
-                                                     const std::string& settings = "") {
+  // The [[github_apps]] block of the local GitHub's app (its key in a credentials file).
+  std::string githubApps() {
     Poco::JSON::Object::Ptr secrets = new Poco::JSON::Object;
     secrets->set("GITHUB_APP_ID", "4242");
     secrets->set("GITHUB_APP_PRIVATE_KEY", key_.privatePem);
     auto appFile = dir_.write("github-app.json", testsupport::GithubTestKit::stringify(secrets), 0600);
+    return "[[github_apps]]\nid = \"e2e\"\napi_url = \"" + github_->apiUrl() +
+           "\"\ncredentials = { file = { path = \"" + appFile.string() + "\" } }\n";
+  }
+
+  std::unique_ptr<testsupport::ServerProcess> server(std::vector<std::string> extra = {},
+                                                     const std::string& settings = "") {
     auto config = dir_.write("ekaci.toml",
                              "change_summary_debounce_seconds = 0\n" + settings +
                                  "[web]\nport = 0\npublic_url = \"https://ci.example.org\"\n"
                                  "[builders]\nmax_jobs = 2\nnix_options = [\"substituters=\"]\n"
                                  "[security]\nwebhook_secret = \"" +
-                                 std::string(kSecret) +
-                                 "\"\n"
-                                 "[[github_apps]]\nid = \"e2e\"\napi_url = \"" +
-                                 github_->apiUrl() +
-                                 "\"\n"
-                                 "credentials = { file = { path = \"" +
-                                 appFile.string() + "\" } }\n",
+                                 std::string(kSecret) + "\"\n" + githubApps(),
                              0644);
     std::vector<std::string> arguments = {"--config", config.string()};
     arguments.insert(arguments.end(), extra.begin(), extra.end());

@@ -87,6 +87,11 @@ void FakeGitea::setMergeSettings(bool merge, bool squash, bool rebase) {
   allowSquash_ = squash;
   allowRebase_ = rebase;
 }
+void FakeGitea::addComment(const std::string& repository, std::int64_t number, std::int64_t id,
+                           const std::string& body) {
+  std::lock_guard lock(mutex_);
+  comments_.push_back({id, repository, number, body, 0});
+}
 std::vector<std::string> FakeGitea::problems() const {
   std::lock_guard lock(mutex_);
   return problems_;

@@ -58,6 +58,8 @@ class FakeGitea {
   void setPermission(const std::string& login, const std::string& permission);  // owner, admin, write, read
   void setCommitDate(const std::string& sha, const std::string& isoDate);
   void setMergeSettings(bool merge, bool squash, bool rebase);
+  // A comment someone wrote on the pull request (what a webhook then describes).
+  void addComment(const std::string& repository, std::int64_t number, std::int64_t id, const std::string& body);
   void scriptFaults(const std::string& prefix, std::vector<LocalHttpServer::Answer> faults) {
     server_.scriptFaults(prefix, std::move(faults));
   }

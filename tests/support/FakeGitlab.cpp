@@ -92,6 +92,10 @@ void FakeGitlab::setMergeOptions(const std::string& mergeMethod, const std::stri
   mergeMethod_ = mergeMethod;
   squashOption_ = squashOption;
 }
+void FakeGitlab::addNote(std::int64_t iid, std::int64_t id, const std::string& body) {
+  std::lock_guard lock(mutex_);
+  notes_.push_back({id, iid, body, 0});
+}
 std::vector<std::string> FakeGitlab::problems() const {
   std::lock_guard lock(mutex_);
   return problems_;

@@ -54,6 +54,8 @@ class FakeGitlab {
   void setMember(const std::string& username, int accessLevel);
   void setCommitDate(const std::string& sha, const std::string& isoDate);
   void setMergeOptions(const std::string& mergeMethod, const std::string& squashOption);
+  // A note someone wrote on the merge request (what a Note Hook then describes).
+  void addNote(std::int64_t iid, std::int64_t id, const std::string& body);
   void scriptFaults(const std::string& prefix, std::vector<LocalHttpServer::Answer> faults) {
     server_.scriptFaults(prefix, std::move(faults));
   }

@@ -114,8 +114,7 @@ TEST(ConfigLoaderTest, EveryProblemIsReportedAtOnce) {
 
 TEST(ConfigLoaderTest, EnumValuesAreChecked) {
   std::string error = errorOf("default_merge_method = \"sqash\"\n");
-  EXPECT_NE(error.find("'sqash' is not one of 'merge', 'squash', 'rebase' (did you mean 'squash'?)"),
-            std::string::npos)
+  EXPECT_NE(error.find("'sqash' is not one of 'merge', 'squash', 'rebase' (did you mean 'squash'?)"), std::string::npos)
       << error;
 }
 
@@ -127,13 +126,15 @@ TEST(ConfigLoaderTest, UnknownCredentialTagSuggestsTheSource) {
 }
 
 TEST(ConfigLoaderTest, CredentialSettingsAreValidated) {
-  std::string error = errorOf("[[caches]]\nid = \"a\"\ncache_type = \"attic\"\ndestination = \"d\"\n"
-                              "credentials = { vault = { adress = \"https://v\", secret_path = \"p\" } }\n");
+  std::string error = errorOf(
+      "[[caches]]\nid = \"a\"\ncache_type = \"attic\"\ndestination = \"d\"\n"
+      "credentials = { vault = { adress = \"https://v\", secret_path = \"p\" } }\n");
   EXPECT_NE(error.find("[caches[0].credentials.vault.address]: required key"), std::string::npos) << error;
   EXPECT_NE(error.find("did you mean 'address'?"), std::string::npos) << error;
   std::string bare = errorOf("[[github_apps]]\nid = \"a\"\ncredentials = \"vault\"\n");
   EXPECT_NE(bare.find("needs settings"), std::string::npos) << bare;
-  std::string two = errorOf("[[github_apps]]\nid = \"a\"\ncredentials = { env = { vars = [] }, file = { path = \"/x\" } }\n");
+  std::string two =
+      errorOf("[[github_apps]]\nid = \"a\"\ncredentials = { env = { vars = [] }, file = { path = \"/x\" } }\n");
   EXPECT_NE(two.find("exactly one source"), std::string::npos) << two;
 }
 
@@ -223,12 +224,54 @@ namespace ekaci::config {
 TEST(ConfigLoaderTest, EmptyPathsAreRefusedWithTheKey) {
   for (const char* key : {"db_path", "logs_dir", "socket_path", "state_dir"}) {
     const std::string error = errorOf(std::string("#tt\n") + key + "  = \"\"\n");
-    EXPECT_NE(error.find(std::string("ekaci.toml:2:") ), std::string::npos) << error;
+    EXPECT_NE(error.find(std::string("ekaci.toml:2:")), std::string::npos) << error;
     EXPECT_NE(error.find(key), std::string::npos) << error;
     EXPECT_NE(error.find("must not be empty"), std::string::npos) << error;
   }
   EXPECT_NE(errorOf("[builders]\nmachines_file = \"\"\n").find("builders.machines_file"), std::string::npos);
   EXPECT_TRUE(load("db_path = \"/var/lib/ekaci/db.sqlite\"\n"));
+}
+
+}  // namespace ekaci::config
+
+namespace ekaci::config {
+
+TEST(ConfigLoaderTest, GiteaAndGitlabInstancesTakeTheManualsKeysAndOurs) {
+  auto config = load(
+      "[[gitea_instances]]\ndomain = \"git.example.org\"\ntoken = \"plain\"\napi_url = "
+      "\"http://127.0.0.1:3000/api/v1\"\n"
+      "[[gitea_instances]]\ndomain = \"code.example.net\"\ncredentials = { env = { vars = [\"GITEA_TOKEN\"] } }\n"
+      "webhook_secret = \"own\"\n"
+      "[[gitlab_instances]]\ndomain = \"gitlab.com\"\ntoken_type = \"oauth\"\n");
+  ASSERT_TRUE(config) << config.error().describe();
+  ASSERT_EQ(config->giteaInstances.size(), 2u);
+  EXPECT_EQ(config->giteaInstances[0].token->reveal(), "plain");
+  EXPECT_EQ(config->giteaInstances[0].apiUrl, "http://127.0.0.1:3000/api/v1");
+  EXPECT_FALSE(config->giteaInstances[1].token);
+  EXPECT_TRUE(config->giteaInstances[1].credentials.isTable());
+  EXPECT_EQ(config->giteaInstances[1].webhookSecret->reveal(), "own");
+  ASSERT_EQ(config->gitlabInstances.size(), 1u);
+  EXPECT_EQ(config->gitlabInstances[0].tokenType, "oauth");
+  EXPECT_NE(errorOf("[[gitlab_instances]]\ndomain = \"g\"\ntoken_type = \"bearer\"\n").find("token_type"),
+            std::string::npos);
+  EXPECT_NE(errorOf("[[gitea_instances]]\ntoken = \"x\"\n").find("domain"), std::string::npos);
+}
+
+TEST(ConfigLoaderTest, TheEnvironmentConfiguresOneGiteaAndOneGitlab) {
+  Environment env = baseEnvironment();
+  env.set("GITEA_TOKEN", "gt");
+  env.set("GITEA_DOMAIN", "git.example.org");
+  env.set("GITLAB_TOKEN", "glpat-x");
+  auto config = load("", env);
+  ASSERT_TRUE(config) << config.error().describe();
+  ASSERT_EQ(config->giteaInstances.size(), 1u);
+  EXPECT_EQ(config->giteaInstances[0].domain, "git.example.org");
+  EXPECT_EQ(config->giteaInstances[0].token->reveal(), "gt");
+  EXPECT_TRUE(config->gitlabInstances.empty()) << "a token without a domain configures nothing";
+  // One configured instance without a token takes it from the environment.
+  auto one = load("[[gitlab_instances]]\ndomain = \"gitlab.com\"\n", env);
+  ASSERT_TRUE(one);
+  EXPECT_EQ(one->gitlabInstances.at(0).token->reveal(), "glpat-x");
 }
 
 }  // namespace ekaci::config

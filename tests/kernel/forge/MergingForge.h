@@ -4,6 +4,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -33,7 +34,11 @@ class MergingForge : public ScriptedForge, public sdk::ForgeComments, public sdk
     said.push_back({"comment", cr.number, 0, markdown});
     return static_cast<std::uint64_t>(9000 + said.size());
   }
-  sdk::Result<void> edit(const sdk::ChangeRequestRef&, std::uint64_t, const std::string&) override {
+  sdk::Result<void> edit(const sdk::ChangeRequestRef& cr, std::uint64_t commentId,
+                         const std::string& markdown) override {
+    std::lock_guard lock(mutex_);
+    said.push_back({"edit", cr.number, commentId, markdown});
+    if (deletedComments.count(commentId) != 0) return sdk::Error(sdk::ErrorCode::NotFound, "no such comment");
     return sdk::success();
   }
   sdk::Result<void> react(const sdk::ChangeRequestRef& cr, std::uint64_t commentId, sdk::Reaction reaction) override {
@@ -85,6 +90,7 @@ class MergingForge : public ScriptedForge, public sdk::ForgeComments, public sdk
   std::map<std::string, std::int64_t> commitTimes;
   sdk::MergeSettings settings;
   std::deque<sdk::Error> mergeErrors;
+  std::set<std::uint64_t> deletedComments;  // edits of these answer NotFound
   std::vector<Said> said;
 };
 

@@ -8,6 +8,7 @@
 #include "ekaci/sdk/testing/InMemoryMetrics.h"
 #include "ekaci/sdk/testing/ManualClock.h"
 #include "kernel/storage/SqliteStorage.h"
+#include "tests/kernel/forge/MergingForge.h"
 #include "tests/kernel/forge/ScriptedForge.h"
 #include "tests/support/TempDir.h"
 
@@ -173,6 +174,69 @@ TEST_F(ReportOutboxTest, TheSenderThreadDeliversWithoutBeingDriven) {
   for (int i = 0; i < 100 && publishes() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   outbox_->stop();
   EXPECT_EQ(publishes(), 1u);
+}
+
+// Forges without check runs (Gitea, GitLab) keep the change summary in one comment.
+TEST_F(ReportOutboxTest, TheSummaryCommentIsCreatedOnceThenEditedInPlace) {
+  auto instance = std::make_unique<ForgeInstances::Instance>();
+  instance->id = "gl";
+  instance->type = "merging";
+  auto owned = std::make_unique<testing::MergingForge>();
+  testing::MergingForge& forge = *owned;
+  instance->forge = std::move(owned);
+  forges_.add(std::move(instance));
+  sdk::ChangeRequestRef cr;
+  cr.repository = repo_;
+  cr.number = 3;
+
+  ASSERT_TRUE(outbox_->summaryComment("gl", cr, "first"));
+  ASSERT_TRUE(outbox_->summaryComment("gl", cr, "second"));
+  outbox_->deliverDue();
+  ASSERT_EQ(forge.of("comment").size(), 1u) << "a pending summary is replaced, not sent as well";
+  EXPECT_EQ(forge.of("comment")[0].text, "second");
+  const auto id = storage_->pullRequestComment("gl", "o/r", 3, "change-summary").valueOr(0);
+  EXPECT_NE(id, 0u);
+
+  ASSERT_TRUE(outbox_->summaryComment("gl", cr, "third"));
+  outbox_->deliverDue();
+  ASSERT_EQ(forge.of("edit").size(), 1u);
+  EXPECT_EQ(forge.of("edit")[0].commentId, id);
+  EXPECT_EQ(forge.of("edit")[0].text, "third");
+  EXPECT_EQ(forge.of("comment").size(), 1u);
+
+  // Deleted on the forge: a new comment takes its place and is the one edited from then on.
+  forge.deletedComments.insert(id);
+  ASSERT_TRUE(outbox_->summaryComment("gl", cr, "fourth"));
+  outbox_->deliverDue();
+  ASSERT_EQ(forge.of("comment").size(), 2u);
+  const auto replacement = storage_->pullRequestComment("gl", "o/r", 3, "change-summary").valueOr(0);
+  EXPECT_NE(replacement, id);
+  EXPECT_NE(replacement, 0u);
+
+  // Another pull request has its own.
+  cr.number = 4;
+  ASSERT_TRUE(outbox_->summaryComment("gl", cr, "other"));
+  outbox_->deliverDue();
+  EXPECT_EQ(forge.of("comment").size(), 3u);
+}
+
+TEST_F(ReportOutboxTest, ASummaryCommentWaitsForItsDebounce) {
+  auto instance = std::make_unique<ForgeInstances::Instance>();
+  instance->id = "gl";
+  instance->type = "merging";
+  auto owned = std::make_unique<testing::MergingForge>();
+  testing::MergingForge& forge = *owned;
+  instance->forge = std::move(owned);
+  forges_.add(std::move(instance));
+  sdk::ChangeRequestRef cr;
+  cr.repository = repo_;
+  cr.number = 3;
+  ASSERT_TRUE(outbox_->summaryComment("gl", cr, "later", std::chrono::seconds(300)));
+  outbox_->deliverDue();
+  EXPECT_TRUE(forge.of("comment").empty());
+  clock_.advance(std::chrono::seconds(301));
+  outbox_->deliverDue();
+  EXPECT_EQ(forge.of("comment").size(), 1u);
 }
 
 }  // namespace

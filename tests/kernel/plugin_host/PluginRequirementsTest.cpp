@@ -32,13 +32,19 @@ TEST(PluginRequirementsTest, AvailablePluginsSatisfyTheConfiguration) {
   auto config = load(
       "[[github_apps]]\nid = \"a\"\ncredentials = { env = { vars = [\"X\"] } }\n"
       "[[gitea_instances]]\ndomain = \"git.example.org\"\n"
+      "[[gitlab_instances]]\ndomain = \"gitlab.example.org\"\ncredentials = { env = { vars = [\"GITLAB_TOKEN\"] } }\n"
       "[[forges]]\nid = \"rec\"\ntype = \"recording\"\nwebhook_secret = \"s\"\n");
   auto diagnostics = PluginRequirements::check(config, bundled().registry());
-  // The recording and GitHub forges are there, the Gitea forge plugin is not.
-  ASSERT_EQ(diagnostics.entries().size(), 1u) << diagnostics.describe();
-  EXPECT_EQ(diagnostics.entries()[0].code, sdk::ErrorCode::ConfigPluginUnavailable);
-  EXPECT_NE(diagnostics.describe().find("needs the 'gitea' forge plugin"), std::string::npos)
-      << diagnostics.describe();
+  EXPECT_TRUE(diagnostics.ok()) << diagnostics.describe();
+}
+
+TEST(PluginRequirementsTest, AnInstancesCredentialSourceMustBeAvailable) {
+  auto config = load(
+      "[[gitlab_instances]]\ndomain = \"gitlab.example.org\"\n"
+      "credentials = { vault = { address = \"https://v\", secret_path = \"p\" } }\n");
+  auto text = PluginRequirements::check(config, bundled().registry()).describe();
+  EXPECT_NE(text.find("gitlab_instances[0].credentials"), std::string::npos) << text;
+  EXPECT_NE(text.find("credential source 'vault' is not available"), std::string::npos) << text;
 }
 
 TEST(PluginRequirementsTest, MissingCredentialSourceIsNamed) {

@@ -119,5 +119,17 @@ TEST_F(SqliteForgeRecordsTest, OutboxStatisticsCountPendingAndAbandoned) {
   EXPECT_EQ(storage_->dueOutbox(1000, 10)->size(), 1u);
 }
 
+TEST_F(SqliteForgeRecordsTest, APullRequestsCommentIsKeptPerForgeNumberAndPurpose) {
+  EXPECT_EQ(storage_->pullRequestComment("gitea", "nix/pkgs", 7, "change-summary").valueOr(99), 0u);
+  ASSERT_TRUE(storage_->savePullRequestComment("gitea", "nix/pkgs", 7, "change-summary", 905, 100));
+  ASSERT_TRUE(storage_->savePullRequestComment("gitlab", "nix/pkgs", 7, "change-summary", 1244, 100));
+  EXPECT_EQ(storage_->pullRequestComment("gitea", "nix/pkgs", 7, "change-summary").valueOr(0), 905u);
+  EXPECT_EQ(storage_->pullRequestComment("gitlab", "nix/pkgs", 7, "change-summary").valueOr(0), 1244u);
+  EXPECT_EQ(storage_->pullRequestComment("gitea", "nix/pkgs", 8, "change-summary").valueOr(99), 0u);
+  EXPECT_EQ(storage_->pullRequestComment("gitea", "nix/pkgs", 7, "other").valueOr(99), 0u);
+  ASSERT_TRUE(storage_->savePullRequestComment("gitea", "nix/pkgs", 7, "change-summary", 906, 200));
+  EXPECT_EQ(storage_->pullRequestComment("gitea", "nix/pkgs", 7, "change-summary").valueOr(0), 906u);
+}
+
 }  // namespace
 }  // namespace ekaci::storage
