@@ -181,7 +181,9 @@ sdk::Result<std::optional<storage::PullRequestRecord>> PullRequestFlow::recordPu
   record.repositoryId = *repositoryId;
   record.number = static_cast<std::int64_t>(cr.number);
   record.title = cr.title;
-  record.author = cr.author;
+  // A forge that names the author only by id (GitLab, when someone else pushed) keeps the
+  // author recorded before.
+  record.author = cr.author.empty() && *previous ? (*previous)->author : cr.author;
   record.state = state;
   record.baseBranch = cr.baseBranch;
   record.baseSha = cr.baseSha;
@@ -212,12 +214,14 @@ sdk::Result<void> PullRequestFlow::changeRequestUpdated(const std::string& forge
     }
   }
   if (options_.requireApproval && cr.fromFork) {
-    auto ok = approved(cr.author);
+    const std::string author = !cr.author.empty() ? cr.author : *previous ? (*previous)->author : std::string();
+    auto ok = approved(author);  // an author nobody named is nobody approved
     if (!ok) return std::move(ok).error();
     if (!*ok) {
       services_.metrics.counter("reviews_awaiting_approval_total", "Pull requests held by require_approval.", {})
           .increment();
-      return services_.outbox.publish(forgeId, cr.repository, cr.headSha, ReviewReports::approvalRequired(cr.author));
+      return services_.outbox.publish(forgeId, cr.repository, cr.headSha,
+                                      ReviewReports::approvalRequired(author.empty() ? "unknown" : author));
     }
   }
   return enqueue(forgeId, event);

@@ -45,4 +45,11 @@ sdk::Result<std::string> AccessToken::reveal() {
   return std::string(fetched_->reveal());
 }
 
+sdk::Result<sdk::CloneCredentials> AccessToken::cloneCredentials() {
+  if (!configured()) return sdk::Error(sdk::ErrorCode::NotFound, "no access token is configured (" + name_ + ")");
+  auto token = reveal();
+  if (!token) return std::move(token).error();
+  return sdk::CloneCredentials{"oauth2", sdk::Secret(std::move(token).value())};
+}
+
 }  // namespace ekaci::forgekit

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "ekaci/sdk/ForgeTypes.h"
 #include "ekaci/sdk/HostServices.h"
 #include "ekaci/sdk/Result.h"
 #include "ekaci/sdk/Secret.h"
@@ -31,6 +32,9 @@ class AccessToken {
   bool configured() const;
   // The token's text, for one request header. ForgeAuthentication when none is configured.
   sdk::Result<std::string> reveal();
+  // The token as git's credentials (user "oauth2", which Gitea and GitLab accept with any
+  // token); NotFound when no token is configured (public repositories are fetched without).
+  sdk::Result<sdk::CloneCredentials> cloneCredentials();
 
  private:
   std::mutex mutex_;

@@ -6,16 +6,15 @@
 #include "forgekit/JsonFields.h"
 
 namespace ekaci::forgekit {
-namespace {
 
-std::optional<std::int64_t> integer(const std::string& text) {
+std::optional<std::int64_t> RestClient::integer(const std::string& text) {
   std::int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
   return value;
 }
 
-std::string messageOf(const std::string& body) {
+std::string RestClient::messageOf(const std::string& body) {
   auto object = JsonFields::parseObject(body, "answer");
   if (object) {
     for (const char* key : {"message", "error", "errors"}) {
@@ -26,8 +25,6 @@ std::string messageOf(const std::string& body) {
   }
   return body.substr(0, 200);
 }
-
-}  // namespace
 
 RestClient::RestClient(sdk::HostServices& host, std::string forge, std::string apiUrl)
     : host_(host), forge_(std::move(forge)), apiUrl_(std::move(apiUrl)) {

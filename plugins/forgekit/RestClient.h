@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "ekaci/sdk/HostServices.h"
@@ -27,6 +28,11 @@ class RestClient {
                                 const std::string& body = "", const std::map<int, sdk::ErrorCode>& meaning = {});
 
   const std::string& apiUrl() const noexcept { return apiUrl_; }
+
+  // A header's integer (Retry-After, RateLimit-Reset); nothing when it is not one.
+  static std::optional<std::int64_t> integer(const std::string& text);
+  // The forge's message in an error answer ({"message": …} or {"error": …}), short.
+  static std::string messageOf(const std::string& body);
 
   static sdk::Error errorOf(const sdk::HttpResponse& response, const std::string& forge, const std::string& what,
                             std::chrono::system_clock::time_point now);

@@ -27,7 +27,7 @@ std::string WebhookAuth::hmacSha256Hex(std::string_view secret, std::string_view
        reinterpret_cast<const unsigned char*>(body.data()), body.size(), digest, &length);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(length * 2);
+  out.reserve(static_cast<std::size_t>(length) * 2);
   for (unsigned int i = 0; i < length; ++i) {
     out.push_back(kHex[digest[i] >> 4]);
     out.push_back(kHex[digest[i] & 0xf]);

@@ -4,6 +4,7 @@
 
 #include "forgekit/IsoTime.h"
 #include "forgekit/JsonFields.h"
+#include "forgekit/ReactionNames.h"
 #include "forgekit/UrlText.h"
 
 namespace ekaci::gitea {
@@ -149,23 +150,9 @@ sdk::Result<void> GiteaForge::edit(const sdk::ChangeRequestRef& changeRequest, s
 
 sdk::Result<void> GiteaForge::react(const sdk::ChangeRequestRef& changeRequest, std::uint64_t commentId,
                                     sdk::Reaction reaction) {
-  const char* content = "+1";
-  switch (reaction) {
-    case sdk::Reaction::Acknowledge:
-      content = "+1";
-      break;
-    case sdk::Reaction::Failure:
-      content = "-1";
-      break;
-    case sdk::Reaction::Success:
-      content = "rocket";
-      break;
-    case sdk::Reaction::Confused:
-      content = "confused";
-      break;
-  }
+  const std::string content = forgekit::ReactionNames::github(reaction);  // Gitea uses GitHub's names
   Object::Ptr body = new Object;
-  body->set("content", std::string(content));
+  body->set("content", content);
   auto answer =
       call("POST", repoPath(changeRequest.repository) + "/issues/comments/" + std::to_string(commentId) + "/reactions",
            JsonFields::stringify(body));
@@ -230,12 +217,8 @@ sdk::Result<void> GiteaForge::merge(const sdk::ChangeRequestRef& changeRequest, 
 }
 
 sdk::Result<sdk::CloneCredentials> GiteaForge::cloneCredentials(const sdk::RepositoryRef& repository) {
-  (void)repository;
-  if (!token_->configured()) return sdk::Error(sdk::ErrorCode::NotFound, "no Gitea token is configured");
-  auto token = token_->reveal();
-  if (!token) return std::move(token).error();
-  // Gitea takes an access token as the password of any user name.
-  return sdk::CloneCredentials{"oauth2", sdk::Secret(std::move(token).value())};
+  (void)repository;  // one token serves every repository of the instance
+  return token_->cloneCredentials();
 }
 
 }  // namespace ekaci::gitea

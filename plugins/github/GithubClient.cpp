@@ -1,43 +1,21 @@
 #include "GithubClient.h"
 
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
-
-#include <charconv>
+#include "forgekit/RestClient.h"
 
 namespace ekaci::github {
-namespace {
-
-std::optional<std::int64_t> integer(const std::string& text) {
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
-std::string messageOf(const std::string& body) {
-  try {
-    Poco::JSON::Parser parser;
-    auto object = parser.parse(body).extract<Poco::JSON::Object::Ptr>();
-    if (object && object->has("message")) return object->getValue<std::string>("message");
-  } catch (const std::exception&) {
-  }
-  return body.substr(0, 200);
-}
-
-}  // namespace
+using forgekit::RestClient;
 
 sdk::Error GithubClient::errorOf(const sdk::HttpResponse& response, const std::string& what,
                                  std::chrono::system_clock::time_point now) {
   const std::string message =
-      what + ": GitHub answered " + std::to_string(response.status) + ": " + messageOf(response.body);
+      what + ": GitHub answered " + std::to_string(response.status) + ": " + RestClient::messageOf(response.body);
   const int status = response.status;
   if (status == 403 || status == 429) {
-    if (auto after = integer(response.header("Retry-After"))) {
+    if (auto after = RestClient::integer(response.header("Retry-After"))) {
       return sdk::Error(sdk::ErrorCode::ForgeRateLimited, message).withRetryAfter(std::chrono::seconds(*after));
     }
     if (response.header("X-RateLimit-Remaining") == "0") {
-      if (auto reset = integer(response.header("X-RateLimit-Reset"))) {
+      if (auto reset = RestClient::integer(response.header("X-RateLimit-Reset"))) {
         const auto seconds = *reset - std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
         return sdk::Error(sdk::ErrorCode::ForgeRateLimited, message)
             .withRetryAfter(std::chrono::seconds(std::max<std::int64_t>(1, seconds)));
@@ -71,7 +49,7 @@ sdk::Result<std::string> GithubClient::call(const std::string& method, const std
   request.timeout = std::chrono::seconds(30);
   auto response = host_.http().send(request);
   if (!response) return std::move(response).error();
-  if (auto remaining = integer(response->header("X-RateLimit-Remaining"))) {
+  if (auto remaining = RestClient::integer(response->header("X-RateLimit-Remaining"))) {
     host_.metrics()
         .gauge("github_rate_limit_remaining", "Requests left in GitHub's current rate-limit window.", {})
         .set(static_cast<double>(*remaining));

@@ -10,6 +10,9 @@
 
 #include "GithubClient.h"
 #include "GithubTime.h"
+#include "forgekit/JsonFields.h"
+#include "forgekit/ReactionNames.h"
+#include "forgekit/UrlText.h"
 
 namespace ekaci::github {
 namespace {
@@ -17,10 +20,7 @@ namespace {
 constexpr std::string_view kCut = "\n\n_…truncated by eka-ci to GitHub's limit_";
 
 std::string limited(const std::string& text, std::size_t max) {
-  if (text.size() <= max) return text;
-  std::size_t cut = max - kCut.size();
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return text.substr(0, cut) + std::string(kCut);
+  return forgekit::UrlText::cut(text, max, kCut);
 }
 
 sdk::CommitState stateOf(const std::string& status, const std::string& conclusion) {
@@ -39,24 +39,11 @@ sdk::CommitState stateOf(const std::string& status, const std::string& conclusio
 
 // One path segment, percent-encoded: names from webhooks never change the path's shape.
 std::string segment(const std::string& text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xf]);
-    }
-  }
-  return out;
+  return forgekit::UrlText::segment(text);
 }
 
 std::string stringify(const Poco::JSON::Object::Ptr& object) {
-  std::ostringstream out;
-  object->stringify(out);
-  return out.str();
+  return forgekit::JsonFields::stringify(object);
 }
 
 }  // namespace
@@ -261,23 +248,9 @@ sdk::Result<void> GithubForge::edit(const sdk::ChangeRequestRef& changeRequest, 
 
 sdk::Result<void> GithubForge::react(const sdk::ChangeRequestRef& changeRequest, std::uint64_t commentId,
                                      sdk::Reaction reaction) {
-  const char* content = "+1";
-  switch (reaction) {
-    case sdk::Reaction::Acknowledge:
-      content = "+1";
-      break;
-    case sdk::Reaction::Failure:
-      content = "-1";
-      break;
-    case sdk::Reaction::Success:
-      content = "rocket";
-      break;
-    case sdk::Reaction::Confused:
-      content = "confused";
-      break;
-  }
+  const std::string content = forgekit::ReactionNames::github(reaction);
   Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
-  body->set("content", std::string(content));
+  body->set("content", content);
   auto answer =
       callJson(changeRequest.repository, "POST",
                repoPath(changeRequest.repository) + "/issues/comments/" + std::to_string(commentId) + "/reactions",

@@ -2,6 +2,7 @@
 
 #include "forgekit/IsoTime.h"
 #include "forgekit/JsonFields.h"
+#include "forgekit/ReactionNames.h"
 #include "forgekit/UrlText.h"
 
 namespace ekaci::gitlab {
@@ -169,23 +170,9 @@ sdk::Result<void> GitlabForge::edit(const sdk::ChangeRequestRef& changeRequest, 
 
 sdk::Result<void> GitlabForge::react(const sdk::ChangeRequestRef& changeRequest, std::uint64_t commentId,
                                      sdk::Reaction reaction) {
-  const char* name = "thumbsup";
-  switch (reaction) {
-    case sdk::Reaction::Acknowledge:
-      name = "thumbsup";
-      break;
-    case sdk::Reaction::Failure:
-      name = "thumbsdown";
-      break;
-    case sdk::Reaction::Success:
-      name = "rocket";
-      break;
-    case sdk::Reaction::Confused:
-      name = "confused";
-      break;
-  }
+  const std::string name = forgekit::ReactionNames::gitlab(reaction);
   Object::Ptr body = new Object;
-  body->set("name", std::string(name));
+  body->set("name", name);
   auto answer = call("POST",
                      projectPath(changeRequest.repository) + "/merge_requests/" + std::to_string(changeRequest.number) +
                          "/notes/" + std::to_string(commentId) + "/award_emoji",
@@ -256,12 +243,8 @@ sdk::Result<void> GitlabForge::merge(const sdk::ChangeRequestRef& changeRequest,
 }
 
 sdk::Result<sdk::CloneCredentials> GitlabForge::cloneCredentials(const sdk::RepositoryRef& repository) {
-  (void)repository;
-  if (!token_->configured()) return sdk::Error(sdk::ErrorCode::NotFound, "no GitLab token is configured");
-  auto token = token_->reveal();
-  if (!token) return std::move(token).error();
-  // GitLab takes "oauth2" with an OAuth token, and any user name with an access token.
-  return sdk::CloneCredentials{"oauth2", sdk::Secret(std::move(token).value())};
+  (void)repository;  // one token serves every repository of the instance
+  return token_->cloneCredentials();
 }
 
 }  // namespace ekaci::gitlab

@@ -98,5 +98,30 @@ TEST_F(GitlabEndToEndTest, AMergeRequestGetsStatusesOneSummaryNoteAndAMergeFromA
   EXPECT_EQ(s->stderrText().find("glpat-e2e-token"), std::string::npos) << "the token is in the server's log";
 }
 
+// With require_approval, a fork's merge request waits for its author's approval — also when
+// a maintainer pushes to it and GitLab's hook names the pusher, not the author.
+TEST_F(GitlabEndToEndTest, AForksAuthorStaysTheOneWhoNeedsApproval) {
+  testsupport::FakeGitlab gitlab("glpat-e2e-token", 14, "nix/infra/pkgs");
+  auto s = serverWith("[[gitlab_instances]]\ndomain = \"gitlab.example.org\"\napi_url = \"" + gitlab.apiUrl() +
+                          "\"\ntoken = \"glpat-e2e-token\"\n",
+                      "require_approval = true\n");
+  ASSERT_TRUE(s->start()) << s->stderrText();
+  const std::string held = "EkaCI: Approval Required (User: @alice)";
+  const std::string opened = gitlabMergeRequest("open", 5, "base-v1", "bump", false, true);
+  ASSERT_EQ(toGitlab(s->httpPort(), "Merge Request Hook", "f-1", opened, kSecret).status, 202);
+  ASSERT_TRUE(waitUntil([&] { return gitlab.statusesOf(sha("bump")).count(held) == 1; }, 60s)) << s->stderrText();
+  // A maintainer pushes to the fork's branch: the hook's user is the maintainer.
+  const std::string pushed = gitlabMergeRequest("update", 5, "base-v1", "add-remove", true, true, "maintainer");
+  ASSERT_EQ(toGitlab(s->httpPort(), "Merge Request Hook", "f-2", pushed, kSecret).status, 202);
+  ASSERT_TRUE(waitUntil([&] { return gitlab.statusesOf(sha("add-remove")).count(held) == 1; }, 60s)) << s->stderrText();
+  std::this_thread::sleep_for(1s);
+  for (const auto& head : {sha("bump"), sha("add-remove")}) {
+    for (const auto& [name, status] : gitlab.statusesOf(head)) {
+      EXPECT_EQ(name.find("Evaluate Job"), std::string::npos) << "an unapproved fork was evaluated: " << name;
+    }
+  }
+  EXPECT_TRUE(gitlab.problems().empty());
+}
+
 }  // namespace
 }  // namespace ekaci::integration

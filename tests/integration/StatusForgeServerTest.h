@@ -22,13 +22,13 @@ class StatusForgeServerTest : public GithubServerTest {
     }
   }
 
-  // The server with `tables` (forge instances) after [security].
-  std::unique_ptr<testsupport::ServerProcess> serverWith(const std::string& tables) {
+  // The server with `tables` (forge instances) after [security] and top-level `settings`.
+  std::unique_ptr<testsupport::ServerProcess> serverWith(const std::string& tables, const std::string& settings = "") {
     auto config = dir_.write("ekaci.toml",
-                             "change_summary_debounce_seconds = 0\n"
-                             "[web]\nport = 0\npublic_url = \"https://ci.example.org\"\n"
-                             "[builders]\nmax_jobs = 2\nnix_options = [\"substituters=\"]\n"
-                             "[security]\nwebhook_secret = \"" +
+                             "change_summary_debounce_seconds = 0\n" + settings +
+                                 "[web]\nport = 0\npublic_url = \"https://ci.example.org\"\n"
+                                 "[builders]\nmax_jobs = 2\nnix_options = [\"substituters=\"]\n"
+                                 "[security]\nwebhook_secret = \"" +
                                  std::string(kSecret) + "\"\n" + tables,
                              0644);
     return std::make_unique<testsupport::ServerProcess>(
@@ -112,11 +112,18 @@ class StatusForgeServerTest : public GithubServerTest {
     project->set("path_with_namespace", "nix/infra/pkgs");
     project->set("id", 14);
   }
+  // `actor`: the user the hook names (the author when it is "alice", id 51, the fixture's author).
   static std::string gitlabMergeRequest(const std::string& action, int iid, const std::string& baseBranch,
-                                        const std::string& head, bool newCommits = false) {
+                                        const std::string& head, bool newCommits = false, bool fromFork = false,
+                                        const std::string& actor = "alice") {
     auto payload = fixture("gitlab/merge_request_open.json");
     gitlabProject(payload->getObject("project"));
     auto mr = payload->getObject("object_attributes");
+    if (fromFork) mr->set("source_project_id", 99);
+    if (actor != "alice") {
+      payload->getObject("user")->set("username", actor);
+      payload->getObject("user")->set("id", 52);
+    }
     mr->set("action", action);
     mr->set("iid", iid);
     mr->set("target_branch", baseBranch);

@@ -5,36 +5,19 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/URI.h>
 
-#include <sstream>
-
 namespace ekaci::testsupport {
 namespace {
 
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 
-std::string json(const Poco::Dynamic::Var& value) {
-  std::ostringstream out;
-  Poco::JSON::Stringifier::stringify(value, out);
-  return out.str();
-}
-
-LocalHttpServer::Answer message(int status, const std::string& text) {
-  Object::Ptr o = new Object;
-  o->set("message", text);
-  return {status, json(o), {}};
-}
-
-std::vector<std::string> partsOf(const std::string& path) {
+// Path segments, decoded.
+std::vector<std::string> partsOf(const std::string& target) {
   std::vector<std::string> out;
-  std::stringstream in(path);
-  std::string part;
-  while (std::getline(in, part, '/')) {
-    if (!part.empty()) {
-      std::string decoded;
-      Poco::URI::decode(part, decoded);
-      out.push_back(decoded);
-    }
+  for (const auto& raw : LocalHttpServer::rawSegments(target)) {
+    std::string decoded;
+    Poco::URI::decode(raw, decoded);
+    out.push_back(decoded);
   }
   return out;
 }
@@ -123,22 +106,25 @@ std::vector<FakeGitea::Merge> FakeGitea::merges() const {
 
 LocalHttpServer::Answer FakeGitea::handle(const LocalHttpServer::Request& request) {
   const auto auth = request.headers.find("authorization");
-  if (auth == request.headers.end() || auth->second != "token " + token_) return message(401, "token is required");
-  if (swagger_ == nullptr) return message(500, "the fake has no swagger description at " + swaggerPath());
+  if (auth == request.headers.end() || auth->second != "token " + token_)
+    return LocalHttpServer::message(401, "token is required");
+  if (swagger_ == nullptr)
+    return LocalHttpServer::message(500, "the fake has no swagger description at " + swaggerPath());
   const auto problems = swagger_->check(request.method, request.target, request.body);
   if (!problems.empty()) {
     std::lock_guard lock(mutex_);
     problems_.insert(problems_.end(), problems.begin(), problems.end());
-    return message(422, problems.front());
+    return LocalHttpServer::message(422, problems.front());
   }
   const Poco::URI uri(request.target);
-  const auto p = partsOf(uri.getPath());  // api v1 repos {owner} {repo} ...
-  if (p.size() < 5 || p[0] != "api" || p[1] != "v1" || p[2] != "repos") return message(404, "Not Found");
+  const auto p = partsOf(request.target);  // api v1 repos {owner} {repo} ...
+  if (p.size() < 5 || p[0] != "api" || p[1] != "v1" || p[2] != "repos")
+    return LocalHttpServer::message(404, "Not Found");
   const std::string repository = p[3] + "/" + p[4];
   const std::vector<std::string> rest(p.begin() + 5, p.end());
   const std::string& m = request.method;
   Object::Ptr body = request.body.empty() ? Object::Ptr(new Object) : parse(request.body);
-  if (!body) return message(400, "the body is not JSON");
+  if (!body) return LocalHttpServer::message(400, "the body is not JSON");
   std::lock_guard lock(mutex_);
 
   if (rest.empty() && m == "GET") {
@@ -148,13 +134,13 @@ LocalHttpServer::Answer FakeGitea::handle(const LocalHttpServer::Request& reques
     repo->set("allow_squash_merge", allowSquash_);
     repo->set("allow_rebase", allowRebase_);
     repo->set("allow_rebase_explicit", allowRebase_);
-    return {200, json(repo), {}};
+    return {200, LocalHttpServer::json(repo), {}};
   }
   if (rest.size() == 2 && rest[0] == "statuses") {
     const std::string& sha = rest[1];
     if (m == "POST") {
       const std::string description = body->optValue<std::string>("description", "");
-      if (description.size() > 255) return message(422, "description is longer than 255");
+      if (description.size() > 255) return LocalHttpServer::message(422, "description is longer than 255");
       Status s{nextId_++,
                repository,
                sha,
@@ -163,7 +149,7 @@ LocalHttpServer::Answer FakeGitea::handle(const LocalHttpServer::Request& reques
                description,
                body->optValue<std::string>("target_url", "")};
       statuses_.push_back(s);
-      return {201, json(statusJson(s)), {}};
+      return {201, LocalHttpServer::json(statusJson(s)), {}};
     }
     if (m == "GET") {
       const auto query = uri.getQueryParameters();
@@ -178,7 +164,7 @@ LocalHttpServer::Answer FakeGitea::handle(const LocalHttpServer::Request& reques
       }
       Array::Ptr out = new Array;
       for (std::size_t i = (page - 1) * limit; i < of.size() && i < page * limit; ++i) out->add(statusJson(of[i]));
-      return {200, json(out), {}};
+      return {200, LocalHttpServer::json(out), {}};
     }
   }
   if (rest.size() == 3 && rest[0] == "issues" && rest[2] == "comments" && m == "POST") {
@@ -187,45 +173,45 @@ LocalHttpServer::Answer FakeGitea::handle(const LocalHttpServer::Request& reques
     Object::Ptr o = new Object;
     o->set("id", c.id);
     o->set("body", c.body);
-    return {201, json(o), {}};
+    return {201, LocalHttpServer::json(o), {}};
   }
   if (rest.size() >= 3 && rest[0] == "issues" && rest[1] == "comments") {
     const std::int64_t id = std::stoll(rest[2]);
     auto comment = std::find_if(comments_.begin(), comments_.end(),
                                 [&](const Comment& c) { return c.id == id && c.repository == repository; });
-    if (comment == comments_.end()) return message(404, "comment does not exist");
+    if (comment == comments_.end()) return LocalHttpServer::message(404, "comment does not exist");
     if (rest.size() == 3 && m == "PATCH") {
       comment->body = body->optValue<std::string>("body", "");
       ++comment->edits;
       Object::Ptr o = new Object;
       o->set("id", id);
       o->set("body", comment->body);
-      return {200, json(o), {}};
+      return {200, LocalHttpServer::json(o), {}};
     }
     if (rest.size() == 4 && rest[3] == "reactions" && m == "POST") {
       const std::string content = body->optValue<std::string>("content", "");
       static const std::vector<std::string> kAllowed = {"+1",       "-1",    "laugh",  "hooray",
                                                         "confused", "heart", "rocket", "eyes"};
       if (std::find(kAllowed.begin(), kAllowed.end(), content) == kAllowed.end()) {
-        return message(403, "'" + content + "' is not an allowed reaction");
+        return LocalHttpServer::message(403, "'" + content + "' is not an allowed reaction");
       }
       reactions_.push_back({repository, id, content});
       Object::Ptr o = new Object;
       o->set("content", content);
-      return {201, json(o), {}};
+      return {201, LocalHttpServer::json(o), {}};
     }
   }
   if (rest.size() == 3 && rest[0] == "collaborators" && rest[2] == "permission" && m == "GET") {
     auto it = permissions_.find(rest[1]);
-    if (it == permissions_.end()) return message(404, "user does not exist");
+    if (it == permissions_.end()) return LocalHttpServer::message(404, "user does not exist");
     Object::Ptr o = new Object;
     o->set("permission", it->second);
     o->set("role_name", it->second);
-    return {200, json(o), {}};
+    return {200, LocalHttpServer::json(o), {}};
   }
   if (rest.size() == 3 && rest[0] == "git" && rest[1] == "commits" && m == "GET") {
     auto it = commitDates_.find(rest[2]);
-    if (it == commitDates_.end()) return message(404, "commit does not exist");
+    if (it == commitDates_.end()) return LocalHttpServer::message(404, "commit does not exist");
     Object::Ptr who = new Object;
     who->set("date", it->second);
     Object::Ptr commit = new Object;
@@ -233,7 +219,7 @@ LocalHttpServer::Answer FakeGitea::handle(const LocalHttpServer::Request& reques
     Object::Ptr o = new Object;
     o->set("sha", rest[2]);
     o->set("commit", commit);
-    return {200, json(o), {}};
+    return {200, LocalHttpServer::json(o), {}};
   }
   if (rest.size() == 3 && rest[0] == "pulls" && rest[2] == "merge" && m == "POST") {
     const std::int64_t number = std::stoll(rest[1]);
@@ -241,14 +227,14 @@ LocalHttpServer::Answer FakeGitea::handle(const LocalHttpServer::Request& reques
     const std::string sha = body->optValue<std::string>("head_commit_id", "");
     const bool allowed = (how == "merge" && allowMerge_) || (how == "squash" && allowSquash_) ||
                          ((how == "rebase" || how == "rebase-merge") && allowRebase_);
-    if (!allowed) return message(405, "merge style " + how + " is not allowed");
+    if (!allowed) return LocalHttpServer::message(405, "merge style " + how + " is not allowed");
     auto head = pullHeads_.find(number);
-    if (head == pullHeads_.end()) return message(404, "pull request does not exist");
-    if (!sha.empty() && sha != head->second) return message(409, "head out of date");
+    if (head == pullHeads_.end()) return LocalHttpServer::message(404, "pull request does not exist");
+    if (!sha.empty() && sha != head->second) return LocalHttpServer::message(409, "head out of date");
     merges_.push_back({repository, number, how, sha});
     return {200, "", {}};
   }
-  return message(404, "Not Found");
+  return LocalHttpServer::message(404, "Not Found");
 }
 
 }  // namespace ekaci::testsupport

@@ -6,7 +6,6 @@
 #include <Poco/URI.h>
 
 #include <algorithm>
-#include <sstream>
 
 namespace ekaci::testsupport {
 namespace {
@@ -14,27 +13,15 @@ namespace {
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 
-std::string json(const Poco::Dynamic::Var& value) {
-  std::ostringstream out;
-  Poco::JSON::Stringifier::stringify(value, out);
-  return out.str();
-}
-
-LocalHttpServer::Answer message(int status, const std::string& text) {
-  Object::Ptr o = new Object;
-  o->set("message", text);
-  return {status, json(o), {}};
-}
-
-// Path segments as sent: an encoded project path stays one segment.
-std::vector<std::string> rawParts(const std::string& path) {
-  std::vector<std::string> out;
-  std::stringstream in(path);
-  std::string part;
-  while (std::getline(in, part, '/')) {
-    if (!part.empty()) out.push_back(part);
+// The request's JSON object (an empty one for no body); null when it is not one.
+Object::Ptr bodyOf(const std::string& text) {
+  if (text.empty()) return new Object;
+  try {
+    Poco::JSON::Parser parser;
+    return parser.parse(text).extract<Object::Ptr>();
+  } catch (const std::exception&) {
+    return nullptr;
   }
-  return out;
 }
 
 bool finished(const std::string& state) {
@@ -127,7 +114,7 @@ std::vector<FakeGitlab::Merge> FakeGitlab::merges() const {
 
 LocalHttpServer::Answer FakeGitlab::refuse(const std::string& problem) {
   problems_.push_back(problem);
-  return message(400, problem);
+  return LocalHttpServer::message(400, problem);
 }
 
 LocalHttpServer::Answer FakeGitlab::handle(const LocalHttpServer::Request& request) {
@@ -135,28 +122,23 @@ LocalHttpServer::Answer FakeGitlab::handle(const LocalHttpServer::Request& reque
   const auto bearer = request.headers.find("authorization");
   const bool authenticated = (privateToken != request.headers.end() && privateToken->second == token_) ||
                              (bearer != request.headers.end() && bearer->second == "Bearer " + token_);
-  if (!authenticated) return message(401, "401 Unauthorized");
+  if (!authenticated) return LocalHttpServer::message(401, "401 Unauthorized");
   const Poco::URI uri(request.target);
-  const auto p = rawParts(request.target.substr(0, request.target.find('?')));
-  if (p.size() < 4 || p[0] != "api" || p[1] != "v4" || p[2] != "projects") return message(404, "404 Not Found");
+  const auto p = LocalHttpServer::rawSegments(request.target);
+  if (p.size() < 4 || p[0] != "api" || p[1] != "v4" || p[2] != "projects")
+    return LocalHttpServer::message(404, "404 Not Found");
   std::string project;
   Poco::URI::decode(p[3], project);
-  if (project != std::to_string(projectId_) && project != projectPath_) return message(404, "404 Project Not Found");
+  if (project != std::to_string(projectId_) && project != projectPath_)
+    return LocalHttpServer::message(404, "404 Project Not Found");
   const std::vector<std::string> rest(p.begin() + 4, p.end());
   const std::string& m = request.method;
   const auto query = uri.getQueryParameters();
-  Object::Ptr body = new Object;
-  if (!request.body.empty()) {
-    try {
-      Poco::JSON::Parser parser;
-      body = parser.parse(request.body).extract<Object::Ptr>();
-    } catch (const std::exception&) {
-      return message(400, "the body is not JSON");
-    }
-  }
+  const Object::Ptr body = bodyOf(request.body);
+  if (!body) return LocalHttpServer::message(400, "the body is not JSON");
   std::lock_guard lock(mutex_);
   const std::string what = m + " " + uri.getPath();
-  auto only = [&](std::set<std::string> params, std::set<std::string> fields) -> std::string {
+  auto only = [&](const std::set<std::string>& params, const std::set<std::string>& fields) -> std::string {
     for (const auto& [k, v] : query) {
       if (params.count(k) == 0) return what + ": '" + k + "' is not a documented parameter";
     }
@@ -175,7 +157,7 @@ LocalHttpServer::Answer FakeGitlab::handle(const LocalHttpServer::Request& reque
     o->set("path_with_namespace", projectPath_);
     o->set("merge_method", mergeMethod_);
     o->set("squash_option", squashOption_);
-    return {200, json(o), {}};
+    return {200, LocalHttpServer::json(o), {}};
   }
   if (rest.size() == 2 && rest[0] == "statuses" && m == "POST") {
     if (auto problem =
@@ -192,17 +174,19 @@ LocalHttpServer::Answer FakeGitlab::handle(const LocalHttpServer::Request& reque
     auto latest = std::find_if(statuses_.rbegin(), statuses_.rend(),
                                [&](const Status& s) { return s.sha == rest[1] && s.name == name; });
     if (latest != statuses_.rend() && !finished(latest->state)) {
-      if (auto problem = transitionProblem(latest->state, state); !problem.empty()) return message(400, problem);
+      if (auto problem = transitionProblem(latest->state, state); !problem.empty())
+        return LocalHttpServer::message(400, problem);
       latest->state = state;
       latest->description = description;
       latest->targetUrl = body->optValue<std::string>("target_url", "");
-      return {201, json(statusJson(*latest)), {}};
+      return {201, LocalHttpServer::json(statusJson(*latest)), {}};
     }
     // A new status (the first of its name, or after a finished one): it starts as created.
-    if (auto problem = transitionProblem("created", state); !problem.empty()) return message(400, problem);
+    if (auto problem = transitionProblem("created", state); !problem.empty())
+      return LocalHttpServer::message(400, problem);
     Status s{nextId_++, rest[1], name, state, description, body->optValue<std::string>("target_url", "")};
     statuses_.push_back(s);
-    return {201, json(statusJson(s)), {}};
+    return {201, LocalHttpServer::json(statusJson(s)), {}};
   }
   if (rest.size() == 4 && rest[0] == "repository" && rest[1] == "commits" && rest[3] == "statuses" && m == "GET") {
     if (auto problem = only({"ref", "stage", "name", "pipeline_id", "order_by", "sort", "all", "per_page", "page"}, {});
@@ -215,15 +199,15 @@ LocalHttpServer::Answer FakeGitlab::handle(const LocalHttpServer::Request& reque
     }
     Array::Ptr out = new Array;
     for (const auto& [name, s] : latest) out->add(statusJson(s));
-    return {200, json(out), {}};
+    return {200, LocalHttpServer::json(out), {}};
   }
   if (rest.size() == 3 && rest[0] == "repository" && rest[1] == "commits" && m == "GET") {
     auto it = commitDates_.find(rest[2]);
-    if (it == commitDates_.end()) return message(404, "404 Commit Not Found");
+    if (it == commitDates_.end()) return LocalHttpServer::message(404, "404 Commit Not Found");
     Object::Ptr o = new Object;
     o->set("id", rest[2]);
     o->set("committed_date", it->second);
-    return {200, json(o), {}};
+    return {200, LocalHttpServer::json(o), {}};
   }
   if (rest.size() >= 3 && rest[0] == "merge_requests" && rest[2] == "notes") {
     const std::int64_t iid = std::stoll(rest[1]);
@@ -238,12 +222,12 @@ LocalHttpServer::Answer FakeGitlab::handle(const LocalHttpServer::Request& reque
       Object::Ptr o = new Object;
       o->set("id", note.id);
       o->set("body", note.body);
-      return {201, json(o), {}};
+      return {201, LocalHttpServer::json(o), {}};
     }
     const std::int64_t id = std::stoll(rest.at(3));
     auto note =
         std::find_if(notes_.begin(), notes_.end(), [&](const Note& n) { return n.id == id && n.mergeRequest == iid; });
-    if (note == notes_.end()) return message(404, "404 Note Not Found");
+    if (note == notes_.end()) return LocalHttpServer::message(404, "404 Note Not Found");
     if (rest.size() == 4 && m == "PUT") {
       if (auto problem = only({}, {"body"}); !problem.empty()) return refuse(problem);
       note->body = body->optValue<std::string>("body", "");
@@ -251,7 +235,7 @@ LocalHttpServer::Answer FakeGitlab::handle(const LocalHttpServer::Request& reque
       Object::Ptr o = new Object;
       o->set("id", id);
       o->set("body", note->body);
-      return {200, json(o), {}};
+      return {200, LocalHttpServer::json(o), {}};
     }
     if (rest.size() == 5 && rest[4] == "award_emoji" && m == "POST") {
       if (auto problem = only({}, {"name"}); !problem.empty()) return refuse(problem);
@@ -260,12 +244,12 @@ LocalHttpServer::Answer FakeGitlab::handle(const LocalHttpServer::Request& reque
       if (kKnown.count(name) == 0) return refuse(what + ": '" + name + "' is not an emoji name");
       for (const auto& award : awards_) {
         if (award.noteId == id && award.name == name)
-          return message(404, "404 Award Emoji Name has already been taken");
+          return LocalHttpServer::message(404, "404 Award Emoji Name has already been taken");
       }
       awards_.push_back({id, name});
       Object::Ptr o = new Object;
       o->set("name", name);
-      return {201, json(o), {}};
+      return {201, LocalHttpServer::json(o), {}};
     }
   }
   if (rest.size() == 2 && rest[0] == "members" && rest[1] == "all" && m == "GET") {
@@ -288,7 +272,7 @@ LocalHttpServer::Answer FakeGitlab::handle(const LocalHttpServer::Request& reque
       o->set("access_level", level);
       out->add(o);
     }
-    return {200, json(out), {}};
+    return {200, LocalHttpServer::json(out), {}};
   }
   if (rest.size() == 3 && rest[0] == "merge_requests" && rest[2] == "merge" && m == "PUT") {
     if (auto problem = only({}, {"merge_commit_message", "squash_commit_message", "squash",
@@ -298,20 +282,21 @@ LocalHttpServer::Answer FakeGitlab::handle(const LocalHttpServer::Request& reque
     }
     const std::int64_t iid = std::stoll(rest[1]);
     auto head = heads_.find(iid);
-    if (head == heads_.end()) return message(404, "404 Not found");
+    if (head == heads_.end()) return LocalHttpServer::message(404, "404 Not found");
     const bool squash = body->optValue<bool>("squash", false);
     if ((squash && squashOption_ == "never") || (!squash && squashOption_ == "always")) {
-      return message(405, "405 Method Not Allowed");
+      return LocalHttpServer::message(405, "405 Method Not Allowed");
     }
     const std::string sha = body->optValue<std::string>("sha", "");
-    if (!sha.empty() && sha != head->second) return message(409, "SHA does not match HEAD of source branch");
+    if (!sha.empty() && sha != head->second)
+      return LocalHttpServer::message(409, "SHA does not match HEAD of source branch");
     merges_.push_back({iid, sha, squash});
     Object::Ptr o = new Object;
     o->set("iid", iid);
     o->set("state", "merged");
-    return {200, json(o), {}};
+    return {200, LocalHttpServer::json(o), {}};
   }
-  return message(404, "404 Not Found");
+  return LocalHttpServer::message(404, "404 Not Found");
 }
 
 }  // namespace ekaci::testsupport

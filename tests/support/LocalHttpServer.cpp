@@ -8,7 +8,11 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Stringifier.h>
+
 #include <optional>
+#include <sstream>
 
 namespace ekaci::testsupport {
 
@@ -65,6 +69,28 @@ LocalHttpServer::~LocalHttpServer() {
   }
   server_->stopAll(true);
   threads_.joinAll();  // no connection can reach this object once its threads are joined
+}
+
+std::string LocalHttpServer::json(const Poco::Dynamic::Var& value) {
+  std::ostringstream out;
+  Poco::JSON::Stringifier::stringify(value, out);
+  return out.str();
+}
+
+LocalHttpServer::Answer LocalHttpServer::message(int status, const std::string& text) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+  o->set("message", text);
+  return {status, json(o), {}};
+}
+
+std::vector<std::string> LocalHttpServer::rawSegments(const std::string& target) {
+  std::vector<std::string> out;
+  std::stringstream in(target.substr(0, target.find('?')));
+  std::string part;
+  while (std::getline(in, part, '/')) {
+    if (!part.empty()) out.push_back(part);
+  }
+  return out;
 }
 
 std::uint16_t LocalHttpServer::port() const {

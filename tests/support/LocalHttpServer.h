@@ -1,5 +1,6 @@
 #pragma once
 
+#include <Poco/Dynamic/Var.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/ThreadPool.h>
 
@@ -37,6 +38,12 @@ class LocalHttpServer {
   ~LocalHttpServer();
   LocalHttpServer(const LocalHttpServer&) = delete;
   LocalHttpServer& operator=(const LocalHttpServer&) = delete;
+
+  // What the local forges answer with: JSON text, and {"message": text} with a status.
+  static std::string json(const Poco::Dynamic::Var& value);
+  static Answer message(int status, const std::string& text);
+  // A request target's path segments as sent (escapes kept: an encoded '/' stays inside one).
+  static std::vector<std::string> rawSegments(const std::string& target);
 
   std::uint16_t port() const;
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port()); }

@@ -34,6 +34,17 @@ class ReportOutboxTest : public ::testing::Test {
   sdk::StatusReport report(const std::string& name, sdk::CommitState state, const std::string& summary = "s") {
     return sdk::StatusReport{name, state, "t", summary, "", ""};
   }
+  // A forge with comments (as Gitea and GitLab have, without check runs).
+  testing::MergingForge& addCommentingForge(const std::string& id) {
+    auto instance = std::make_unique<ForgeInstances::Instance>();
+    instance->id = id;
+    instance->type = "merging";
+    auto owned = std::make_unique<testing::MergingForge>();
+    testing::MergingForge& forge = *owned;
+    instance->forge = std::move(owned);
+    forges_.add(std::move(instance));
+    return forge;
+  }
   std::size_t publishes() const {
     std::size_t n = 0;
     for (const auto& c : forge_->calls) n += c.operation == "publish";
@@ -178,13 +189,7 @@ TEST_F(ReportOutboxTest, TheSenderThreadDeliversWithoutBeingDriven) {
 
 // Forges without check runs (Gitea, GitLab) keep the change summary in one comment.
 TEST_F(ReportOutboxTest, TheSummaryCommentIsCreatedOnceThenEditedInPlace) {
-  auto instance = std::make_unique<ForgeInstances::Instance>();
-  instance->id = "gl";
-  instance->type = "merging";
-  auto owned = std::make_unique<testing::MergingForge>();
-  testing::MergingForge& forge = *owned;
-  instance->forge = std::move(owned);
-  forges_.add(std::move(instance));
+  testing::MergingForge& forge = addCommentingForge("gl");
   sdk::ChangeRequestRef cr;
   cr.repository = repo_;
   cr.number = 3;
@@ -221,13 +226,7 @@ TEST_F(ReportOutboxTest, TheSummaryCommentIsCreatedOnceThenEditedInPlace) {
 }
 
 TEST_F(ReportOutboxTest, ASummaryCommentWaitsForItsDebounce) {
-  auto instance = std::make_unique<ForgeInstances::Instance>();
-  instance->id = "gl";
-  instance->type = "merging";
-  auto owned = std::make_unique<testing::MergingForge>();
-  testing::MergingForge& forge = *owned;
-  instance->forge = std::move(owned);
-  forges_.add(std::move(instance));
+  testing::MergingForge& forge = addCommentingForge("gl");
   sdk::ChangeRequestRef cr;
   cr.repository = repo_;
   cr.number = 3;

@@ -7,23 +7,13 @@
 #include "ekaci/sdk/testing/FakeHostServices.h"
 #include "ekaci/sdk/testing/ForgeConformance.h"
 #include "forgekit/WebhookAuth.h"
-#include "kernel/services/PocoHttpClient.h"
-#include "kernel/services/SystemClock.h"
 #include "tests/support/FakeGitea.h"
+#include "tests/support/LiveHostServices.h"
 
 namespace ekaci::gitea {
 namespace {
 
-// Fakes everywhere but HTTP and the clock: the plugin talks to the local Gitea for real.
-class LiveHost : public sdk::testing::FakeHostServices {
- public:
-  sdk::HttpClient& http() override { return http_; }
-  sdk::Clock& clock() override { return clock_; }
-
- private:
-  services::PocoHttpClient http_;
-  services::SystemClock clock_;
-};
+using LiveHost = testsupport::LiveHostServices;
 
 constexpr const char* kSha = "2222222222222222222222222222222222222222";
 

@@ -6,10 +6,9 @@
 #include "GithubClient.h"
 #include "GithubForge.h"
 #include "ekaci/sdk/testing/FakeHostServices.h"
-#include "kernel/services/PocoHttpClient.h"
-#include "kernel/services/SystemClock.h"
 #include "tests/support/FakeGithub.h"
 #include "tests/support/GithubTestKit.h"
+#include "tests/support/LiveHostServices.h"
 #include "tests/support/OpenApiValidator.h"
 
 namespace ekaci::github {
@@ -18,16 +17,7 @@ namespace {
 using testsupport::FakeGithub;
 using testsupport::GithubTestKit;
 
-// Fakes everywhere but HTTP and the clock: the plugin talks to the local GitHub for real.
-class LiveHost : public sdk::testing::FakeHostServices {
- public:
-  sdk::HttpClient& http() override { return http_; }
-  sdk::Clock& clock() override { return clock_; }
-
- private:
-  services::PocoHttpClient http_;
-  services::SystemClock clock_;
-};
+using LiveHost = testsupport::LiveHostServices;
 
 const testsupport::OpenApiValidator& openApi() {
   static auto* validator = testsupport::OpenApiValidator::load(GithubTestKit::openApiPath()).release();

@@ -6,22 +6,13 @@
 #include "GitlabForgeFactory.h"
 #include "ekaci/sdk/testing/FakeHostServices.h"
 #include "ekaci/sdk/testing/ForgeConformance.h"
-#include "kernel/services/PocoHttpClient.h"
-#include "kernel/services/SystemClock.h"
 #include "tests/support/FakeGitlab.h"
+#include "tests/support/LiveHostServices.h"
 
 namespace ekaci::gitlab {
 namespace {
 
-class LiveHost : public sdk::testing::FakeHostServices {
- public:
-  sdk::HttpClient& http() override { return http_; }
-  sdk::Clock& clock() override { return clock_; }
-
- private:
-  services::PocoHttpClient http_;
-  services::SystemClock clock_;
-};
+using LiveHost = testsupport::LiveHostServices;
 
 constexpr const char* kSha = "3333333333333333333333333333333333333333";
 
