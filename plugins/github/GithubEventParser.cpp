@@ -139,6 +139,14 @@ sdk::Result<std::vector<sdk::ForgeEvent>> GithubEventParser::parse(const std::st
       } else if (action == "converted_to_draft") {
         e.kind = sdk::ForgeEventKind::ChangeRequestConvertedToDraft;
       }
+      const bool reviewable = e.kind == sdk::ForgeEventKind::ChangeRequestOpened ||
+                              e.kind == sdk::ForgeEventKind::ChangeRequestUpdated ||
+                              e.kind == sdk::ForgeEventKind::ChangeRequestReopened ||
+                              e.kind == sdk::ForgeEventKind::ChangeRequestReadyForReview;
+      if (reviewable && (e.changeRequest.number == 0 || e.changeRequest.headSha.empty() || e.repository.name.empty())) {
+        return sdk::Error(sdk::ErrorCode::WebhookMalformed,
+                          "the pull request names no number, head commit or repository");
+      }
     } else if (eventName == "pull_request_review") {
       e.changeRequest = changeRequestOf(object(root, "pull_request"), e.repository, forgeId);
       auto review = object(root, "review");
@@ -165,6 +173,9 @@ sdk::Result<std::vector<sdk::ForgeEvent>> GithubEventParser::parse(const std::st
           e.commentCreatedAt = std::chrono::duration_cast<std::chrono::seconds>(created->time_since_epoch()).count();
         }
         e.commentBody = text(comment, "body");
+        if (e.changeRequest.number == 0 || e.commentId == 0) {
+          return sdk::Error(sdk::ErrorCode::WebhookMalformed, "the comment has no pull request number or id");
+        }
       }
     } else if (eventName == "merge_group") {
       auto group = object(root, "merge_group");

@@ -186,5 +186,21 @@ TEST(GithubWebhooksTest, TheOtherEventsTheServerActsOn) {
   }
 }
 
+// Found by the WebhookPayload fuzz target: a comment without an id was a command event
+// the server could not answer.
+TEST(GithubWebhooksTest, APullRequestOrCommentMissingWhatTheServerNeedsIsMalformed) {
+  const std::string comment =
+      R"({"action":"created","issue":{"number":7,"pull_request":{"url":"x"}},"comment":{"Rid":5,"body":"@eka-ci merge",)"
+      R"("user":{"login":"bob","id":9}},"repository":{"name":"demo","full_name":"octo/demo"}})";
+  auto noId = GithubEventParser::parse("issue_comment", "d", comment, "github");
+  ASSERT_FALSE(noId);
+  EXPECT_EQ(noId.error().code(), sdk::ErrorCode::WebhookMalformed);
+  const std::string opened =
+      R"({"action":"opened","pull_request":{"number":7,"head":{"sha":""},"base":{}},"repository":{"name":"demo"}})";
+  auto noHead = GithubEventParser::parse("pull_request", "d", opened, "github");
+  ASSERT_FALSE(noHead);
+  EXPECT_EQ(noHead.error().code(), sdk::ErrorCode::WebhookMalformed);
+}
+
 }  // namespace
 }  // namespace ekaci::github
