@@ -41,7 +41,11 @@ std::optional<std::chrono::system_clock::time_point> IsoTime::parse(const std::s
   } else {
     return std::nullopt;
   }
-  return std::chrono::system_clock::from_time_t(timegm(&tm) - offsetSeconds);
+  const std::time_t at = timegm(&tm) - offsetSeconds;
+  // Outside 1970..2200 a forge's date is nonsense, and past 2262 it does not fit the clock.
+  constexpr std::time_t kLatest = 7258118400;  // 2200-01-01T00:00:00Z
+  if (at < 0 || at >= kLatest) return std::nullopt;
+  return std::chrono::system_clock::from_time_t(at);
 }
 
 std::string IsoTime::format(std::chrono::system_clock::time_point at) {
