@@ -76,11 +76,6 @@ Object::Ptr JsonFields::object(const Object::Ptr& o, const std::string& key) {
   return o->getObject(key);
 }
 
-Array::Ptr JsonFields::array(const Object::Ptr& o, const std::string& key) {
-  if (!present(o, key) || !o->isArray(key)) return nullptr;
-  return o->getArray(key);
-}
-
 std::string JsonFields::stringify(const Object::Ptr& object) {
   std::ostringstream out;
   object->stringify(out);

@@ -24,7 +24,6 @@ class JsonFields {
   static bool flag(const Poco::JSON::Object::Ptr& o, const std::string& key);
   static bool present(const Poco::JSON::Object::Ptr& o, const std::string& key);
   static Poco::JSON::Object::Ptr object(const Poco::JSON::Object::Ptr& o, const std::string& key);
-  static Poco::JSON::Array::Ptr array(const Poco::JSON::Object::Ptr& o, const std::string& key);
   static std::string stringify(const Poco::JSON::Object::Ptr& object);
 };
 

@@ -27,8 +27,6 @@ class RestClient {
   sdk::Result<std::string> call(const std::string& method, const std::string& path, const sdk::HttpHeaders& headers,
                                 const std::string& body = "", const std::map<int, sdk::ErrorCode>& meaning = {});
 
-  const std::string& apiUrl() const noexcept { return apiUrl_; }
-
   // A header's integer (Retry-After, RateLimit-Reset); nothing when it is not one.
   static std::optional<std::int64_t> integer(const std::string& text);
   // The forge's message in an error answer ({"message": …} or {"error": …}), short.
