@@ -12,6 +12,7 @@
 #include <optional>
 #include <thread>
 
+#include "kernel/publish/PublishStage.h"
 #include "kernel/review/JsonRenderer.h"
 #include "kernel/review/MarkdownRenderer.h"
 #include "kernel/review/ReviewService.h"
@@ -52,6 +53,14 @@ Options:
                     count as successes)
   --rebuild         With --build: build again what failed before, instead of answering
                     from the failure cache ([builders] failure_cache_seconds)
+  --branch NAME     With --build: the branch the caches' permissions are checked against
+                    (default: --head when it names a branch)
+  --name OWNER/NAME With --build: the repository the caches' permissions are checked
+                    against (default: the last two parts of --repo)
+
+With --build, successful builds run each job's post_build_hooks and are pushed to each
+job's caches as the server configuration (--config) defines them, exactly as the server
+does; the review waits for the pushes before it exits.
   --quiet           No progress on stderr
   -h, --help        Show this help
 
@@ -78,6 +87,26 @@ bool writeFile(const std::string& path, const std::string& text, std::ostream& o
     return false;
   }
   return true;
+}
+
+// "owner/name" from a path or URL: its last two parts, without ".git".
+std::string repositoryName(std::string location) {
+  while (!location.empty() && location.back() == '/') location.pop_back();
+  if (location.size() > 4 && location.compare(location.size() - 4, 4, ".git") == 0)
+    location.resize(location.size() - 4);
+  if (location == "." || location.empty()) {
+    std::error_code ec;
+    location = std::filesystem::current_path(ec).string();
+  }
+  const auto last = location.find_last_of("/:");
+  if (last == std::string::npos) return location;
+  const auto before = location.find_last_of("/:", last == 0 ? 0 : last - 1);
+  return location.substr(before == std::string::npos || last == 0 ? 0 : before + 1);
+}
+
+bool looksLikeCommit(const std::string& rev) {
+  if (rev.size() < 7 || rev.size() > 40) return false;
+  return std::all_of(rev.begin(), rev.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 }  // namespace
@@ -108,7 +137,7 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
     }
     std::optional<std::string> v;
     if (a == "--repo" || a == "--head" || a == "--base" || a == "--job" || a == "--system" || a == "--json" ||
-        a == "--markdown" || a == "--workers") {
+        a == "--markdown" || a == "--workers" || a == "--branch" || a == "--name") {
       v = value();
       if (!v) return 2;
     }
@@ -122,6 +151,10 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
       request.jobs.push_back(*v);
     } else if (a == "--system") {
       request.systems.push_back(*v);
+    } else if (a == "--branch") {
+      buildOptions.branch = *v;
+    } else if (a == "--name") {
+      buildOptions.repository = *v;
     } else if (a == "--json") {
       jsonFile = *v;
     } else if (a == "--markdown") {
@@ -149,10 +182,19 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
     }
   }
 
-  if (!build && (!buildOptions.buildBase || buildOptions.forgetFailures)) {
-    err_ << "ekaci review: " << (buildOptions.forgetFailures ? "--rebuild" : "--no-base-builds")
+  if (!build && (!buildOptions.buildBase || buildOptions.forgetFailures || !buildOptions.branch.empty() ||
+                 !buildOptions.repository.empty())) {
+    err_ << "ekaci review: "
+         << (buildOptions.forgetFailures    ? "--rebuild"
+             : !buildOptions.buildBase      ? "--no-base-builds"
+             : !buildOptions.branch.empty() ? "--branch"
+                                            : "--name")
          << " only applies with --build\n";
     return 2;
+  }
+  if (buildOptions.repository.empty()) buildOptions.repository = repositoryName(request.repository);
+  if (buildOptions.branch.empty() && !request.head.empty() && !looksLikeCommit(request.head)) {
+    buildOptions.branch = request.head.rfind("refs/heads/", 0) == 0 ? request.head.substr(11) : request.head;
   }
 
   // Logs go to stderr, quietly unless asked for.
@@ -204,6 +246,7 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
   }
   // With --build, a scheduler of this process builds; its settings are checked before anything is evaluated.
   std::optional<scheduler::SchedulerConfig> storeConfig;  // outlives the store query that borrows it
+  std::unique_ptr<publish::PublishStage> publishing;      // outlives the scheduler that tells it of builds
   std::unique_ptr<scheduler::Scheduler> scheduler;
   std::unique_ptr<scheduler::StorePathInfo> store;
   auto buildLogger = logging.logger("scheduler");
@@ -219,6 +262,14 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
     scheduler = std::make_unique<scheduler::Scheduler>(
         scheduler::Scheduler::Services{**storage, hub.processes(), hub.clock(), hub.metrics(), *buildLogger},
         std::move(settings).value(), scheduler::SchedulerSettings::hostSystem(hub.processes()));
+    auto stage = publish::PublishStage::create(config, prepared->plugins->registry(), hub, **storage, *buildLogger);
+    if (!stage) {
+      err_ << "ekaci review: " << stage.error().describe() << "\n";
+      return 2;
+    }
+    publishing = std::move(stage).value();
+    scheduler->setListener(&publishing->publisher());
+    buildOptions.publisher = &publishing->publisher();
     if (auto started = scheduler->start(); !started) {
       err_ << "ekaci review: " << started.error().describe() << "\n";
       return 3;
@@ -275,6 +326,16 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
   pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
   if (pendingLine) err_ << "\n";
   if (scheduler) scheduler->shutdown(std::chrono::seconds(0));
+  // Hooks and pushes of what was built finish before the review ends.
+  if (publishing && !cancel) {
+    bool announced = false;
+    while (!publishing->publisher().waitIdle(std::chrono::seconds(2))) {
+      if (!quiet && !announced) err_ << "waiting for post-build hooks and cache pushes to finish\n";
+      announced = true;
+      if (cancel) break;
+    }
+  }
+  if (publishing) publishing->publisher().stop();
 
   if (!result) {
     if (result.error().code() == sdk::ErrorCode::Cancelled || cancel) {

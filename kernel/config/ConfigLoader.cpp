@@ -266,8 +266,14 @@ sdk::Result<ServerConfig> ConfigLoader::build(sdk::Value root, std::filesystem::
     CacheConfig cache;
     cache.id = sub(block, "id").asString();
     cache.cacheType = sub(block, "cache_type").asString();
-    cache.destination = sub(block, "destination").asString();
+    const sdk::Value* destination = block.find("destination");
+    cache.destination = destination != nullptr && destination->isString() ? destination->asString() : "";
     cache.credentials = block.find("credentials") ? *block.find("credentials") : sdk::Value();
+    cache.settings = sdk::Value::table();
+    for (std::size_t i = 0; i < block.size(); ++i) {
+      const std::string& key = block.keys()[i];
+      if (key != "id" && key != "cache_type" && key != "permissions") cache.settings.set(key, block.items()[i]);
+    }
     cache.permissions = permissionsOf(block);
     cache.location = block.location();
     config.caches.push_back(std::move(cache));

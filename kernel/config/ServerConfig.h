@@ -26,11 +26,15 @@ struct GithubAppConfig {
   sdk::SourceLocation location;
 };
 
+// A [[caches]] block: the kernel reads id, cache_type and permissions; every other key
+// (destination, credentials, the type's own settings) is the cache plugin's, validated by
+// its declared settings.
 struct CacheConfig {
   std::string id;
   std::string cacheType;
-  std::string destination;
-  sdk::Value credentials;
+  std::string destination;  // the settings' destination, when it is a string (for the address check)
+  sdk::Value credentials;   // the settings' credentials, Null when absent
+  sdk::Value settings;      // the block without id, cache_type and permissions
   PermissionsConfig permissions;
   sdk::SourceLocation location;
 };

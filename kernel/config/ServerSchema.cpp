@@ -37,6 +37,17 @@ sdk::SettingsSchema ServerSchema::settings() {
                 "Forge instances served by forge plugins; other keys are the plugin's settings.");
   forges.openTable = true;
 
+  sdk::Setting caches =
+      tableList("caches",
+                {requiredString("id", "Cache id referenced from .ekaci/config.json."),
+                 requiredString("cache_type",
+                                "Cache plugin type: nix-copy, cachix, attic or a plugin's own type; the other keys "
+                                "(destination, credentials, ...) are that plugin's settings (ekaci plugins describe "
+                                "TYPE)."),
+                 permissionsBlock("cache")},
+                "Binary caches the server may push to, each served by a cache plugin.");
+  caches.openTable = true;
+
   sdk::Setting token = string("token", std::nullopt, "Access token. Prefer the environment variable.");
   token.secret = true;
   sdk::Setting instanceSecret =
@@ -151,12 +162,7 @@ sdk::SettingsSchema ServerSchema::settings() {
                         "REST API base of the app's GitHub (GitHub Enterprise: https://HOST/api/v3)."),
                  permissionsBlock("GitHub App")},
                 "GitHub Apps the server authenticates as."),
-      tableList("caches",
-                {requiredString("id", "Cache id referenced from .ekaci/config.json."),
-                 choice("cache_type", {"nix-copy", "cachix", "attic"}, std::nullopt, "Backend type."),
-                 requiredString("destination", "Destination URL or cache name."),
-                 credentials("credentials", false, "Credentials for the backend."), permissionsBlock("cache")},
-                "Binary caches the server may push to."),
+      caches,
       tableList("gitea_instances",
                 {requiredString("domain", "Gitea or Forgejo domain, without protocol."), token,
                  credentials("credentials", false, "Where the token comes from instead: its entry GITEA_TOKEN."),

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "kernel/config/CredentialTags.h"
+#include "kernel/config/DestinationGuard.h"
 #include "kernel/config/Environment.h"
 #include "kernel/config/ServerSchema.h"
 #include "kernel/config/SettingsValidator.h"
@@ -10,6 +11,12 @@
 
 namespace ekaci::plugin_host {
 namespace {
+
+// The manual's cache types: named when their plugin is missing, suggested when misspelt.
+const std::vector<std::string>& documentedCacheTypes() {
+  static const std::vector<std::string> kTypes = {"nix-copy", "cachix", "attic"};
+  return kTypes;
+}
 
 std::string listOf(const std::vector<std::string>& items) {
   std::string out;
@@ -29,6 +36,7 @@ void checkCredentials(const sdk::Value& block, const std::string& key, const Plu
                       config::Diagnostics& out) {
   if (block.isNull()) return;
   std::string tag = block.isString() ? block.asString() : (block.size() == 1 ? block.keys().front() : "");
+  if (tag == "none") return;  // built in: no secrets, no plugin
   const auto* documented = config::CredentialTags::find(tag);
   const std::string type = documented != nullptr ? documented->canonical : tag;
   const sdk::CredentialSourceFactory* factory = registry.credentialSource(type);
@@ -109,13 +117,35 @@ config::Diagnostics PluginRequirements::check(const config::ServerConfig& config
   for (std::size_t i = 0; i < config.caches.size(); ++i) {
     const auto& cache = config.caches[i];
     const std::string key = "caches[" + std::to_string(i) + "]";
-    if (registry.cache(cache.cacheType) == nullptr) {
-      out.add(sdk::ErrorCode::ConfigPluginUnavailable, cache.location, key + ".cache_type",
-              "cache '" + cache.id + "' needs the '" + cache.cacheType +
-                  "' cache plugin, which is not loaded (loaded cache plugins: " +
-                  listOf(registry.types(sdk::PluginKind::Cache)) + ")");
+    const sdk::CacheFactory* factory = registry.cache(cache.cacheType);
+    if (factory == nullptr) {
+      auto known = registry.types(sdk::PluginKind::Cache);
+      const auto& documented = documentedCacheTypes();
+      if (std::find(documented.begin(), documented.end(), cache.cacheType) != documented.end()) {
+        out.add(sdk::ErrorCode::ConfigPluginUnavailable, cache.location, key + ".cache_type",
+                "cache '" + cache.id + "' needs the '" + cache.cacheType +
+                    "' cache plugin, which is not loaded (loaded cache plugins: " +
+                    listOf(registry.types(sdk::PluginKind::Cache)) + ")");
+      } else {
+        for (const auto& t : documented) {
+          if (std::find(known.begin(), known.end(), t) == known.end()) known.push_back(t);
+        }
+        out.add(sdk::ErrorCode::ConfigUnknownPluginType, cache.location, key + ".cache_type",
+                "unknown cache type '" + cache.cacheType + "'" + config::Suggestion::hint(cache.cacheType, known));
+      }
+    } else {
+      sdk::Value settings = cache.settings;
+      config::Environment none;
+      config::SettingsValidator(none, out).validateTable(factory->settings(), settings, key);
     }
-    checkCredentials(cache.credentials, key + ".credentials", registry, out);
+    if (!cache.credentials.isNull()) checkCredentials(cache.credentials, key + ".credentials", registry, out);
+    if (!config.security.allowPrivateCacheHosts) {
+      if (auto why = config::DestinationGuard::refusal(cache.destination); !why.empty()) {
+        out.add(sdk::ErrorCode::CacheUnavailable, cache.location, key + ".destination",
+                "cache '" + cache.id + "': " + why +
+                    "; pushes there are refused unless security.allow_private_cache_hosts is set");
+      }
+    }
   }
   return out;
 }

@@ -26,6 +26,7 @@ struct JobBuildResults {
   std::vector<scheduler::JobVerdict> verdicts;  // new and changed jobs, removed ones
   std::size_t newlyFailing = 0, newlySucceeding = 0, stillFailing = 0, stillSucceeding = 0, removed = 0, unfinished = 0;
   std::vector<FailureLog> failureLogs;  // the first newly failing jobs
+  std::vector<std::string> notes;       // caches named but skipped (unknown, not allowed)
 
   // Nothing newly fails and every build ended.
   bool clean() const { return newlyFailing == 0 && unfinished == 0; }

@@ -158,6 +158,9 @@ Array::Ptr buildsJson(const std::vector<JobBuildResults>& results) {
       verdicts->add(o);
     }
     job->set("verdicts", verdicts);
+    Array::Ptr notes = new Array;
+    for (const auto& note : r.notes) notes->add(note);
+    job->set("notes", notes);
     builds->add(job);
   }
   return builds;

@@ -49,6 +49,9 @@ std::string MarkdownBuildSection::render(const std::vector<JobBuildResults>& res
       }
     }
   }
+  for (const auto& r : results) {
+    for (const auto& note : r.notes) md += "\n> " + MarkdownText::html(note) + "\n";
+  }
   return md;
 }
 

@@ -60,10 +60,19 @@ sdk::Result<std::vector<JobBuildResults>> ReviewBuilder::build(const ReviewRepor
     request.rebuildCount = static_cast<std::int64_t>(request.roots.size());
     if (!request.roots.empty() && job.headJobsetId != 0) {
       if (progress) progress("job " + job.job + ": building " + std::to_string(request.roots.size()) + " derivations");
-      if (auto submitted = scheduler_.submit(request); !submitted) return submitted.error();
+      if (options.publisher != nullptr) {
+        publish::PublishTarget target{options.repository, options.branch,     report.headSha,       job.job,
+                                      job.caches,         job.postBuildHooks, job.fodPostBuildHooks};
+        results.notes = options.publisher->expect(request.jobsetId, std::move(target));
+      }
+      if (auto submitted = scheduler_.submit(request); !submitted) {
+        if (options.publisher != nullptr) options.publisher->forget(request.jobsetId);
+        return submitted.error();
+      }
       while (!scheduler_.waitForJobset(request.jobsetId, std::chrono::seconds(2), cancel)) {
         if (cancel != nullptr && *cancel) {
           (void)scheduler_.cancel(request.jobsetId, "cancelled by the user");
+          if (options.publisher != nullptr) options.publisher->forget(request.jobsetId);
           return sdk::Error(sdk::ErrorCode::Cancelled, "builds cancelled");
         }
         if (progress) {
@@ -73,6 +82,7 @@ sdk::Result<std::vector<JobBuildResults>> ReviewBuilder::build(const ReviewRepor
           }
         }
       }
+      if (options.publisher != nullptr) options.publisher->forget(request.jobsetId);
       auto concluded = storage_.findBuildJobset(request.jobsetId);
       if (concluded && *concluded) results.state = (*concluded)->state;
     }

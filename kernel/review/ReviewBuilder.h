@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "ekaci/sdk/Result.h"
+#include "kernel/publish/PostBuildPublisher.h"
 #include "kernel/review/BuildResults.h"
 #include "kernel/review/ReviewReport.h"
 #include "kernel/scheduler/JobVerdict.h"
@@ -30,6 +31,10 @@ class ReviewBuilder {
   struct Options {
     bool buildBase = true;        // build base versions too, to tell newly from still failing
     bool forgetFailures = false;  // build again what has a cached failure
+    // After-build work (hooks, cache pushes) of each job's successful builds; null: none.
+    publish::PostBuildPublisher* publisher = nullptr;
+    std::string repository;  // "owner/name", for the caches' permissions
+    std::string branch;      // see publish::PublishTarget
   };
 
   sdk::Result<std::vector<JobBuildResults>> build(const ReviewReport& report, const Options& options,

@@ -382,6 +382,9 @@ sdk::Result<ReviewReport> ReviewPipeline::run(const ReviewRequest& request, cons
     review.job = job.name;
     review.evaluator = job.evaluator;
     review.allowEvalFailures = job.allowEvalFailures;
+    review.caches = job.caches;
+    review.postBuildHooks = job.postBuildHooks;
+    review.fodPostBuildHooks = job.fodPostBuildHooks;
     if (job.sizeCheck) review.sizeLimitPercent = job.sizeCheck->maxIncreasePercent;
     ++step;
     auto baseEval = evaluate(*repositoryId, report.baseSha, (*baseCheckout)->directory(), job, request,

@@ -3,7 +3,9 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+
 #include <vector>
+#include "kernel/config/RepoConfig.h"
 
 #include "kernel/review/BuildResults.h"
 #include "kernel/review/SizeResults.h"
@@ -81,6 +83,9 @@ struct JobReview {
   std::vector<std::pair<std::string, std::string>> unreadableDerivations;
   std::int64_t baseEvalMillis = 0, headEvalMillis = 0, impactMillis = 0;
   std::vector<std::string> notes;  // approximations and limits the reader should know about
+  // After its builds (the repository's configuration of the job): server cache ids, hooks.
+  std::vector<std::string> caches;
+  std::vector<config::HookConfig> postBuildHooks, fodPostBuildHooks;
 
   // The job is fine to merge as far as evaluation goes.
   bool clean() const;

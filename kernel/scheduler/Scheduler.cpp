@@ -49,7 +49,9 @@ Scheduler::Scheduler(Services services, SchedulerConfig config, const std::strin
   });
 }
 
-Scheduler::~Scheduler() { shutdown(std::chrono::milliseconds(0)); }
+Scheduler::~Scheduler() {
+  shutdown(std::chrono::milliseconds(0));
+}
 
 std::int64_t Scheduler::nowSeconds() const {
   return std::chrono::duration_cast<std::chrono::seconds>(services_.clock.now().time_since_epoch()).count();
@@ -68,16 +70,18 @@ sdk::Result<void> Scheduler::start() {
                             ": builds would run pull-request code with eka-ci's privileges. Run scripts/setup "
                             "(build users, sandbox = true) or set builders.allow_unsandboxed_builds = true");
     }
-    services_.logger.warn("BUILDS ARE NOT SANDBOXED: pull-request code runs with eka-ci's privileges "
-                          "(builders.allow_unsandboxed_builds)",
-                          {{"reason", sandbox->problem}});
+    services_.logger.warn(
+        "BUILDS ARE NOT SANDBOXED: pull-request code runs with eka-ci's privileges "
+        "(builders.allow_unsandboxed_builds)",
+        {{"reason", sandbox->problem}});
   }
   // Remote builders are checked before anything is routed to them.
   for (std::size_t i = 2; i < pool_.size(); ++i) {
     const bool up = executor_.ping(pool_.spec(i));
     std::lock_guard lock(mutex_);
     pool_.setHealthy(i, up);
-    services_.metrics.gauge("builder_healthy", "1 when the builder answers nix store ping", {{"builder", pool_.spec(i).name}})
+    services_.metrics
+        .gauge("builder_healthy", "1 when the builder answers nix store ping", {{"builder", pool_.spec(i).name}})
         .set(up ? 1 : 0);
     if (!up) services_.logger.warn("remote builder does not answer", {{"builder", pool_.spec(i).name}});
   }
@@ -117,8 +121,8 @@ sdk::Result<void> Scheduler::resume() {
       paths.push_back(row.drvPath);
     }
   }
-  const auto unbuilt = paths.empty() ? sdk::Result<std::set<std::string>>(std::set<std::string>{})
-                                     : store_.derivationsToBuild(paths);
+  const auto unbuilt =
+      paths.empty() ? sdk::Result<std::set<std::string>>(std::set<std::string>{}) : store_.derivationsToBuild(paths);
   for (const auto& row : orphaned) {
     const bool valid = unbuilt && unbuilt->count(row.drvPath) == 0;
     std::string state = "interrupted(process_death)";
@@ -176,7 +180,11 @@ sdk::Result<void> Scheduler::ingest(storage::BuildJobsetRecord record, bool reco
   for (const auto& path : involved) {
     auto drv = nix::DerivationParser::parseFile(path);
     if (!drv) return sdk::Error(drv.error().code(), "cannot read " + path + ": " + drv.error().message());
-    ParsedDrv p{path, BuildRequirements{drv->platform, drv->requiredSystemFeatures(), drv->isFixedOutput(), drv->preferLocalBuild()}, {}, {}};
+    ParsedDrv p{
+        path,
+        BuildRequirements{drv->platform, drv->requiredSystemFeatures(), drv->isFixedOutput(), drv->preferLocalBuild()},
+        {},
+        {}};
     for (const auto& [input, outputs] : drv->inputDrvs) p.inputs.push_back(input);
     for (const auto& output : drv->outputs) p.outputs.emplace_back(output.name, output.path);
     storage::DrvRecord row;
@@ -231,8 +239,7 @@ sdk::Result<void> Scheduler::ingest(storage::BuildJobsetRecord record, bool reco
       touched.push_back(n);
       Node& node = nodes_[n];
       const BuildState s = node.status.state;
-      const bool failureExpired = s == BuildState::Failure &&
-                                  persistedById[node.drvId].failureExpiresAt <= now;
+      const bool failureExpired = s == BuildState::Failure && persistedById[node.drvId].failureExpiresAt <= now;
       const bool retryable = s == BuildState::Interrupted || s == BuildState::Blocked ||
                              s == BuildState::TransitiveFailure || failureExpired;
       if (building && retryable) {
@@ -269,7 +276,8 @@ sdk::Result<void> Scheduler::ingest(storage::BuildJobsetRecord record, bool reco
       if (isSuccessful(added.status.state)) continue;
       if (recorded && added.status.state == BuildState::Building) {
         // Built while the server was down, or just before it died.
-        transition(n, BuildStatus{BuildState::Success}, "its outputs are valid after a restart (the server stopped during the build)");
+        transition(n, BuildStatus{BuildState::Success},
+                   "its outputs are valid after a restart (the server stopped during the build)");
         continue;
       }
       if (added.status.state != BuildState::Queued) transition(n, BuildStatus{BuildState::Queued}, "outputs now valid");
@@ -277,14 +285,14 @@ sdk::Result<void> Scheduler::ingest(storage::BuildJobsetRecord record, bool reco
     } else if (added.status.state == BuildState::Failure && stored.failureExpiresAt > now) {
       // A cached failure: not built again before it expires.
     } else {
-      const std::string why = stored.state == "building"
-                                  ? "the server stopped during the build; building again"
-                                  : "queued for jobset " + std::to_string(record.jobsetId);
+      const std::string why = stored.state == "building" ? "the server stopped during the build; building again"
+                                                         : "queued for jobset " + std::to_string(record.jobsetId);
       // A new round starts at Queued whatever an earlier round left.
       if (!recorded) {
         storage::BuildEventRecord event{0, added.drvId, added.attempt, "queued", why, now};
         if (auto ok = services_.storage.recordBuildEvent(event); !ok) {
-          services_.logger.error("cannot persist a build event", {{"drv", added.path}, {"error", ok.error().describe()}});
+          services_.logger.error("cannot persist a build event",
+                                 {{"drv", added.path}, {"error", ok.error().describe()}});
         }
         added.detail = why;
       } else if (added.status.state != BuildState::Queued) {
@@ -356,7 +364,8 @@ void Scheduler::makeReadyIfBuildable(std::size_t n) {
     const BuildState s = nodes_[d].status.state;
     if (s == BuildState::Failure || s == BuildState::TransitiveFailure) {
       const std::string why = "dependency " + nodes_[d].path + " failed";
-      if (transition(n, BuildStatus{BuildState::TransitiveFailure}, why)) propagate(n, BuildState::TransitiveFailure, why);
+      if (transition(n, BuildStatus{BuildState::TransitiveFailure}, why))
+        propagate(n, BuildState::TransitiveFailure, why);
       return;
     }
     if (s == BuildState::Interrupted || s == BuildState::Blocked) {
@@ -393,7 +402,8 @@ void Scheduler::propagate(std::size_t failed, BuildState state, const std::strin
     for (std::size_t d : nodes_[n].dependents) stack.push_back(d);
   }
   if (state == BuildState::TransitiveFailure && count > 0) {
-    services_.metrics.counter("build_transitive_failures_total", "Derivations not built because a dependency failed", {})
+    services_.metrics
+        .counter("build_transitive_failures_total", "Derivations not built because a dependency failed", {})
         .increment(static_cast<double>(count));
   }
 }
@@ -413,18 +423,21 @@ void Scheduler::concludeFinishedJobsets(const std::set<std::int64_t>& candidates
       }
       if (isFailing(s) && it->second.record.roots[i].counts) failed = true;
     }
-    if (done) finishJobset(it->second, failed ? storage::BuildJobsetState::Failed : storage::BuildJobsetState::Succeeded);
+    if (done)
+      finishJobset(it->second, failed ? storage::BuildJobsetState::Failed : storage::BuildJobsetState::Succeeded);
   }
 }
 
 void Scheduler::finishJobset(OpenJobset& jobset, storage::BuildJobsetState state) {
   const std::int64_t id = jobset.record.jobsetId;
   if (auto ok = services_.storage.concludeBuildJobset(id, state, nowSeconds()); !ok) {
-    services_.logger.error("cannot persist a jobset conclusion", {{"jobset", std::to_string(id)}, {"error", ok.error().describe()}});
+    services_.logger.error("cannot persist a jobset conclusion",
+                           {{"jobset", std::to_string(id)}, {"error", ok.error().describe()}});
     return;  // stays open; concluded again on the next event or restart
   }
   services_.logger.info("jobset concluded", {{"jobset", std::to_string(id)}, {"result", storage::toString(state)}});
-  services_.metrics.counter("jobsets_concluded_total", "Jobsets whose builds concluded", {{"result", storage::toString(state)}})
+  services_.metrics
+      .counter("jobsets_concluded_total", "Jobsets whose builds concluded", {{"result", storage::toString(state)}})
       .increment();
   for (std::size_t n : jobset.closure) nodes_[n].jobsets.erase(id);
   open_.erase(id);
@@ -435,8 +448,10 @@ void Scheduler::finishJobset(OpenJobset& jobset, storage::BuildJobsetState state
 sdk::Result<void> Scheduler::cancel(std::int64_t jobsetId, const std::string& why) {
   std::lock_guard lock(mutex_);
   auto it = open_.find(jobsetId);
-  if (it == open_.end()) return sdk::Error(sdk::ErrorCode::NotFound, "jobset " + std::to_string(jobsetId) + " is not building");
-  if (auto ok = services_.storage.concludeBuildJobset(jobsetId, storage::BuildJobsetState::Cancelled, nowSeconds()); !ok) {
+  if (it == open_.end())
+    return sdk::Error(sdk::ErrorCode::NotFound, "jobset " + std::to_string(jobsetId) + " is not building");
+  if (auto ok = services_.storage.concludeBuildJobset(jobsetId, storage::BuildJobsetState::Cancelled, nowSeconds());
+      !ok) {
     return ok.error();
   }
   services_.logger.info("jobset cancelled", {{"jobset", std::to_string(jobsetId)}, {"why", why}});
@@ -500,7 +515,8 @@ void Scheduler::dispatch() {
         for (auto more = it; more != entries.end() && batch.size() < std::max<std::size_t>(1, config_.batchSize);) {
           const Node& other = nodes_[more->node];
           if (other.status.state == BuildState::Buildable && !other.jobsets.empty() &&
-              spec.canBuild(other.needs.system, other.needs.features) && other.needs.fixedOutput == node.needs.fixedOutput &&
+              spec.canBuild(other.needs.system, other.needs.features) &&
+              other.needs.fixedOutput == node.needs.fixedOutput &&
               (!other.needs.preferLocal || spec.kind == BuilderKind::Local)) {
             batch.push_back(more->node);
             more = entries.erase(more);
@@ -577,7 +593,8 @@ void Scheduler::handle(const Completion& c) {
     running_.erase(it);
   }
   pool_.release(c.builder);
-  services_.metrics.gauge("builds_active", "Build processes running per builder", {{"builder", pool_.spec(c.builder).name}})
+  services_.metrics
+      .gauge("builds_active", "Build processes running per builder", {{"builder", pool_.spec(c.builder).name}})
       .set(static_cast<double>(pool_.active(c.builder)));
   for (std::size_t i = 0; i < c.nodes.size(); ++i) record(c.nodes[i], c.outcomes[i]);
   concluded_.notify_all();
@@ -586,22 +603,26 @@ void Scheduler::handle(const Completion& c) {
 void Scheduler::record(std::size_t n, const BuildOutcome& outcome) {
   Node& node = nodes_[n];
   const std::string result = outcomeName(outcome);
-  services_.metrics.histogram("build_duration_seconds", "Wall-clock time of one build attempt", {{"result", result}},
-                              kDurationBuckets)
+  services_.metrics
+      .histogram("build_duration_seconds", "Wall-clock time of one build attempt", {{"result", result}},
+                 kDurationBuckets)
       .observe(static_cast<double>(outcome.elapsed.count()) / 1000.0);
-  services_.metrics.counter("build_outcomes_total", "Build attempts by how they ended", {{"result", result}}).increment();
+  services_.metrics.counter("build_outcomes_total", "Build attempts by how they ended", {{"result", result}})
+      .increment();
   services_.logger.info("build finished", {{"drv", node.path}, {"result", result}, {"detail", outcome.detail}});
   node.cancel.reset();
   if (node.stoppedForShutdown) {
     node.stoppedForShutdown = false;
     if (outcome.kind != BuildOutcome::Kind::Success) {
-      transition(n, BuildStatus{BuildState::Queued}, "the server stopped during the build; building again at next start");
+      transition(n, BuildStatus{BuildState::Queued},
+                 "the server stopped during the build; building again at next start");
       return;
     }
   }
   switch (outcome.kind) {
     case BuildOutcome::Kind::Success:
       if (transition(n, BuildStatus{BuildState::Success}, outcome.detail)) {
+        announceBuilt(node);
         for (std::size_t d : node.dependents) makeReadyIfBuildable(d);
       }
       break;
@@ -627,12 +648,30 @@ void Scheduler::record(std::size_t n, const BuildOutcome& outcome) {
           transition(n, BuildStatus{BuildState::Queued}, "wanted again");
           makeReadyIfBuildable(n);
         } else {
-          propagate(n, BuildState::Blocked, "dependency " + node.path + " did not finish (" + statusName(node.status) + ")");
+          propagate(n, BuildState::Blocked,
+                    "dependency " + node.path + " did not finish (" + statusName(node.status) + ")");
         }
       }
       break;
   }
   concludeFinishedJobsets(node.jobsets);
+}
+
+void Scheduler::announceBuilt(const Node& node) {
+  if (listener_ == nullptr) return;
+  BuiltDerivation built;
+  built.drvId = node.drvId;
+  built.drvPath = node.path;
+  built.outputs = node.outputs;
+  built.system = node.needs.system;
+  built.fixedOutput = node.needs.fixedOutput;
+  built.jobsets.assign(node.jobsets.begin(), node.jobsets.end());
+  if (auto hash = BuildLogStore::drvHash(node.path)) {
+    const auto dir = logs_.directoryFor(*hash);
+    std::error_code ec;
+    built.logPath = std::filesystem::exists(dir / "build.log.gz", ec) ? dir / "build.log.gz" : dir / "build.log";
+  }
+  listener_->built(built);
 }
 
 void Scheduler::dispatcherLoop() {
@@ -671,7 +710,8 @@ void Scheduler::healthLoop() {
       const bool up = executor_.ping(spec);
       lock.lock();
       if (pool_.healthy(i) != up) {
-        services_.logger.warn(up ? "remote builder is back" : "remote builder stopped answering", {{"builder", spec.name}});
+        services_.logger.warn(up ? "remote builder is back" : "remote builder stopped answering",
+                              {{"builder", spec.name}});
       }
       pool_.setHealthy(i, up);
       services_.metrics.gauge("builder_healthy", "1 when the builder answers nix store ping", {{"builder", spec.name}})
@@ -699,7 +739,8 @@ bool Scheduler::waitForJobset(std::int64_t jobsetId, std::chrono::milliseconds t
   while (!concludedIds_.count(jobsetId)) {
     if (stop && *stop) return false;
     if (!open_.count(jobsetId) && !concludedIds_.count(jobsetId)) return false;
-    if (concluded_.wait_until(lock, std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(200))) ==
+    if (concluded_.wait_until(lock,
+                              std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(200))) ==
             std::cv_status::timeout &&
         std::chrono::steady_clock::now() >= deadline) {
       return concludedIds_.count(jobsetId) > 0;
@@ -738,8 +779,8 @@ void Scheduler::shutdown(std::chrono::milliseconds grace) {
 }
 
 DerivationView Scheduler::viewOf(const Node& node) const {
-  return DerivationView{node.path, node.status, node.attempt, node.detail, node.builder, node.needs.system,
-                        node.needs.fixedOutput, node.jobsets.size()};
+  return DerivationView{node.path,    node.status,       node.attempt,           node.detail,
+                        node.builder, node.needs.system, node.needs.fixedOutput, node.jobsets.size()};
 }
 
 std::optional<JobsetView> Scheduler::jobset(std::int64_t jobsetId) const {

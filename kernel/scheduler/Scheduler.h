@@ -19,6 +19,7 @@
 #include "ekaci/sdk/Metrics.h"
 #include "ekaci/sdk/ProcessRunner.h"
 #include "ekaci/sdk/Result.h"
+#include "kernel/scheduler/BuildListener.h"
 #include "kernel/scheduler/BuildLogStore.h"
 #include "kernel/scheduler/BuildOutcome.h"
 #include "kernel/scheduler/BuildState.h"
@@ -36,9 +37,9 @@ namespace ekaci::scheduler {
 struct JobsetBuildRequest {
   std::int64_t jobsetId = 0;
   std::int64_t rebuildCount = 0;
-  std::string supersedeKey;  // empty: never superseded
+  std::string supersedeKey;               // empty: never superseded
   std::vector<storage::BuildRoot> roots;  // drvPath required; drvId filled in by the scheduler
-  bool forgetFailures = false;  // build again what has a cached failure, instead of answering from the cache
+  bool forgetFailures = false;            // build again what has a cached failure, instead of answering from the cache
 };
 
 struct DerivationView {
@@ -86,6 +87,9 @@ class Scheduler {
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
 
+  // Who hears of every successful build (post-build hooks, cache pushes). Set before start();
+  // borrowed, must outlive the scheduler's threads.
+  void setListener(BuildListener* listener) noexcept { listener_ = listener; }
   // Recovers the jobsets left open in storage (unless configured not to) and starts the
   // threads.
   sdk::Result<void> start();
@@ -120,8 +124,8 @@ class Scheduler {
     std::vector<std::size_t> deps;  // inputs that are built here too
     std::vector<std::size_t> dependents;
     BuildStatus status;
-    std::int64_t attempt = 0;       // last attempt number persisted
-    int failuresThisRound = 0;      // for the single automatic retry
+    std::int64_t attempt = 0;   // last attempt number persisted
+    int failuresThisRound = 0;  // for the single automatic retry
     std::string detail;
     std::string builder;
     std::set<std::int64_t> jobsets;  // open jobsets that need it
@@ -168,8 +172,11 @@ class Scheduler {
   std::int64_t nowSeconds() const;
   DerivationView viewOf(const Node& node) const;
 
+  void announceBuilt(const Node& node);
+
   Services services_;
   SchedulerConfig config_;
+  BuildListener* listener_ = nullptr;
   BuildLogStore logs_;
   NixBuildExecutor executor_;
   StoreQuery store_;

@@ -26,7 +26,8 @@ sdk::Result<std::unique_ptr<KernelHostServices>> ServiceHub::hostFor(sdk::Plugin
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) {
-    return sdk::Error(sdk::ErrorCode::IoError, "cannot create plugin state directory " + dir.string() + ": " + ec.message());
+    return sdk::Error(sdk::ErrorCode::IoError,
+                      "cannot create plugin state directory " + dir.string() + ": " + ec.message());
   }
   ::chmod(dir.c_str(), 0700);
   return std::make_unique<KernelHostServices>(
@@ -46,6 +47,8 @@ sdk::Result<sdk::Credentials> ServiceHub::resolve(const sdk::Value& block) {
   } else {
     return sdk::Error(sdk::ErrorCode::ConfigWrongType, "a credentials block names exactly one source");
   }
+  // `none` needs no plugin: a public cache, an unauthenticated service.
+  if (tag == "none") return sdk::Credentials{};
   const auto* documented = config::CredentialTags::find(tag);
   const std::string type = documented != nullptr ? documented->canonical : tag;
   const sdk::CredentialSourceFactory* factory = registry_.credentialSource(type);

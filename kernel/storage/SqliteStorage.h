@@ -105,6 +105,14 @@ class SqliteStorage : public Storage {
   sdk::Result<bool> setAdminMaintainer(const std::string& attr, const std::string& login, bool present,
                                        std::int64_t at) override;
   sdk::Result<std::vector<MaintainerRow>> maintainersOf(const std::vector<std::string>& attrs) override;
+  sdk::Result<void> saveCachePush(const CachePushRecord& push) override;
+  sdk::Result<std::optional<CachePushRecord>> findCachePush(const std::string& cacheId,
+                                                            const std::string& storePath) override;
+  sdk::Result<std::vector<CachePushRecord>> cachePushesOf(std::int64_t drvId) override;
+  sdk::Result<std::int64_t> startHookRun(const HookRunRecord& run) override;
+  sdk::Result<void> finishHookRun(std::int64_t id, std::int64_t finishedAt, std::optional<std::int64_t> exitCode,
+                                  bool success) override;
+  sdk::Result<std::vector<HookRunRecord>> hookRunsOf(std::int64_t drvId) override;
   sdk::Result<StorageCounts> counts() override;
 
  private:

@@ -165,6 +165,20 @@ class Storage {
   // Rows of the given attributes (all when empty).
   virtual sdk::Result<std::vector<MaintainerRow>> maintainersOf(const std::vector<std::string>& attrs) = 0;
 
+  // Cache pushes, one row per cache and store path (the latest attempt).
+  virtual sdk::Result<void> saveCachePush(const CachePushRecord& push) = 0;
+  // The row of a store path in a cache, if it was ever attempted.
+  virtual sdk::Result<std::optional<CachePushRecord>> findCachePush(const std::string& cacheId,
+                                                                    const std::string& storePath) = 0;
+  // Rows of one derivation's outputs (all caches).
+  virtual sdk::Result<std::vector<CachePushRecord>> cachePushesOf(std::int64_t drvId) = 0;
+
+  // Post-build hook runs: started (returns its id), then finished.
+  virtual sdk::Result<std::int64_t> startHookRun(const HookRunRecord& run) = 0;
+  virtual sdk::Result<void> finishHookRun(std::int64_t id, std::int64_t finishedAt,
+                                          std::optional<std::int64_t> exitCode, bool success) = 0;
+  virtual sdk::Result<std::vector<HookRunRecord>> hookRunsOf(std::int64_t drvId) = 0;
+
   virtual sdk::Result<StorageCounts> counts() = 0;
 };
 

@@ -267,4 +267,27 @@ std::optional<ChangeRequestState> changeRequestStateFrom(const std::string& text
 std::optional<EvalState> evalStateFrom(const std::string& text);
 std::optional<DiffKind> diffKindFrom(const std::string& text);
 
+// One store path pushed (or not) to one cache: the latest attempt's outcome.
+struct CachePushRecord {
+  std::string cacheId;
+  std::int64_t drvId = 0;  // 0: not known
+  std::string storePath;
+  std::string state = "pending";  // pending, pushed, failed, skipped
+  std::int64_t attempts = 0;
+  std::string lastError;  // never a secret: cache plugins describe failures without credentials
+  std::int64_t finishedAt = 0;
+};
+
+// One run of a post-build hook.
+struct HookRunRecord {
+  std::int64_t id = 0;
+  std::int64_t drvId = 0;
+  std::string hookName;
+  std::int64_t startedAt = 0;
+  std::int64_t finishedAt = 0;  // 0: still running (or the server stopped during it)
+  std::optional<std::int64_t> exitCode;
+  bool success = false;
+  std::string logPath;
+};
+
 }  // namespace ekaci::storage

@@ -60,6 +60,9 @@ constexpr std::array kTable = {
                   "A plugin factory could not create an instance from its configuration block."},
     ErrorCodeInfo{ErrorCode::PluginInsecurePath, "plugin.insecure_path",
                   "A plugin file or directory is writable by group or others; plugins run with the server's rights."},
+    ErrorCodeInfo{ErrorCode::PluginCallFailed, "plugin.call_failed",
+                  "A plugin threw instead of returning an error; the call failed, the server carries on. Report it to "
+                  "the plugin's authors."},
     ErrorCodeInfo{ErrorCode::StorageOpen, "storage.open",
                   "The database could not be opened; check db_path and its directory's permissions."},
     ErrorCodeInfo{ErrorCode::StorageMigration, "storage.migration",
@@ -121,6 +124,22 @@ constexpr std::array kTable = {
     ErrorCodeInfo{ErrorCode::BuildUnsandboxed, "build.unsandboxed",
                   "Nix would run builders without its sandbox or without build users; builds are refused until "
                   "scripts/setup configures both or builders.allow_unsandboxed_builds is set."},
+    ErrorCodeInfo{ErrorCode::CachePushFailed, "cache.push_failed",
+                  "A binary cache refused or failed a push; the push is retried with backoff, the build stays "
+                  "successful."},
+    ErrorCodeInfo{ErrorCode::CacheTimeout, "cache.timeout",
+                  "A push ran longer than security.max_hook_timeout_seconds and was stopped; it is retried."},
+    ErrorCodeInfo{ErrorCode::CacheUnavailable, "cache.unavailable",
+                  "A cache cannot be used at all: its program is missing or its destination is refused (a private "
+                  "address without allow_private_cache_hosts)."},
+    ErrorCodeInfo{ErrorCode::CacheNotAllowed, "cache.not_allowed",
+                  "A job names a cache its repository or branch may not push to (the cache's permissions); the push "
+                  "is skipped."},
+    ErrorCodeInfo{ErrorCode::HookNotAllowed, "hook.not_allowed",
+                  "A post-build hook's program is not in security.allowed_hook_commands; the hook is not run."},
+    ErrorCodeInfo{ErrorCode::HookFailed, "hook.failed",
+                  "A post-build hook exited non-zero or ran past its time limit; the build stays successful and the "
+                  "hook's log says why."},
 };
 
 constexpr bool sortedByNumber() {

@@ -52,9 +52,57 @@ TEST(PluginRequirementsTest, MissingCredentialSourceIsNamed) {
       "[[caches]]\nid = \"c\"\ncache_type = \"nix-copy\"\ndestination = \"s3://b\"\n"
       "credentials = { vault = { address = \"https://v\", secret_path = \"p\" } }\n");
   auto text = PluginRequirements::check(config, bundled().registry()).describe();
-  EXPECT_NE(text.find("cache 'c' needs the 'nix-copy' cache plugin"), std::string::npos) << text;
   EXPECT_NE(text.find("credential source 'vault' is not available"), std::string::npos) << text;
   EXPECT_NE(text.find("env"), std::string::npos) << "lists what is available: " << text;
+}
+
+TEST(PluginRequirementsTest, MissingCachePluginIsNamedAndUnknownTypesGetASuggestion) {
+  plugin_host::PluginHost none;  // no cache plugin loaded
+  auto config = load(
+      "[[caches]]\nid = \"c\"\ncache_type = \"nix-copy\"\ndestination = \"s3://b\"\n"
+      "[[caches]]\nid = \"d\"\ncache_type = \"cachx\"\ndestination = \"n\"\n");
+  auto text = PluginRequirements::check(config, none.registry()).describe();
+  EXPECT_NE(text.find("cache 'c' needs the 'nix-copy' cache plugin, which is not loaded"), std::string::npos) << text;
+  EXPECT_NE(text.find("E2005 [caches[1].cache_type]: unknown cache type 'cachx' (did you mean 'cachix'?)"),
+            std::string::npos)
+      << text;
+}
+
+TEST(PluginRequirementsTest, CacheSettingsAreThePluginsOwn) {
+  // The bundled nix-copy plugin declares destination (required) and secret_key_file.
+  auto config = load("[[caches]]\nid = \"c\"\ncache_type = \"nix-copy\"\nsecret_key_fil = \"/k\"\n");
+  auto text = PluginRequirements::check(config, bundled().registry()).describe();
+  EXPECT_NE(text.find("[caches[0].destination]: required key"), std::string::npos) << text;
+  EXPECT_NE(text.find("did you mean 'secret_key_file'?"), std::string::npos) << text;
+  auto fine = load(
+      "[[caches]]\nid = \"c\"\ncache_type = \"nix-copy\"\ndestination = \"file:///srv/cache\"\n"
+      "credentials = \"none\"\n[[caches]]\nid = \"p\"\ncache_type = \"cachix\"\n"
+      "destination = \"public\"\ncredentials = { none = {} }\n");
+  auto ok = PluginRequirements::check(fine, bundled().registry());
+  EXPECT_TRUE(ok.ok()) << "credentials = none needs no plugin, in both spellings: " << ok.describe();
+}
+
+TEST(PluginRequirementsTest, PrivateCacheDestinationsAreRefusedUnlessAllowed) {
+  for (const std::string destination :
+       {"http://127.0.0.1:8080", "https://[::1]/c", "http://169.254.169.254/latest", "http://localhost/c",
+        "s3://bucket?endpoint=http://10.0.0.5:9000", "http://[fd00:ec2::254]/", "https://192.168.1.4/cache",
+        "http://metadata.google.internal/"}) {
+    auto config = load("[[caches]]\nid = \"c\"\ncache_type = \"nix-copy\"\ndestination = \"" + destination + "\"\n");
+    auto text = PluginRequirements::check(config, bundled().registry()).describe();
+    EXPECT_NE(text.find("E11002 [caches[0].destination]"), std::string::npos) << destination << ": " << text;
+    EXPECT_NE(text.find("allow_private_cache_hosts"), std::string::npos) << text;
+  }
+  for (const std::string destination : {"s3://bucket/path?region=us-east-1", "file:///srv/cache",
+                                        "https://8.8.8.8/cache", "s3://b?endpoint=https://93.184.216.34"}) {
+    auto config = load("[[caches]]\nid = \"c\"\ncache_type = \"nix-copy\"\ndestination = \"" + destination + "\"\n");
+    auto diagnostics = PluginRequirements::check(config, bundled().registry());
+    EXPECT_TRUE(diagnostics.ok()) << destination << ": " << diagnostics.describe();
+  }
+  auto allowed = load(
+      "[security]\nallow_private_cache_hosts = true\n[[caches]]\nid = \"c\"\n"
+      "cache_type = \"nix-copy\"\ndestination = \"http://127.0.0.1:8080\"\n");
+  auto diagnostics = PluginRequirements::check(allowed, bundled().registry());
+  EXPECT_TRUE(diagnostics.ok()) << diagnostics.describe();
 }
 
 TEST(PluginRequirementsTest, UnknownForgeTypeGetsASuggestion) {

@@ -45,7 +45,9 @@ TEST_F(ReviewBuilderTest, NewlyFailingJobsQuoteTheLogOfTheBuildThatFailed) {
   }
   report.jobs = {job};
   ReviewBuilder builder(scheduler, *storage);
-  auto built = builder.build(report, ReviewBuilder::Options{false, false}, nullptr, nullptr);
+  ReviewBuilder::Options options;
+  options.buildBase = false;
+  auto built = builder.build(report, options, nullptr, nullptr);
   ASSERT_TRUE(built) << built.error().describe();
   ASSERT_EQ(built->size(), 1u);
   const auto& results = built->front();

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,11 +19,13 @@ struct CachePushRequest {
   std::vector<std::string> storePaths;  // output paths; the cache pushes their closure
   std::string repository;               // "owner/name", for audit logs
   std::string branch;
+  std::chrono::seconds timeout{0};  // the whole push (security.max_hook_timeout_seconds); 0: none
 };
 
 struct CachePushResult {
   std::size_t pushed = 0;   // paths newly uploaded
   std::size_t present = 0;  // paths the cache already had
+  std::uint64_t bytes = 0;  // NAR bytes of the paths newly uploaded, when the cache knows them
 };
 
 // A binary cache the server pushes build results to.
@@ -29,6 +33,9 @@ struct CachePushResult {
 // Threading: calls may come from several threads at once.
 // Contract (checked by the conformance suite): pushing the same paths twice succeeds and
 // the second push uploads nothing new; contains() reflects every successful push.
+// Errors: CachePushFailed (the backend refused or failed; worth retrying), CacheTimeout,
+// CacheUnavailable (its program is missing, its address unreachable); the credentials'
+// own errors. Messages never contain a credential.
 class EKACI_SDK_API Cache {
  public:
   virtual ~Cache();
@@ -38,6 +45,5 @@ class EKACI_SDK_API Cache {
   // The cache's address as shown to people, without credentials.
   virtual std::string describe() const = 0;
 };
-
 
 }  // namespace ekaci::sdk

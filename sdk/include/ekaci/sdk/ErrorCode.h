@@ -48,6 +48,7 @@ enum class ErrorCode : std::int32_t {
   PluginBadDescriptor = 3006,
   PluginCreateFailed = 3007,
   PluginInsecurePath = 3008,
+  PluginCallFailed = 3009,
 
   // 4xxx: storage
   StorageOpen = 4000,
@@ -96,6 +97,14 @@ enum class ErrorCode : std::int32_t {
 
   // 10xxx: builds
   BuildUnsandboxed = 10000,
+
+  // 11xxx: after builds: binary caches and post-build hooks
+  CachePushFailed = 11000,
+  CacheTimeout = 11001,
+  CacheUnavailable = 11002,
+  CacheNotAllowed = 11003,
+  HookNotAllowed = 11004,
+  HookFailed = 11005,
 };
 
 struct ErrorCodeInfo {
