@@ -47,6 +47,7 @@ sdk::Result<std::unique_ptr<ForgeService>> ForgeService::create(const Services& 
   options.requireApproval = services.config.requireApproval;
   options.mergeQueueRequireApproval = services.config.mergeQueueRequireApproval;
   options.concurrentReviews = 1;
+  options.review.builds.publisher = services.publisher;
   const Services& s = self->services_;
   auto reviews = [&s] {
     return std::make_unique<review::ReviewService>(

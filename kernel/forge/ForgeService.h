@@ -14,6 +14,7 @@
 #include "kernel/forge/ReportOutbox.h"
 #include "kernel/forge/WebhookIntake.h"
 #include "kernel/plugin_host/PluginRegistry.h"
+#include "kernel/publish/PostBuildPublisher.h"
 #include "kernel/scheduler/Scheduler.h"
 #include "kernel/scheduler/StorePathInfo.h"
 #include "kernel/services/ServiceHub.h"
@@ -34,6 +35,7 @@ class ForgeService {
     storage::Storage& storage;
     scheduler::Scheduler& scheduler;
     const scheduler::StorePathInfo* store;
+    publish::PostBuildPublisher* publisher = nullptr;  // hooks and cache pushes after builds
   };
 
   static sdk::Result<std::unique_ptr<ForgeService>> create(const Services& services);

@@ -419,8 +419,14 @@ void PullRequestFlow::run(const std::string& forgeId, const sdk::ForgeEvent& eve
     publish(ReviewReports::configured(jobs));
     for (const auto& job : jobs) publish(ReviewReports::evaluating(job));
   };
+  // The caches' permissions see the code's origin: a merge-queue entry of the base branch, or a
+  // pull request by number (its head branch is its author's to name).
+  review::ReviewService::Options reviewOptions = options_.review;
+  reviewOptions.builds.repository = repository.fullName();
+  reviewOptions.builds.branch = mergeQueue ? "merge-queue/" + event.changeRequest.baseBranch
+                                           : "pull/" + std::to_string(event.changeRequest.number);
   auto service = services_.reviews();
-  auto result = service->review(request, options_.review, progress);
+  auto result = service->review(request, reviewOptions, progress);
   if (cancel) {
     if (stopping_) return;  // the server stops: resumed at the next start
     saveState(forgeId, event, "cancelled", "", nullptr);

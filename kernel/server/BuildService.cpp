@@ -1,5 +1,8 @@
 #include "kernel/server/BuildService.h"
 
+#include <fstream>
+#include <iterator>
+
 #include <Poco/JSON/Array.h>
 
 #include <chrono>
@@ -141,6 +144,26 @@ sdk::Result<std::string> BuildService::log(const std::string& drv) const {
     hash = *scheduler::BuildLogStore::drvHash(*path);
   }
   return scheduler_.logs().read(hash);
+}
+
+sdk::Result<std::string> BuildService::hookLog(const publish::HookRunner& hooks, const std::string& drv,
+                                               const std::string& name) const {
+  std::string hash = drv;
+  if (!scheduler::BuildLogStore::validHash(hash)) {
+    auto path = drvPathOf(drv);
+    if (!path) return path.error();
+    hash = *scheduler::BuildLogStore::drvHash(*path);
+  }
+  const auto file = hooks.logPathOf(hash, name);
+  if (!file) return sdk::Error(sdk::ErrorCode::InvalidArgument, "not a hook name: " + name);
+  std::ifstream in(*file, std::ios::binary);
+  if (!in) return sdk::Error(sdk::ErrorCode::NotFound, "no log of hook " + name + " for " + hash);
+  constexpr std::streamoff kMax = std::streamoff{4} << 20;
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  in.seekg(size > kMax ? size - kMax : 0);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return text;
 }
 
 sdk::Result<std::int64_t> BuildService::submit(const std::vector<std::string>& drvPaths, bool forgetFailures) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ekaci/sdk/Result.h"
+#include "kernel/publish/HookRunner.h"
 #include "kernel/scheduler/Scheduler.h"
 #include "kernel/storage/Storage.h"
 
@@ -27,6 +28,9 @@ class BuildService {
   sdk::Result<std::string> activeJson(std::size_t limit) const;
   // `drv` as above, or the 32-character hash.
   sdk::Result<std::string> log(const std::string& drv) const;
+  // The log of post-build hook `name` of `drv` (as above), at most the last 4 MiB.
+  sdk::Result<std::string> hookLog(const publish::HookRunner& hooks, const std::string& drv,
+                                   const std::string& name) const;
   // Builds the given derivations as a new ad-hoc jobset; returns its id.
   sdk::Result<std::int64_t> submit(const std::vector<std::string>& drvPaths, bool forgetFailures = false);
 

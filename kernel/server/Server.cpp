@@ -10,6 +10,7 @@
 #include "ekaci/sdk/UntrustedText.h"
 #include "ekaci/sdk/Version.h"
 #include "kernel/config/Diagnostics.h"
+#include "kernel/publish/PublishStage.h"
 #include "kernel/scheduler/SchedulerSettings.h"
 #include "kernel/server/Bootstrap.h"
 #include "kernel/services/ProcessMetrics.h"
@@ -115,6 +116,14 @@ void Server::buildRoutes() {
       return reply(sdk::Error(sdk::ErrorCode::InvalidArgument, "a jobset id is a number"));
     }
     return reply(builds_->jobsetJson(id));
+  });
+  router_.add("GET", "/v1/logs/{drv}/hooks/{name}", [this, reply](const HttpExchange& e) {
+    auto text = builds_->hookLog(publishing_->hooks(), e.params.at("drv"), e.params.at("name"));
+    if (!text) return reply(text.error());
+    HttpReply r;
+    r.contentType = "text/plain; charset=utf-8";
+    r.body = std::move(text).value();
+    return r;
   });
   router_.add("GET", "/logs/{drv}", [this, reply](const HttpExchange& e) {
     auto text = builds_->log(e.params.at("drv"));
@@ -297,12 +306,19 @@ sdk::Result<void> Server::run() {
       scheduler::Scheduler::Services{*storage_, services_->processes(), services_->clock(), services_->metrics(),
                                      *schedulerLogger_},
       std::move(schedulerConfig).value(), scheduler::SchedulerSettings::hostSystem(services_->processes()));
+  publishLogger_ = logging_.logger("publish");
+  auto publishing =
+      publish::PublishStage::create(config_, plugins_->registry(), *services_, *storage_, *publishLogger_);
+  if (!publishing) return std::move(publishing).error();
+  publishing_ = std::move(publishing).value();
+  scheduler_->setListener(&publishing_->publisher());
   if (auto started = scheduler_->start(); !started) return started;
   builds_ = std::make_unique<BuildService>(*scheduler_, *storage_);
   approvals_ = std::make_unique<ApprovalCommands>(*storage_, services_->clock());
   reviewApi_ = std::make_unique<forge::ReviewApi>(*storage_);
-  auto forge = forge::ForgeService::create(forge::ForgeService::Services{
-      config_, environment_, plugins_->registry(), *services_, *storage_, *scheduler_, store_.get()});
+  auto forge = forge::ForgeService::create(forge::ForgeService::Services{config_, environment_, plugins_->registry(),
+                                                                         *services_, *storage_, *scheduler_,
+                                                                         store_.get(), &publishing_->publisher()});
   if (!forge) return std::move(forge).error();
   forge_ = std::move(forge).value();
   mergeApi_ = std::make_unique<forge::MergeApi>(*storage_, forge_->merger(), forge_->authority(), services_->clock());
@@ -355,6 +371,7 @@ void Server::stop() {
   forge_.reset();
   builds_.reset();
   scheduler_.reset();
+  publishing_.reset();  // after the scheduler that tells it of builds; stops its workers
   if (services_) services_->trackProcessesIn(nullptr);
   storage_.reset();  // checkpoints the WAL and closes the database
   if (wasRunning) logger_->info("eka-ci server stopped");

@@ -14,6 +14,7 @@
 #include "kernel/forge/ForgeService.h"
 #include "kernel/forge/ReviewApi.h"
 #include "kernel/plugin_host/PluginHost.h"
+#include "kernel/publish/PublishStage.h"
 #include "kernel/scheduler/Scheduler.h"
 #include "kernel/server/ApiTokens.h"
 #include "kernel/server/ApprovalCommands.h"
@@ -75,6 +76,8 @@ class Server {
   std::unique_ptr<sdk::Logger> schedulerLogger_;
   std::optional<scheduler::SchedulerConfig> storeConfig_;  // outlives store_, which borrows it
   std::unique_ptr<scheduler::StorePathInfo> store_;
+  std::unique_ptr<sdk::Logger> publishLogger_;
+  std::unique_ptr<publish::PublishStage> publishing_;  // outlives scheduler_, which tells it of builds
   std::unique_ptr<scheduler::Scheduler> scheduler_;
   std::unique_ptr<forge::ForgeService> forge_;
   std::unique_ptr<BuildService> builds_;
