@@ -16,9 +16,9 @@ sdk::Result<std::unique_ptr<sdk::CredentialSource>> FileCredentialSourceFactory:
   }
   std::filesystem::path p(path->asString());
   if (!p.is_absolute()) {
-    return sdk::Error(sdk::ErrorCode::ConfigInvalidValue,
-                      "secrets file path '" + p.string() + "' must be absolute, so it does not depend on the "
-                      "server's working directory");
+    return sdk::Error(sdk::ErrorCode::ConfigInvalidValue, "secrets file path '" + p.string() +
+                                                              "' must be absolute, so it does not depend on the "
+                                                              "server's working directory");
   }
   return std::unique_ptr<sdk::CredentialSource>(std::make_unique<FileCredentialSource>(p));
 }

@@ -55,6 +55,14 @@ TEST_F(ServiceHubTest, ResolvesEnvCredentialsThroughThePlugin) {
   EXPECT_EQ(credentials->find("EKACI_HUB_TEST_TOKEN")->reveal(), "from-env");
 }
 
+TEST_F(ServiceHubTest, NoneNeedsNoPlugin) {
+  for (const auto& spelling : {sdk::Value::string("none"), block("none", sdk::Value::table())}) {
+    auto credentials = hub_.resolve(spelling);
+    ASSERT_TRUE(credentials) << credentials.error().describe();
+    EXPECT_TRUE(credentials->empty());
+  }
+}
+
 TEST_F(ServiceHubTest, DocumentedButMissingSourceIsUnavailable) {
   sdk::Value settings = sdk::Value::table();
   settings.set("address", sdk::Value::string("https://vault"));
@@ -62,7 +70,7 @@ TEST_F(ServiceHubTest, DocumentedButMissingSourceIsUnavailable) {
   auto credentials = hub_.resolve(block("vault", settings));
   ASSERT_FALSE(credentials);
   EXPECT_EQ(credentials.error().code(), sdk::ErrorCode::ConfigPluginUnavailable);
-  EXPECT_NE(credentials.error().message().find("available: env, file"), std::string::npos)
+  EXPECT_NE(credentials.error().message().find("available: aws-profile, cachix-token, env, file"), std::string::npos)
       << credentials.error().message();
   auto unknown = hub_.resolve(block("fille", sdk::Value::table()));
   ASSERT_FALSE(unknown);

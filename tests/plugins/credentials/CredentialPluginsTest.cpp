@@ -54,7 +54,8 @@ CredentialSourceSubject envSubject() {
   ::setenv("EKACI_TEST_AWS_SECRET", "wJalrXUtnFEMI-example-secret", 1);
   CredentialSourceSubject s;
   s.name = "env";
-  s.expected = {{"EKACI_TEST_AWS_KEY", "AKIAEXAMPLEKEY0001"}, {"EKACI_TEST_AWS_SECRET", "wJalrXUtnFEMI-example-secret"}};
+  s.expected = {{"EKACI_TEST_AWS_KEY", "AKIAEXAMPLEKEY0001"},
+                {"EKACI_TEST_AWS_SECRET", "wJalrXUtnFEMI-example-secret"}};
   s.makeWorking = [](sdk::HostServices& host) {
     return factory("env").create(envConfig({"EKACI_TEST_AWS_KEY", "EKACI_TEST_AWS_SECRET"}), host);
   };
@@ -83,10 +84,152 @@ CredentialSourceSubject fileSubject() {
   return s;
 }
 
+sdk::Value table(std::vector<std::pair<std::string, std::string>> entries) {
+  sdk::Value config = sdk::Value::table();
+  for (auto& [k, v] : entries) config.set(k, sdk::Value::string(v));
+  return config;
+}
+
+void writePrivate(const std::filesystem::path& path, const std::string& text, unsigned mode = 0600) {
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream(path) << text;
+  ::chmod(path.c_str(), mode);
+}
+
+CredentialSourceSubject systemdSubject() {
+  const auto dir = fixtureDir() / "credentials-directory";
+  writePrivate(dir / "s3-cache-creds", "AWS_ACCESS_KEY_ID=AKIASYSTEMD0001\nAWS_SECRET_ACCESS_KEY=systemd/secret+key\n",
+               0400);
+  ::setenv("CREDENTIALS_DIRECTORY", dir.c_str(), 1);
+  CredentialSourceSubject s;
+  s.name = "systemd";
+  s.expected = {{"AWS_ACCESS_KEY_ID", "AKIASYSTEMD0001"}, {"AWS_SECRET_ACCESS_KEY", "systemd/secret+key"}};
+  s.makeWorking = [](sdk::HostServices& host) {
+    return factory("systemd-credential").create(table({{"name", "s3-cache-creds"}}), host);
+  };
+  s.makeMissing = [](sdk::HostServices& host) {
+    return factory("systemd-credential").create(table({{"credential_id", "never-loaded"}}), host);
+  };
+  return s;
+}
+
+CredentialSourceSubject cachixTokenSubject() {
+  ::setenv("EKACI_TEST_CACHIX", "eyJhbGciOiJIUzI1NiJ9.cachix-token", 1);
+  CredentialSourceSubject s;
+  s.name = "cachix_token";
+  s.expected = {{"CACHIX_AUTH_TOKEN", "eyJhbGciOiJIUzI1NiJ9.cachix-token"}};
+  s.makeWorking = [](sdk::HostServices& host) {
+    return factory("cachix-token").create(table({{"env_var", "EKACI_TEST_CACHIX"}}), host);
+  };
+  s.makeMissing = [](sdk::HostServices& host) {
+    return factory("cachix-token").create(table({{"env_var", "EKACI_TEST_NO_CACHIX"}}), host);
+  };
+  return s;
+}
+
+constexpr const char* kPem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAtest\n-----END RSA PRIVATE KEY-----\n";
+
+CredentialSourceSubject githubKeyFileSubject() {
+  writePrivate(fixtureDir() / "app.pem", kPem);
+  ::setenv("EKACI_TEST_APP_ID", "424242", 1);
+  CredentialSourceSubject s;
+  s.name = "github_app_key_file";
+  s.expected = {{"GITHUB_APP_ID", "424242"}, {"GITHUB_APP_PRIVATE_KEY", kPem}};
+  s.makeWorking = [](sdk::HostServices& host) {
+    return factory("github-app-key-file")
+        .create(table({{"app_id_env", "EKACI_TEST_APP_ID"}, {"key_file", (fixtureDir() / "app.pem").string()}}), host);
+  };
+  s.makeMissing = [](sdk::HostServices& host) {
+    return factory("github-app-key-file")
+        .create(table({{"app_id_env", "EKACI_TEST_APP_ID"}, {"key_file", (fixtureDir() / "none.pem").string()}}), host);
+  };
+  return s;
+}
+
+CredentialSourceSubject awsProfileSubject() {
+  writePrivate(fixtureDir() / "aws" / "credentials",
+               "[default]\naws_access_key_id = AKIADEFAULT\naws_secret_access_key = default-secret\n\n"
+               "[production]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
+               "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\nregion = us-west-2\n");
+  ::setenv("AWS_SHARED_CREDENTIALS_FILE", (fixtureDir() / "aws" / "credentials").c_str(), 1);
+  ::setenv("AWS_CONFIG_FILE", (fixtureDir() / "aws" / "config").c_str(), 1);
+  CredentialSourceSubject s;
+  s.name = "aws_profile";
+  s.expected = {{"AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"},
+                {"AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"},
+                {"AWS_REGION", "us-west-2"}};
+  s.makeWorking = [](sdk::HostServices& host) {
+    return factory("aws-profile").create(table({{"profile", "production"}}), host);
+  };
+  s.makeMissing = [](sdk::HostServices& host) {
+    return factory("aws-profile").create(table({{"profile", "staging"}}), host);
+  };
+  return s;
+}
+
 }  // namespace
 
 EKACI_CREDENTIAL_SOURCE_CONFORMANCE(Env, envSubject());
 EKACI_CREDENTIAL_SOURCE_CONFORMANCE(File, fileSubject());
+EKACI_CREDENTIAL_SOURCE_CONFORMANCE(Systemd, systemdSubject());
+EKACI_CREDENTIAL_SOURCE_CONFORMANCE(CachixToken, cachixTokenSubject());
+EKACI_CREDENTIAL_SOURCE_CONFORMANCE(GithubAppKeyFile, githubKeyFileSubject());
+EKACI_CREDENTIAL_SOURCE_CONFORMANCE(AwsProfile, awsProfileSubject());
+
+TEST(SystemdCredentialSourceTest, BareValuesNeedAKeyAndNamesCannotEscape) {
+  sdk::testing::FakeHostServices host;
+  const auto dir = std::filesystem::path(std::getenv("CREDENTIALS_DIRECTORY"));
+  writePrivate(dir / "cachix", "bare-token-value\n", 0400);
+  auto keyed = factory("systemd-credential").create(table({{"name", "cachix"}, {"key", "CACHIX_AUTH_TOKEN"}}), host);
+  ASSERT_TRUE(keyed);
+  auto fetched = (*keyed)->fetch();
+  ASSERT_TRUE(fetched) << fetched.error().describe();
+  EXPECT_EQ(fetched->find("CACHIX_AUTH_TOKEN")->reveal(), "bare-token-value");
+  auto bare = factory("systemd-credential").create(table({{"name", "cachix"}}), host);
+  ASSERT_TRUE(bare);
+  EXPECT_FALSE((*bare)->fetch()) << "a bare value without key is not KEY=value";
+  EXPECT_FALSE(factory("systemd-credential").create(table({{"name", "../etc/shadow"}}), host));
+  EXPECT_FALSE(factory("systemd-credential").create(table({}), host));
+  EXPECT_FALSE(factory("systemd-credential").create(table({{"name", "a"}, {"credential_id", "b"}}), host));
+}
+
+TEST(GithubAppKeyFileSourceTest, TheKeyFileMustBePrivateAndAKey) {
+  sdk::testing::FakeHostServices host;
+  testsupport::TempDir dir;
+  writePrivate(dir.path() / "open.pem", kPem, 0644);
+  writePrivate(dir.path() / "not-a-key.pem", "hello\n");
+  auto open =
+      factory("github-app-key-file")
+          .create(table({{"app_id_env", "EKACI_TEST_APP_ID"}, {"key_file", (dir.path() / "open.pem").string()}}), host);
+  ASSERT_TRUE(open);
+  EXPECT_EQ((*open)->fetch().error().code(), sdk::ErrorCode::SecretFileInsecure);
+  auto garbage =
+      factory("github-app-key-file")
+          .create(table({{"app_id_env", "EKACI_TEST_APP_ID"}, {"key_file", (dir.path() / "not-a-key.pem").string()}}),
+                  host);
+  ASSERT_TRUE(garbage);
+  EXPECT_EQ((*garbage)->fetch().error().code(), sdk::ErrorCode::SecretParse);
+}
+
+TEST(AwsProfileSourceTest, SessionTokensAndTheConfigFilesRegion) {
+  sdk::testing::FakeHostServices host;
+  testsupport::TempDir dir;
+  writePrivate(dir.path() / "credentials",
+               "# comment\n[ci]\nAWS_ACCESS_KEY_ID=AKIACI\naws_secret_access_key=ci-secret\naws_session_token = tok\n");
+  writePrivate(dir.path() / "config", "[profile ci]\nregion = eu-central-1\n", 0644);
+  ::setenv("AWS_SHARED_CREDENTIALS_FILE", (dir.path() / "credentials").c_str(), 1);
+  ::setenv("AWS_CONFIG_FILE", (dir.path() / "config").c_str(), 1);
+  auto source = factory("aws-profile").create(table({{"profile", "ci"}}), host);
+  ASSERT_TRUE(source);
+  auto fetched = (*source)->fetch();
+  ASSERT_TRUE(fetched) << fetched.error().describe();
+  EXPECT_EQ(fetched->find("AWS_SESSION_TOKEN")->reveal(), "tok");
+  EXPECT_EQ(fetched->find("AWS_REGION")->reveal(), "eu-central-1");
+  ::chmod((dir.path() / "credentials").c_str(), 0640);
+  EXPECT_EQ((*source)->fetch().error().code(), sdk::ErrorCode::SecretFileInsecure);
+  ::setenv("AWS_SHARED_CREDENTIALS_FILE", (fixtureDir() / "aws" / "credentials").c_str(), 1);
+  ::setenv("AWS_CONFIG_FILE", (fixtureDir() / "aws" / "config").c_str(), 1);
+}
 
 class FileCredentialSourceTest : public ::testing::Test {
  protected:
@@ -147,7 +290,9 @@ TEST(CredentialPluginsTest, DeclareTheManualsSettings) {
   EXPECT_EQ(factory("env").settings().front().name, "vars");
   EXPECT_TRUE(factory("env").settings().front().required);
   EXPECT_EQ(factory("file").settings().front().name, "path");
-  EXPECT_EQ(bundled().registry().types(sdk::PluginKind::CredentialSource), (std::vector<std::string>{"env", "file"}));
+  EXPECT_EQ(bundled().registry().types(sdk::PluginKind::CredentialSource),
+            (std::vector<std::string>{"aws-profile", "cachix-token", "env", "file", "github-app-key-file",
+                                      "systemd-credential"}));
 }
 
 }  // namespace ekaci::plugins::credentials

@@ -1,4 +1,4 @@
-#include "plugins/credentials/file/SecretsFileParser.h"
+#include "plugins/credentials/credkit/SecretsFileParser.h"
 
 #include <gtest/gtest.h>
 

@@ -55,7 +55,8 @@ sdk::Result<sdk::Credentials> parseJson(const std::string& text) {
     if (name.empty()) return sdk::Error(sdk::ErrorCode::SecretParse, "secrets file has an entry with an empty name");
     const Poco::Dynamic::Var& value = object->get(name);
     if (!value.isString() && !value.isNumeric()) {
-      return sdk::Error(sdk::ErrorCode::SecretParse, "secrets file key '" + nameForMessage(name) + "' must be a string or a number");
+      return sdk::Error(sdk::ErrorCode::SecretParse,
+                        "secrets file key '" + nameForMessage(name) + "' must be a string or a number");
     }
     out.set(name, sdk::Secret(value.convert<std::string>()));
   }
@@ -84,8 +85,8 @@ sdk::Result<sdk::Credentials> SecretsFileParser::parse(const std::string& text) 
     std::string trimmed = line;
     if (trimmed.rfind("export ", 0) == 0) trimmed = trimmed.substr(7);
     // Inside a PEM block every line belongs to the value, even base64 that looks like KEY=.
-    const bool insidePem = currentValue.find("-----BEGIN") != std::string::npos &&
-                           currentValue.find("-----END") == std::string::npos;
+    const bool insidePem =
+        currentValue.find("-----BEGIN") != std::string::npos && currentValue.find("-----END") == std::string::npos;
     if (insidePem) {
       currentValue += "\n" + line;
       continue;
