@@ -292,7 +292,7 @@ TEST(CredentialPluginsTest, DeclareTheManualsSettings) {
   EXPECT_EQ(factory("file").settings().front().name, "path");
   EXPECT_EQ(bundled().registry().types(sdk::PluginKind::CredentialSource),
             (std::vector<std::string>{"aws-profile", "cachix-token", "env", "file", "github-app-key-file",
-                                      "systemd-credential"}));
+                                      "systemd-credential", "vault"}));
 }
 
 }  // namespace ekaci::plugins::credentials
