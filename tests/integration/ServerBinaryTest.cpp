@@ -256,11 +256,12 @@ TEST_F(ServerBinaryTest, CheckConfigValidatesWithoutStarting) {
 
   auto missingPlugin = dir_.write("vault.toml",
                                   "[[caches]]\nid = \"s3\"\ncache_type = \"nix-copy\"\ndestination = \"s3://b\"\n"
-                                  "credentials = { vault = { address = \"https://v\", secret_path = \"p\" } }\n",
+                                  "credentials = { aws-secrets-manager = { secret_name = \"eka-ci/s3\" } }\n",
                                   0644);
   auto refused = serverCommand({"--check-config", "--config", missingPlugin.string()});
   EXPECT_EQ(refused.status, 2);
-  EXPECT_NE(refused.err.find("credential source 'vault' is not available"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("credential source 'aws-secrets-manager' is not available"), std::string::npos)
+      << refused.err;
 
   auto missingFile = serverCommand({"--check-config", "--config", (dir_.path() / "nope.toml").string()});
   EXPECT_EQ(missingFile.status, 2);

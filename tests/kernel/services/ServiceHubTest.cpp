@@ -65,9 +65,8 @@ TEST_F(ServiceHubTest, NoneNeedsNoPlugin) {
 
 TEST_F(ServiceHubTest, DocumentedButMissingSourceIsUnavailable) {
   sdk::Value settings = sdk::Value::table();
-  settings.set("address", sdk::Value::string("https://vault"));
-  settings.set("secret_path", sdk::Value::string("x"));
-  auto credentials = hub_.resolve(block("vault", settings));
+  settings.set("secret_name", sdk::Value::string("eka-ci/x"));
+  auto credentials = hub_.resolve(block("aws-secrets-manager", settings));
   ASSERT_FALSE(credentials);
   EXPECT_EQ(credentials.error().code(), sdk::ErrorCode::ConfigPluginUnavailable);
   EXPECT_NE(credentials.error().message().find("available: aws-profile, cachix-token, env, file"), std::string::npos)
@@ -92,7 +91,8 @@ TEST_F(ServiceHubTest, HostServicesArePerInstance) {
   ASSERT_EQ(::stat((*host)->stateDirectory().c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0700u);
   (*host)->metrics().counter("pushes_total", "Pushes.", {}).increment();
-  EXPECT_NE(hub_.metrics().render().find("eka_ci_pushes_total{instance=\"main\",plugin_kind=\"cache\",plugin_type=\"attic\"} 1"),
+  EXPECT_NE(hub_.metrics().render().find(
+                "eka_ci_pushes_total{instance=\"main\",plugin_kind=\"cache\",plugin_type=\"attic\"} 1"),
             std::string::npos)
       << hub_.metrics().render();
   (*host)->logger().info("pushed");
