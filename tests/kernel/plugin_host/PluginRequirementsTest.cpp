@@ -41,18 +41,18 @@ TEST(PluginRequirementsTest, AvailablePluginsSatisfyTheConfiguration) {
 TEST(PluginRequirementsTest, AnInstancesCredentialSourceMustBeAvailable) {
   auto config = load(
       "[[gitlab_instances]]\ndomain = \"gitlab.example.org\"\n"
-      "credentials = { aws-secrets-manager = { secret_name = \"eka-ci/s3\" } }\n");
+      "credentials = { github-app-key = { app_id = \"1\" } }\n");
   auto text = PluginRequirements::check(config, bundled().registry()).describe();
   EXPECT_NE(text.find("gitlab_instances[0].credentials"), std::string::npos) << text;
-  EXPECT_NE(text.find("credential source 'aws-secrets-manager' is not available"), std::string::npos) << text;
+  EXPECT_NE(text.find("credential source 'github-app-key' is not available"), std::string::npos) << text;
 }
 
 TEST(PluginRequirementsTest, MissingCredentialSourceIsNamed) {
   auto config = load(
       "[[caches]]\nid = \"c\"\ncache_type = \"nix-copy\"\ndestination = \"s3://b\"\n"
-      "credentials = { aws-secrets-manager = { secret_name = \"eka-ci/s3\" } }\n");
+      "credentials = { github-app-key = { app_id = \"1\" } }\n");
   auto text = PluginRequirements::check(config, bundled().registry()).describe();
-  EXPECT_NE(text.find("credential source 'aws-secrets-manager' is not available"), std::string::npos) << text;
+  EXPECT_NE(text.find("credential source 'github-app-key' is not available"), std::string::npos) << text;
   EXPECT_NE(text.find("env"), std::string::npos) << "lists what is available: " << text;
 }
 

@@ -65,11 +65,12 @@ TEST_F(ServiceHubTest, NoneNeedsNoPlugin) {
 
 TEST_F(ServiceHubTest, DocumentedButMissingSourceIsUnavailable) {
   sdk::Value settings = sdk::Value::table();
-  settings.set("secret_name", sdk::Value::string("eka-ci/x"));
-  auto credentials = hub_.resolve(block("aws-secrets-manager", settings));
+  settings.set("app_id", sdk::Value::string("1"));
+  auto credentials = hub_.resolve(block("github-app-key", settings));
   ASSERT_FALSE(credentials);
   EXPECT_EQ(credentials.error().code(), sdk::ErrorCode::ConfigPluginUnavailable);
-  EXPECT_NE(credentials.error().message().find("available: aws-profile, cachix-token, env, file"), std::string::npos)
+  EXPECT_NE(credentials.error().message().find("available: aws-profile, aws-secrets-manager, cachix-token, env, file"),
+            std::string::npos)
       << credentials.error().message();
   auto unknown = hub_.resolve(block("fille", sdk::Value::table()));
   ASSERT_FALSE(unknown);

@@ -291,8 +291,8 @@ TEST(CredentialPluginsTest, DeclareTheManualsSettings) {
   EXPECT_TRUE(factory("env").settings().front().required);
   EXPECT_EQ(factory("file").settings().front().name, "path");
   EXPECT_EQ(bundled().registry().types(sdk::PluginKind::CredentialSource),
-            (std::vector<std::string>{"aws-profile", "cachix-token", "env", "file", "github-app-key-file",
-                                      "systemd-credential", "vault"}));
+            (std::vector<std::string>{"aws-profile", "aws-secrets-manager", "cachix-token", "env", "file",
+                                      "github-app-key-file", "instance-metadata", "systemd-credential", "vault"}));
 }
 
 }  // namespace ekaci::plugins::credentials
