@@ -17,6 +17,7 @@ namespace ekaci::integration {
 namespace {
 
 constexpr const char* kServerSecret = "server-secret-0d1f7a9c-never-in-a-hook";
+constexpr const char* kCacheSecret = "cache-credential-51f0e2d7-never-shown";
 
 std::string readFile(const std::filesystem::path& path) {
   std::ifstream in(path);
@@ -77,7 +78,7 @@ class PostBuildEndToEndTest : public ::testing::Test {
               "[security]\nallow_insecure_webhooks = true\nallowed_hook_commands = [\"env\"]\n"
               "\n[[caches]]\nid = \"local\"\ncache_type = \"nix-copy\"\ndestination = \"file://" +
                   (dir_.path() / "cache").string() + "\"\nsecret_key_file = \"" + (dir_.path() / "sk").string() +
-                  "\"\ncredentials = \"none\"\n"
+                  "\"\ncredentials = { env = { vars = [\"EKACI_TEST_CACHE_SECRET\"] } }\n"
                   "\n[[caches]]\nid = \"restricted\"\ncache_type = \"nix-copy\"\n"
                   "destination = \"file://" +
                   (dir_.path() / "other-cache").string() +
@@ -91,7 +92,9 @@ class PostBuildEndToEndTest : public ::testing::Test {
             {"XDG_DATA_HOME", (dir_.path() / "data").string()},
             {"XDG_CONFIG_HOME", (dir_.path() / "config").string()},
             {"NIX_CONFIG", "substituters ="},
-            {"EKACI_TEST_SERVER_SECRET", kServerSecret}};
+            {"EKACI_TEST_SERVER_SECRET", kServerSecret},
+            {"EKACI_TEST_CACHE_SECRET", kCacheSecret},
+            {"EKACI_LOG", "debug"}};
   }
 
   testsupport::TempDir dir_;
@@ -176,6 +179,20 @@ TEST_F(PostBuildEndToEndTest, BuildsArePushedToARealCacheAndSubstitutableFromIt)
   EXPECT_EQ(log.find("/tmp/evil"), std::string::npos) << "the repository set PATH: " << log;
   EXPECT_EQ(log.find(kServerSecret), std::string::npos) << "the server's environment reached a hook: " << log;
   EXPECT_EQ(log.find("EKACI_TEST_SERVER_SECRET"), std::string::npos) << log;
+
+  // The cache's credential was fetched and used, and appears nowhere: not in the output or the
+  // debug log, the report, the database or any file the review left.
+  EXPECT_EQ(review.out.find(kCacheSecret), std::string::npos);
+  EXPECT_EQ(review.err.find(kCacheSecret), std::string::npos);
+  EXPECT_NE(review.err.find("pushed to cache"), std::string::npos) << "the debug log covers the push: " << review.err;
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_.path() / "data")) {
+    if (!entry.is_regular_file()) continue;
+    ++files;
+    EXPECT_EQ(readFile(entry.path()).find(kCacheSecret), std::string::npos) << entry.path();
+  }
+  EXPECT_GT(files, 3u) << "the database and the logs were searched";
+  EXPECT_EQ(readFile(json).find(kCacheSecret), std::string::npos);
 }
 
 }  // namespace ekaci::integration
