@@ -32,4 +32,32 @@ HOME="$work/home" XDG_DATA_HOME="$work/home/data" "$work/prefix/bin/eka-ci-serve
 # Every installed plugin and the out-of-tree one.
 installed=$(find "$work/prefix/lib/ekaci/plugins" -name '*.so' | wc -l)
 grep -q "($((installed + 1)) plugins loaded)" "$work/check.log"
-echo "out-of-tree plugin: built against the installed SDK, conformance passed, loaded by the server"
+
+# Configured as a [[caches]] block of its own type and used: a review that builds pushes the
+# new package to it, as the server would.
+repo="$work/repo"
+mkdir -p "$repo/.ekaci"
+git -C "$repo" init -q -b main
+git -C "$repo" config user.name t
+git -C "$repo" config user.email t@example.invalid
+echo '{ "jobs": { "packages": { "file": "default.nix", "caches": ["acme"] } } }' > "$repo/.ekaci/config.json"
+echo '{ }' > "$repo/default.nix"
+git -C "$repo" add -A && git -C "$repo" commit -q -m base
+cat > "$repo/default.nix" <<NIX
+{ hello = derivation { name = "oot-hello"; system = builtins.currentSystem; builder = "/bin/sh";
+    args = [ "-c" "echo $(date +%s%N) > \$out" ]; }; }
+NIX
+git -C "$repo" commit -q -am "add hello"
+cat > "$work/ekaci.toml" <<TOML
+plugin_paths = ["$work/build/directory_cache.so"]
+
+[[caches]]
+id = "acme"
+cache_type = "acme.directory"
+TOML
+HOME="$work/home" XDG_DATA_HOME="$work/home/data" NIX_CONFIG="substituters =" "$work/prefix/bin/ekaci" \
+  --config "$work/ekaci.toml" review --repo "$repo" --base main~1 --head main --build --name acme/demo --quiet \
+  > "$work/review.md"
+pushed=$(grep -rl "acme/demo" "$work/home/data/ekaci/plugins/cache/acme.directory/acme" | wc -l)
+[[ $pushed -ge 1 ]] || { echo "the out-of-tree cache received nothing"; cat "$work/review.md"; exit 1; }
+echo "out-of-tree plugin: built against the installed SDK, conformance passed, loaded by the server, pushed to"
