@@ -1,5 +1,11 @@
 #include "cli/CliApp.h"
 
+#include "kernel/config/Suggestion.h"
+#include "kernel/plugin_host/PluginDocumentation.h"
+#include "kernel/server/Bootstrap.h"
+#include "kernel/services/LogFilter.h"
+#include "kernel/services/Logging.h"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -64,8 +70,11 @@ build queue depth per system.
 )";
 
 constexpr const char* kPluginsUsage = R"(Usage: ekaci plugins [--json]
+       ekaci plugins describe TYPE
 
 Lists the plugins the server loaded, with version, file and the (kind:type) pairs each provides.
+`describe` needs no server: it loads the bundled plugins (and --config's plugin_paths) and
+prints where TYPE's block goes in ekaci.toml and the settings it declares.
 
   --json   Print the raw JSON answer
 )";
@@ -184,6 +193,34 @@ int CliApp::plugins(bool json) {
   return 0;
 }
 
+int CliApp::describePlugin(const std::string& type) {
+  services::Logging logging(*services::LogFilter::parse("error"));
+  auto logger = logging.logger("plugin_host");
+  std::optional<std::filesystem::path> config;
+  if (!configFile_.empty()) config = configFile_;
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  auto plugins = server::Bootstrap::loadPlugins(config, ec ? std::filesystem::path("/usr/local/bin/ekaci") : self,
+                                                environment_, *logger);
+  if (!plugins) {
+    err_ << "ekaci plugins describe: " << plugins.error().describe() << "\n";
+    return 2;
+  }
+  auto text = plugin_host::PluginDocumentation::describe((*plugins)->registry(), type);
+  if (!text) {
+    std::vector<std::string> all;
+    for (auto kind : {sdk::PluginKind::Cache, sdk::PluginKind::CredentialSource, sdk::PluginKind::Evaluator,
+                      sdk::PluginKind::Forge}) {
+      for (const auto& t : (*plugins)->registry().types(kind)) all.push_back(t);
+    }
+    err_ << "ekaci plugins describe: no loaded plugin provides '" << type << "'" << config::Suggestion::hint(type, all)
+         << "\n";
+    return 2;
+  }
+  out_ << *text;
+  return 0;
+}
+
 int CliApp::ping() {
   std::string result;
   if (int rc = call("ping", result); rc != 0) return rc;
@@ -281,6 +318,10 @@ int CliApp::run(const std::vector<std::string>& args) {
   }
   if (command == "plugins") {
     if (wantsHelp) return out_ << kPluginsUsage, 0;
+    if (!rest.empty() && rest.front() == "describe") {
+      if (rest.size() != 2) return err_ << kPluginsUsage, 2;
+      return describePlugin(rest[1]);
+    }
     return checkOptions({"--json"}) ? plugins(json) : 2;
   }
   if (command == "ping") {

@@ -22,6 +22,7 @@ class CliApp {
   int status(bool json);
   int plugins(bool json);
   int ping();
+  int describePlugin(const std::string& type);
   int call(const std::string& command, std::string& result);
   int request(const std::string& requestJson, std::string& result);
 

@@ -5,14 +5,12 @@
 
 namespace ekaci::server {
 
-sdk::Result<Bootstrap::Prepared> Bootstrap::prepare(const std::optional<std::filesystem::path>& configPath,
-                                                    const std::filesystem::path& executable,
-                                                    const config::Environment& environment, sdk::Logger& logger) {
-  Prepared prepared;
-  prepared.plugins = std::make_unique<plugin_host::PluginHost>();
+sdk::Result<std::unique_ptr<plugin_host::PluginHost>> Bootstrap::loadPlugins(
+    const std::optional<std::filesystem::path>& configPath, const std::filesystem::path& executable,
+    const config::Environment& environment, sdk::Logger& logger) {
+  auto host = std::make_unique<plugin_host::PluginHost>();
   config::ConfigLoader loader(environment);
   const std::filesystem::path configFile = configPath.value_or(loader.defaultPath());
-
   // Plugins first: their settings and credential sources are part of what the
   // configuration may say.
   std::vector<std::string> pluginPaths, optionalPaths;
@@ -23,7 +21,7 @@ sdk::Result<Bootstrap::Prepared> Bootstrap::prepare(const std::optional<std::fil
     pluginPaths = peeked->first;
     optionalPaths = peeked->second;
   }
-  auto& plugins = *prepared.plugins;
+  auto& plugins = *host;
   const auto bundled = plugin_host::PluginHost::bundledPluginDirectory(executable);
   if (std::filesystem::is_directory(bundled, ec)) {
     if (auto loaded = plugins.loadPath(bundled, false); !loaded) return std::move(loaded).error();
@@ -37,7 +35,18 @@ sdk::Result<Bootstrap::Prepared> Bootstrap::prepare(const std::optional<std::fil
   for (const auto& skipped : plugins.skipped()) {
     logger.warn("optional plugin skipped", {{"file", skipped.file.string()}, {"error", skipped.error.describe()}});
   }
+  return host;
+}
 
+sdk::Result<Bootstrap::Prepared> Bootstrap::prepare(const std::optional<std::filesystem::path>& configPath,
+                                                    const std::filesystem::path& executable,
+                                                    const config::Environment& environment, sdk::Logger& logger) {
+  Prepared prepared;
+  auto loaded = loadPlugins(configPath, executable, environment, logger);
+  if (!loaded) return std::move(loaded).error();
+  prepared.plugins = std::move(loaded).value();
+  auto& plugins = *prepared.plugins;
+  config::ConfigLoader loader(environment);
   loader.allowCredentialSources(plugins.registry().types(sdk::PluginKind::CredentialSource));
   auto config = loader.load(configPath);
   if (!config) return std::move(config).error();

@@ -22,6 +22,12 @@ class Bootstrap {
     config::ServerConfig config;
   };
 
+  // The plugins alone: bundled, then the configuration's plugin_paths and
+  // optional_plugin_paths (when a configuration file is given or exists), nothing validated.
+  static sdk::Result<std::unique_ptr<plugin_host::PluginHost>> loadPlugins(
+      const std::optional<std::filesystem::path>& configPath, const std::filesystem::path& executable,
+      const config::Environment& environment, sdk::Logger& logger);
+
   // `executable` locates the bundled plugin directory (<prefix>/lib/ekaci/plugins).
   static sdk::Result<Prepared> prepare(const std::optional<std::filesystem::path>& configPath,
                                        const std::filesystem::path& executable, const config::Environment& environment,

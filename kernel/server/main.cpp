@@ -12,6 +12,8 @@
 #include "ekaci/sdk/Version.h"
 #include "kernel/config/ConfigDocumentation.h"
 #include "kernel/config/ServerSchema.h"
+#include "kernel/plugin_host/PluginDocumentation.h"
+#include "kernel/server/Bootstrap.h"
 #include "kernel/server/Server.h"
 #include "kernel/server/StateDirectory.h"
 #include "kernel/services/LogFilter.h"
@@ -28,7 +30,8 @@ Options:
                              $XDG_CONFIG_HOME/ekaci/ekaci.toml; missing default = all defaults)
       --check-config         Load plugins, validate the configuration, report every problem, exit
       --print-default-config Print ekaci.toml with every documented default, exit
-      --print-config-reference  Print the configuration reference (Markdown), exit
+      --print-config-reference  Print the configuration reference with every loaded plugin's
+                             settings (Markdown), exit
       --list-error-codes     Print the stable error codes (Markdown), exit
       --listen-info FILE     Once ready, write "http=ADDRESS:PORT" and "socket=PATH" to FILE
       --require-approval     Hold pull requests from forks until their author is approved
@@ -56,6 +59,7 @@ int main(int argc, char** argv) {
   std::optional<std::filesystem::path> listenInfo;
   bool checkOnly = false;
   bool requireApproval = false;
+  bool printReference = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto next = [&]() -> std::optional<std::string> {
@@ -78,8 +82,8 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (arg == "--print-config-reference") {
-      std::cout << ekaci::config::ConfigDocumentation::markdownReference(ekaci::config::ServerSchema::settings());
-      return 0;
+      printReference = true;
+      continue;
     }
     if (arg == "--list-error-codes") {
       std::cout << ekaci::config::ConfigDocumentation::errorCodeTable();
@@ -112,6 +116,18 @@ int main(int argc, char** argv) {
     return 2;
   }
   ekaci::services::Logging logging(*filter);
+  if (printReference) {
+    // The server's settings, then those of every plugin it loads (bundled and configured).
+    auto logger = logging.logger("plugin_host");
+    auto plugins = ekaci::server::Bootstrap::loadPlugins(configPath, selfExecutable(argv[0]), environment, *logger);
+    if (!plugins) {
+      std::cerr << "eka-ci-server: " << plugins.error().describe() << "\n";
+      return 2;
+    }
+    std::cout << ekaci::config::ConfigDocumentation::markdownReference(ekaci::config::ServerSchema::settings()) << "\n"
+              << ekaci::plugin_host::PluginDocumentation::markdown((*plugins)->registry());
+    return 0;
+  }
 
   // Signals are taken synchronously by this thread; block them before any thread starts.
   sigset_t signals;

@@ -263,6 +263,20 @@ TEST_F(ServerBinaryTest, EveryManualExamplePassesCheckConfigWithThePluginsInstal
   EXPECT_GE(checked, 30u);
 }
 
+TEST_F(ServerBinaryTest, PluginSettingsAreDescribedWithoutAServer) {
+  auto described = testsupport::runCommand({EKACI_CLI_BINARY, "plugins", "describe", "cachix"}, environment());
+  EXPECT_EQ(described.status, 0) << described.err;
+  EXPECT_NE(described.out.find("In `[[caches]]` with `cache_type = \"cachix\"`"), std::string::npos) << described.out;
+  EXPECT_NE(described.out.find("| `cache_url` |"), std::string::npos) << described.out;
+  auto typo = testsupport::runCommand({EKACI_CLI_BINARY, "plugins", "describe", "atic"}, environment());
+  EXPECT_EQ(typo.status, 2);
+  EXPECT_NE(typo.err.find("did you mean 'attic'?"), std::string::npos) << typo.err;
+  auto reference = serverCommand({"--print-config-reference"});
+  EXPECT_EQ(reference.status, 0) << reference.err;
+  EXPECT_NE(reference.out.find("| `graph_lru_capacity` |"), std::string::npos);
+  EXPECT_NE(reference.out.find("### `aws-secrets-manager` (credential-source)"), std::string::npos) << reference.out;
+}
+
 TEST_F(ServerBinaryTest, CheckConfigValidatesWithoutStarting) {
   auto good = dir_.write("good.toml", kPortZero, 0644);
   auto ok = serverCommand({"--check-config", "--config", good.string()});
