@@ -2,42 +2,21 @@
 
 namespace ekaci::config {
 namespace {
-using namespace sdk::settings;
-
-sdk::Setting requiredList(std::string name, std::string doc) {
-  sdk::Setting s = stringList(std::move(name), std::move(doc));
-  s.required = true;
-  s.defaultValue = sdk::Value();
-  return s;
-}
 
 std::vector<CredentialTags::Tag> makeTags() {
   return {
-      {"env", "env", false, {requiredList("vars", "Environment variables that hold the secrets.")}},
-      {"file", "file", false, {requiredString("path", "JSON or KEY=value file (mode 600).")}},
-      {"vault",
-       "vault",
-       false,
-       {requiredString("address", "Vault server URL."), requiredString("secret_path", "KV v2 secret path."),
-        string("token_env", "VAULT_TOKEN", "Environment variable holding the Vault token."),
-        string("namespace", std::nullopt, "Vault Enterprise namespace.")}},
-      {"aws-secrets-manager",
-       "aws-secrets-manager",
-       false,
-       {requiredString("secret_name", "Secret name or ARN."),
-        string("region", std::nullopt, "AWS region; defaults to AWS_REGION.")}},
-      {"systemd", "systemd-credential", false, {requiredString("credential_id", "systemd credential name.")}},
-      {"systemd-credential", "systemd-credential", false, {requiredString("name", "systemd credential name.")}},
-      {"instance-metadata", "instance-metadata", true, {string("provider", "aws", "Cloud provider.")}},
-      {"aws-profile", "aws-profile", false, {requiredString("profile", "Profile in ~/.aws/credentials.")}},
-      {"github-app-key", "github-app-key", false, {requiredString("app_id", "GitHub App id.")}},
-      {"github-app-key-file",
-       "github-app-key-file",
-       false,
-       {requiredString("app_id_env", "Environment variable holding the App id."),
-        requiredString("key_file", "PEM private key file (mode 600).")}},
-      {"cachix-token", "cachix-token", false, {requiredString("env_var", "Environment variable holding the token.")}},
-      {"none", "none", true, {}},
+      {"env", "env", false},
+      {"file", "file", false},
+      {"vault", "vault", false},
+      {"aws-secrets-manager", "aws-secrets-manager", false},
+      {"systemd", "systemd-credential", false},
+      {"systemd-credential", "systemd-credential", false},
+      {"instance-metadata", "instance-metadata", true},
+      {"aws-profile", "aws-profile", false},
+      {"github-app-key", "github-app-key", false},
+      {"github-app-key-file", "github-app-key-file", false},
+      {"cachix-token", "cachix-token", false},
+      {"none", "none", true},
   };
 }
 }  // namespace

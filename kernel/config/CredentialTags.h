@@ -4,21 +4,19 @@
 #include <string>
 #include <vector>
 
-#include "ekaci/sdk/Setting.h"
-
 namespace ekaci::config {
 
-// The credential sources the Eka CI manual documents, with the settings of each, so that
-// a credentials block is checked at start-up even for sources whose plugin is not
-// installed. `credentials = "instance-metadata"` (a bare string) is allowed for the tags
-// marked bareAllowed.
+// The names of the credential sources the Eka CI manual documents — only their names, the
+// plugin type that serves each (`systemd` is `systemd-credential`) and whether the bare form
+// (`credentials = "instance-metadata"`) is allowed — so that a misspelt tag gets a
+// suggestion and a documented one whose plugin is missing is named as such. Their settings
+// are the plugins' own (PluginRequirements checks them against the loaded plugin).
 class CredentialTags {
  public:
   struct Tag {
     std::string name;
     std::string canonical;  // the plugin type that serves it (aliases share one)
     bool bareAllowed = false;
-    sdk::SettingsSchema settings;
   };
 
   static const std::vector<Tag>& all();

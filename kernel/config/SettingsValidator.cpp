@@ -9,7 +9,9 @@
 namespace ekaci::config {
 namespace {
 
-std::string join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
+std::string join(const std::string& path, const std::string& key) {
+  return path.empty() ? key : path + "." + key;
+}
 
 const char* expectedName(sdk::SettingType type) {
   switch (type) {
@@ -63,15 +65,15 @@ bool SettingsValidator::checkType(const sdk::Setting& setting, const sdk::Value&
       ok = value.isString();
       break;
     case sdk::SettingType::StringList:
-      ok = value.isArray() && std::all_of(value.items().begin(), value.items().end(),
-                                          [](const sdk::Value& v) { return v.isString(); });
+      ok = value.isArray() &&
+           std::all_of(value.items().begin(), value.items().end(), [](const sdk::Value& v) { return v.isString(); });
       break;
     case sdk::SettingType::Table:
       ok = value.isTable();
       break;
     case sdk::SettingType::TableList:
-      ok = value.isArray() && std::all_of(value.items().begin(), value.items().end(),
-                                          [](const sdk::Value& v) { return v.isTable(); });
+      ok = value.isArray() &&
+           std::all_of(value.items().begin(), value.items().end(), [](const sdk::Value& v) { return v.isTable(); });
       break;
     case sdk::SettingType::TableMap:
       ok = value.isTable();
@@ -87,9 +89,9 @@ bool SettingsValidator::checkType(const sdk::Setting& setting, const sdk::Value&
   if (!ok) {
     std::string shown = setting.secret ? std::string("<redacted>") : value.toString();
     if (shown.size() > 60) shown = shown.substr(0, 57) + "...";
-    diagnostics_.add(sdk::ErrorCode::ConfigWrongType, value.location(), path,
-                     std::string("expected ") + expectedName(setting.type) + ", found " + value.kindName() + " " +
-                         shown);
+    diagnostics_.add(
+        sdk::ErrorCode::ConfigWrongType, value.location(), path,
+        std::string("expected ") + expectedName(setting.type) + ", found " + value.kindName() + " " + shown);
   }
   return ok;
 }
@@ -112,8 +114,9 @@ void SettingsValidator::validateValue(const sdk::Setting& setting, sdk::Value& v
       // otherwise mean "the current directory" or, for SQLite, a database deleted on close.
       if (setting.minimum && static_cast<std::int64_t>(value.asString().size()) < *setting.minimum) {
         diagnostics_.add(sdk::ErrorCode::ConfigInvalidValue, value.location(), path,
-                         *setting.minimum == 1 ? std::string("must not be empty (leave the key out for the default)")
-                                               : "must be at least " + std::to_string(*setting.minimum) + " characters");
+                         *setting.minimum == 1
+                             ? std::string("must not be empty (leave the key out for the default)")
+                             : "must be at least " + std::to_string(*setting.minimum) + " characters");
       }
       break;
     case sdk::SettingType::Enum:
@@ -167,8 +170,9 @@ void SettingsValidator::validateCredentials(sdk::Value& value, const std::string
   if (value.isString()) {
     const auto* tag = CredentialTags::find(value.asString());
     if (tag == nullptr) {
-      diagnostics_.add(sdk::ErrorCode::ConfigUnknownCredentialTag, value.location(), path,
-                       "unknown credential source '" + value.asString() + "'" + Suggestion::hint(value.asString(), names));
+      diagnostics_.add(
+          sdk::ErrorCode::ConfigUnknownCredentialTag, value.location(), path,
+          "unknown credential source '" + value.asString() + "'" + Suggestion::hint(value.asString(), names));
     } else if (!tag->bareAllowed) {
       diagnostics_.add(sdk::ErrorCode::ConfigWrongType, value.location(), path,
                        "credential source '" + tag->name + "' needs settings: write " + tag->name + " = { ... }");
@@ -193,9 +197,8 @@ void SettingsValidator::validateCredentials(sdk::Value& value, const std::string
   if (!inner.isTable()) {
     diagnostics_.add(sdk::ErrorCode::ConfigWrongType, inner.location(), innerPath,
                      std::string("expected a table of settings, found ") + inner.kindName());
-    return;
   }
-  validateTable(tag->settings, inner, innerPath);
+  // The settings inside are the credential plugin's: PluginRequirements checks them.
 }
 
 void SettingsValidator::applyEnvironment(const sdk::Setting& setting, sdk::Value& table, const std::string& path) {
@@ -204,7 +207,8 @@ void SettingsValidator::applyEnvironment(const sdk::Setting& setting, sdk::Value
   std::size_t start = 0;
   while (start <= setting.envOverride.size()) {
     std::size_t comma = setting.envOverride.find(',', start);
-    std::string name = setting.envOverride.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::string name =
+        setting.envOverride.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     start = comma == std::string::npos ? setting.envOverride.size() + 1 : comma + 1;
     auto text = environment_.nonEmpty(name);
     if (!text) continue;

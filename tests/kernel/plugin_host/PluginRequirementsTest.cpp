@@ -105,6 +105,15 @@ TEST(PluginRequirementsTest, PrivateCacheDestinationsAreRefusedUnlessAllowed) {
   EXPECT_TRUE(diagnostics.ok()) << diagnostics.describe();
 }
 
+TEST(PluginRequirementsTest, CredentialSettingsAreTheSourcePluginsOwn) {
+  auto config = load(
+      "[[github_apps]]\nid = \"a\"\n"
+      "credentials = { vault = { adress = \"https://v\", secret_path = \"p\" } }\n");
+  auto text = PluginRequirements::check(config, bundled().registry()).describe();
+  EXPECT_NE(text.find("[github_apps[0].credentials.vault.address]: required key"), std::string::npos) << text;
+  EXPECT_NE(text.find("did you mean 'address'?"), std::string::npos) << text;
+}
+
 TEST(PluginRequirementsTest, UnknownForgeTypeGetsASuggestion) {
   auto config = load("[[forges]]\nid = \"x\"\ntype = \"recordin\"\n");
   auto diagnostics = PluginRequirements::check(config, bundled().registry());
