@@ -123,7 +123,9 @@ sdk::Result<HookRunner::Outcome> HookRunner::run(const config::HookConfig& hook,
   if (!hash) return sdk::Error(sdk::ErrorCode::InvalidArgument, "not a derivation path: " + context.drvPath);
 
   auto variables = context.variables();
-  for (const auto& [name, value] : hook.env) {
+  for (const auto& entry : hook.env) {
+    const std::string& name = entry.first;
+    const std::string& value = entry.second;
     if (!settableVariable(name)) {
       services_.logger.warn("hook env entry ignored: reserved or not a variable name",
                             {{"hook", hook.name}, {"variable", name}});

@@ -17,8 +17,8 @@ class AwsProfileSource : public sdk::CredentialSource {
   sdk::Result<sdk::Credentials> fetch() override;
   std::string describe() const override { return "AWS profile " + profile_; }
 
-  // The keys of section `section` of an INI text (keys lower-case, values trimmed).
-  static std::map<std::string, std::string> section(const std::string& text, const std::string& section);
+  // The keys of section `wanted` of an INI text (keys lower-case, values trimmed).
+  static std::map<std::string, std::string> section(const std::string& text, const std::string& wanted);
 
  private:
   std::string profile_;

@@ -58,7 +58,7 @@ std::string AwsSigV4::amzDate(std::chrono::system_clock::time_point at) {
   std::tm utc{};
   gmtime_r(&t, &utc);
   char text[20];
-  std::strftime(text, sizeof text, "%Y%m%dT%H%M%SZ", &utc);
+  if (std::strftime(text, sizeof text, "%Y%m%dT%H%M%SZ", &utc) == 0) return "";
   return text;
 }
 

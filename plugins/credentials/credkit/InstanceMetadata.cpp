@@ -83,7 +83,8 @@ sdk::Result<sdk::Credentials> InstanceMetadata::credentials() {
       // six hours (an absurd Expiration cannot overflow the clock).
       const auto expires = parseExpiration(o->optValue<std::string>("Expiration", ""));
       const std::time_t nowSeconds = std::chrono::system_clock::to_time_t(now);
-      const std::time_t until = expires ? std::min<std::time_t>(*expires - 300, nowSeconds + 6 * 3600) : nowSeconds;
+      const std::time_t until =
+          expires ? std::min<std::time_t>(*expires - 300, nowSeconds + std::time_t{6} * 3600) : nowSeconds;
       validUntil_ = now + std::chrono::seconds(std::max<std::time_t>(0, until - nowSeconds));
     } catch (const std::exception&) {
       return sdk::Error(sdk::ErrorCode::SecretParse, "instance metadata: the role's credentials are not its JSON");

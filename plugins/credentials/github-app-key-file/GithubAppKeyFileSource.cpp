@@ -17,7 +17,7 @@ sdk::Result<sdk::Credentials> GithubAppKeyFileSource::fetch() {
       return sdk::Error(sdk::ErrorCode::SecretParse, "environment variable " + idVariable_ + " is not a GitHub App id");
     }
   }
-  auto key = PrivateFile::read(keyFile_, 64 * 1024);
+  auto key = PrivateFile::read(keyFile_, std::size_t{64} * 1024);
   if (!key) return std::move(key).error();
   const std::string_view text = key->reveal();
   if (text.find("-----BEGIN ") == std::string_view::npos || text.find("PRIVATE KEY-----") == std::string_view::npos) {

@@ -84,9 +84,9 @@ CredentialSourceSubject fileSubject() {
   return s;
 }
 
-sdk::Value table(std::vector<std::pair<std::string, std::string>> entries) {
+sdk::Value table(const std::vector<std::pair<std::string, std::string>>& entries) {
   sdk::Value config = sdk::Value::table();
-  for (auto& [k, v] : entries) config.set(k, sdk::Value::string(v));
+  for (const auto& [k, v] : entries) config.set(k, sdk::Value::string(v));
   return config;
 }
 
