@@ -8,6 +8,7 @@
 
 #include "cachekit/CacheCredentials.h"
 #include "cachekit/NarinfoProbe.h"
+#include "cachekit/PresentPaths.h"
 #include "cachekit/PushProcess.h"
 
 namespace ekaci::plugins::caches {
@@ -64,15 +65,10 @@ sdk::Result<sdk::CachePushResult> AtticCache::push(const sdk::CachePushRequest& 
   }
   auto present = NarinfoProbe::contains(host_.http(), settings_.destination, request.storePaths, token);
   if (!present) return std::move(present).error();
+  const auto missing = PresentPaths::missing(request.storePaths, *present, result);
+  if (missing.empty()) return result;
   std::vector<std::string> argv = {settings_.atticProgram, "push", "ekaci:" + settings_.cacheName};
-  for (std::size_t i = 0; i < request.storePaths.size(); ++i) {
-    if ((*present)[i]) {
-      ++result.present;
-    } else {
-      argv.push_back(request.storePaths[i]);
-    }
-  }
-  if (argv.size() == 3) return result;
+  argv.insert(argv.end(), missing.begin(), missing.end());
   auto home = writeConfiguration(*token);
   if (!home) return std::move(home).error();
   sdk::Credentials none;
@@ -82,7 +78,7 @@ sdk::Result<sdk::CachePushResult> AtticCache::push(const sdk::CachePushRequest& 
   std::error_code ec;
   std::filesystem::remove_all(*home, ec);
   if (!ran) return std::move(ran).error();
-  result.pushed = argv.size() - 3;
+  result.pushed = missing.size();
   return result;
 }
 

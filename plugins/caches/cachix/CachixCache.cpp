@@ -2,6 +2,7 @@
 
 #include "cachekit/CacheCredentials.h"
 #include "cachekit/NarinfoProbe.h"
+#include "cachekit/PresentPaths.h"
 #include "cachekit/PushProcess.h"
 
 namespace ekaci::plugins::caches {
@@ -22,15 +23,10 @@ sdk::Result<sdk::CachePushResult> CachixCache::push(const sdk::CachePushRequest&
   }
   auto present = held(request.storePaths, *credentials);
   if (!present) return std::move(present).error();
+  const auto missing = PresentPaths::missing(request.storePaths, *present, result);
+  if (missing.empty()) return result;
   std::vector<std::string> argv = {settings_.cachixProgram, "push", settings_.name};
-  for (std::size_t i = 0; i < request.storePaths.size(); ++i) {
-    if ((*present)[i]) {
-      ++result.present;
-    } else {
-      argv.push_back(request.storePaths[i]);
-    }
-  }
-  if (argv.size() == 3) return result;
+  argv.insert(argv.end(), missing.begin(), missing.end());
   sdk::Credentials forCachix;  // only what cachix reads
   for (const char* name : {"CACHIX_AUTH_TOKEN", "CACHIX_SIGNING_KEY"}) {
     if (const auto* value = credentials->find(name)) forCachix.set(name, value->duplicate());
@@ -38,7 +34,7 @@ sdk::Result<sdk::CachePushResult> CachixCache::push(const sdk::CachePushRequest&
   auto ran = PushProcess::run(host_.processes(), argv, PushProcess::environment(forCachix, {}), request.timeout,
                               *credentials, "cachix push " + settings_.name);
   if (!ran) return std::move(ran).error();
-  result.pushed = argv.size() - 3;
+  result.pushed = missing.size();
   return result;
 }
 

@@ -3,7 +3,10 @@
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "tests/support/SchedulerHarness.h"
+#include "tests/support/TempDir.h"
 
 namespace ekaci::server {
 namespace {
@@ -24,8 +27,8 @@ TEST(BuildServiceTest, AnythingElseIsRefusedWithoutTouchingTheFilesystem) {
            "/nix/store/" + kName + "/../x.drv",
            std::string("0123456789abcdfghijklmnpqrsvwxyz-..drv"),
            std::string("0123456789abcdfghijklmnpqrsvwxyz-a/b.drv"),
-           std::string("0123456789abcdfghijklmnpqrsvwxyz-hello"),        // not a .drv
-           std::string("0123456789ABCDFGHIJKLMNPQRSVWXYZ-hello.drv"),    // not Nix's base-32
+           std::string("0123456789abcdfghijklmnpqrsvwxyz-hello"),      // not a .drv
+           std::string("0123456789ABCDFGHIJKLMNPQRSVWXYZ-hello.drv"),  // not Nix's base-32
            std::string("0123456789abcdfghijklmnpqrsvwxyz hello.drv"),
            std::string("0123456789abcdfghijklmnpqrsvwxyz-hel\nlo.drv"),
            std::string("0123456789abcdfghijklmnpqrsvwxyz-hel\0lo.drv", 43),
@@ -71,4 +74,32 @@ TEST_F(BuildServiceRequestTest, MalformedSocketRequestsAreRefusedWithTheField) {
 }
 
 }  // namespace
+// GET /v1/logs/{drv}/hooks/{name}: a hook's log by derivation and hook name, nothing else.
+TEST_F(BuildServiceRequestTest, HookLogsAreFoundByDerivationAndNameOnly) {
+  scheduler::Scheduler scheduler(services(), config, "x86_64-linux");
+  BuildService service(scheduler, *storage);
+  testsupport::TempDir logs;
+  publish::HookRunner::Settings settings;
+  settings.logsDir = logs.path();
+  publish::HookRunner hooks(publish::HookRunner::Services{processes, *storage, clock, logger, metrics}, settings);
+  const std::string hash = kName.substr(0, 32);
+  std::filesystem::create_directories(logs.path() / hash);
+  std::ofstream(logs.path() / hash / "hook-push-s3.log") << "pushed 3 paths\n";
+  std::ofstream(logs.path() / "secret.txt") << "not a hook log\n";
+  auto byName = service.hookLog(hooks, kName, "push-s3");
+  ASSERT_TRUE(byName) << byName.error().describe();
+  EXPECT_EQ(*byName, "pushed 3 paths\n");
+  auto byHash = service.hookLog(hooks, hash, "push-s3");
+  ASSERT_TRUE(byHash);
+  auto missing = service.hookLog(hooks, kName, "other");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code(), sdk::ErrorCode::NotFound);
+  for (const std::string name : {"../../secret.txt", "../hook-push-s3", ".hidden", "a/b"}) {
+    auto refused = service.hookLog(hooks, kName, name);
+    ASSERT_FALSE(refused) << name;
+    EXPECT_EQ(refused.error().code(), sdk::ErrorCode::InvalidArgument) << name;
+  }
+  EXPECT_FALSE(service.hookLog(hooks, "../../etc", "push-s3"));
+}
+
 }  // namespace ekaci::server
