@@ -123,9 +123,11 @@ void PostBuildPublisher::worker() {
       if (queue_.empty()) {
         wake_.wait(lock);
       } else {
-        auto soonest = std::min_element(queue_.begin(), queue_.end(),
-                                        [](const Task& a, const Task& b) { return a.notBefore < b.notBefore; });
-        wake_.wait_until(lock, soonest->notBefore);
+        // A copy: while this worker waits, another may take (and free) that task.
+        const auto until = std::min_element(queue_.begin(), queue_.end(), [](const Task& a, const Task& b) {
+                             return a.notBefore < b.notBefore;
+                           })->notBefore;
+        wake_.wait_until(lock, until);
       }
       continue;
     }
