@@ -266,9 +266,6 @@ sdk::Result<ServerConfig> ConfigLoader::build(sdk::Value root, std::filesystem::
     CacheConfig cache;
     cache.id = sub(block, "id").asString();
     cache.cacheType = sub(block, "cache_type").asString();
-    const sdk::Value* destination = block.find("destination");
-    cache.destination = destination != nullptr && destination->isString() ? destination->asString() : "";
-    cache.credentials = block.find("credentials") ? *block.find("credentials") : sdk::Value();
     cache.settings = sdk::Value::table();
     for (std::size_t i = 0; i < block.size(); ++i) {
       const std::string& key = block.keys()[i];

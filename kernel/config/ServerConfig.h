@@ -32,9 +32,7 @@ struct GithubAppConfig {
 struct CacheConfig {
   std::string id;
   std::string cacheType;
-  std::string destination;  // the settings' destination, when it is a string (for the address check)
-  sdk::Value credentials;   // the settings' credentials, Null when absent
-  sdk::Value settings;      // the block without id, cache_type and permissions
+  sdk::Value settings;  // the block without id, cache_type and permissions
   PermissionsConfig permissions;
   sdk::SourceLocation location;
 };

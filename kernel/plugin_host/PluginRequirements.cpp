@@ -138,9 +138,13 @@ config::Diagnostics PluginRequirements::check(const config::ServerConfig& config
       config::Environment none;
       config::SettingsValidator(none, out).validateTable(factory->settings(), settings, key);
     }
-    if (!cache.credentials.isNull()) checkCredentials(cache.credentials, key + ".credentials", registry, out);
+    if (const sdk::Value* credentials = cache.settings.find("credentials")) {
+      checkCredentials(*credentials, key + ".credentials", registry, out);
+    }
+    const sdk::Value* destination = cache.settings.find("destination");
     if (!config.security.allowPrivateCacheHosts) {
-      if (auto why = config::DestinationGuard::refusal(cache.destination); !why.empty()) {
+      const std::string address = destination != nullptr && destination->isString() ? destination->asString() : "";
+      if (auto why = config::DestinationGuard::refusal(address); !why.empty()) {
         out.add(sdk::ErrorCode::CacheUnavailable, cache.location, key + ".destination",
                 "cache '" + cache.id + "': " + why +
                     "; pushes there are refused unless security.allow_private_cache_hosts is set");

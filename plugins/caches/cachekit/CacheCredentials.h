@@ -8,7 +8,7 @@
 namespace ekaci::plugins::caches {
 
 // The credentials of a cache block, asked for at each push (so rotation needs no restart):
-// none when the block has no `credentials` or says none.
+// none when the block has no `credentials` (the host resolves `none` to none as well).
 class CacheCredentials {
  public:
   static sdk::Result<sdk::Credentials> fetch(sdk::HostServices& host, const sdk::Value& credentialBlock);

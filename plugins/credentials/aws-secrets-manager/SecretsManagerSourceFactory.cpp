@@ -14,7 +14,10 @@ sdk::SettingsSchema SecretsManagerSourceFactory::settings() const {
           string("region", std::nullopt, "AWS region; defaults to AWS_REGION."),
           string("endpoint", std::nullopt,
                  "Secrets Manager's address when not https://secretsmanager.<region>.amazonaws.com (a VPC endpoint)."),
-          key};
+          key,
+          string("metadata_endpoint", "http://169.254.169.254",
+                 "The instance metadata service asked for the instance role when the server's environment has no "
+                 "AWS keys.")};
 }
 
 sdk::Result<std::unique_ptr<sdk::CredentialSource>> SecretsManagerSourceFactory::create(const sdk::Value& config,
@@ -39,6 +42,10 @@ sdk::Result<std::unique_ptr<sdk::CredentialSource>> SecretsManagerSourceFactory:
     }
   }
   if (const sdk::Value* v = config.find("key"); v != nullptr && v->isString()) s.key = v->asString();
+  if (const sdk::Value* v = config.find("metadata_endpoint"); v != nullptr && v->isString()) {
+    s.metadataEndpoint = v->asString();
+    while (!s.metadataEndpoint.empty() && s.metadataEndpoint.back() == '/') s.metadataEndpoint.pop_back();
+  }
   return std::unique_ptr<sdk::CredentialSource>(std::make_unique<SecretsManagerSource>(std::move(s), host));
 }
 

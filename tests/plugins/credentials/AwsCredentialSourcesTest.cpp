@@ -186,18 +186,27 @@ TEST(SecretsManagerSourceTest, DeniedMissingAndBadlySignedAreNamed) {
 TEST(SecretsManagerSourceTest, WithoutKeysInTheEnvironmentTheInstanceRoleSigns) {
   ::unsetenv("AWS_ACCESS_KEY_ID");
   ::unsetenv("AWS_SECRET_ACCESS_KEY");
-  sdk::Value config = sdk::Value::table();
-  config.set("secret_name", sdk::Value::string("eka-ci/s3-cache-credentials"));
-  config.set("region", sdk::Value::string("eu-west-1"));
-  config.set("endpoint", sdk::Value::string(aws().url()));
-  auto source = factory("aws-secrets-manager").create(config, liveHost());
-  ASSERT_TRUE(source);
-  // Its instance metadata address is the default; this test's server stands in for it only
-  // through the instance-metadata source, so without keys the fetch names what is missing.
-  auto fetched = (*source)->fetch();
+  auto make = [](const std::string& metadataEndpoint) {
+    sdk::Value config = sdk::Value::table();
+    config.set("secret_name", sdk::Value::string("eka-ci/s3-cache-credentials"));
+    config.set("region", sdk::Value::string("eu-west-1"));
+    config.set("endpoint", sdk::Value::string(aws().url()));
+    config.set("metadata_endpoint", sdk::Value::string(metadataEndpoint));
+    return factory("aws-secrets-manager").create(config, liveHost());
+  };
+  // The local server is also the metadata service: it accepts only the role's key and session
+  // token (validSignature), so a success means the role signed.
+  auto viaRole = make(aws().url());
+  ASSERT_TRUE(viaRole);
+  auto fetched = (*viaRole)->fetch();
+  auto noRole = make("http://127.0.0.1:1");
+  ASSERT_TRUE(noRole);
+  auto unreachable = (*noRole)->fetch();
   useServerIdentity();
-  ASSERT_FALSE(fetched);
-  EXPECT_NE(fetched.error().message().find("no AWS identity"), std::string::npos) << fetched.error().message();
+  ASSERT_TRUE(fetched) << fetched.error().describe();
+  EXPECT_EQ(fetched->find("AWS_ACCESS_KEY_ID")->reveal(), "AKIAFROMSECRET01");
+  ASSERT_FALSE(unreachable);
+  EXPECT_NE(unreachable.error().message().find("no AWS identity"), std::string::npos) << unreachable.error().message();
 }
 
 TEST(InstanceMetadataSourceTest, OnlyTheTokenFlowIsUsedAndOtherCloudsAreRefused) {
