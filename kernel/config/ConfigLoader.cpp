@@ -5,6 +5,7 @@
 #include <set>
 
 #include "kernel/config/Diagnostics.h"
+#include "kernel/config/ForgeBlocks.h"
 #include "kernel/config/ServerSchema.h"
 #include "kernel/config/SettingsValidator.h"
 #include "kernel/config/TomlReader.h"
@@ -169,7 +170,6 @@ sdk::Result<ServerConfig> ConfigLoader::build(sdk::Value root, std::filesystem::
   SettingsValidator validator(environment_, diagnostics);
   validator.allowCredentialSources(pluginCredentialSources_);
   validator.validateTable(schema, root, "");
-  checkUniqueIds(sub(root, "github_apps"), "github_apps", diagnostics);
   checkUniqueIds(sub(root, "caches"), "caches", diagnostics);
   checkUniqueIds(sub(root, "forges"), "forges", diagnostics);
   if (!diagnostics.ok()) return diagnostics.toError();
@@ -251,17 +251,6 @@ sdk::Result<ServerConfig> ConfigLoader::build(sdk::Value root, std::filesystem::
   config.security.allowPrivateCacheHosts = sub(security, "allow_private_cache_hosts").asBool();
   config.security.allowedHookCommands = sub(security, "allowed_hook_commands").asStringList();
 
-  for (const auto& block : sub(root, "github_apps").items()) {
-    GithubAppConfig app;
-    app.id = sub(block, "id").asString();
-    app.credentials = sub(block, "credentials");
-    if (block.find("credentials") == nullptr) app.credentials = sdk::Value();
-    app.apiUrl = sub(block, "api_url").asString();
-    while (!app.apiUrl.empty() && app.apiUrl.back() == '/') app.apiUrl.pop_back();
-    app.permissions = permissionsOf(block);
-    app.location = block.location();
-    config.githubApps.push_back(std::move(app));
-  }
   for (const auto& block : sub(root, "caches").items()) {
     CacheConfig cache;
     cache.id = sub(block, "id").asString();
@@ -275,44 +264,6 @@ sdk::Result<ServerConfig> ConfigLoader::build(sdk::Value root, std::filesystem::
     cache.location = block.location();
     config.caches.push_back(std::move(cache));
   }
-  auto domains = [&](const char* key, const char* tokenEnv, const char* domainEnv) {
-    std::vector<ForgeDomainConfig> out;
-    const auto& items = sub(root, key).items();
-    for (const auto& block : items) {
-      ForgeDomainConfig instance;
-      instance.domain = sub(block, "domain").asString();
-      instance.token = optionalSecret(block, "token");
-      const auto text = [&](const char* key) {
-        const sdk::Value* value = block.find(key);
-        return value != nullptr && value->isString() ? value->asString() : std::string();
-      };
-      instance.credentials = block.find("credentials") ? *block.find("credentials") : sdk::Value();
-      instance.apiUrl = text("api_url");
-      instance.webhookSecret = optionalSecret(block, "webhook_secret");
-      instance.tokenType = text("token_type");
-      instance.location = block.location();
-      // A single instance may take its token from the environment, as the manual documents.
-      if (!instance.token && instance.credentials.isNull() && items.size() == 1) {
-        if (auto env = environment_.nonEmpty(tokenEnv)) instance.token = sdk::Secret(*env);
-      }
-      out.push_back(std::move(instance));
-    }
-    // The manual's zero-configuration instance: token and domain from the environment.
-    if (items.empty()) {
-      auto token = environment_.nonEmpty(tokenEnv);
-      auto domain = environment_.nonEmpty(domainEnv);
-      if (token && domain) {
-        ForgeDomainConfig instance;
-        instance.domain = *domain;
-        instance.token = sdk::Secret(*token);
-        instance.location = sdk::SourceLocation{"environment", 0, 0};
-        out.push_back(std::move(instance));
-      }
-    }
-    return out;
-  };
-  config.giteaInstances = domains("gitea_instances", "GITEA_TOKEN", "GITEA_DOMAIN");
-  config.gitlabInstances = domains("gitlab_instances", "GITLAB_TOKEN", "GITLAB_DOMAIN");
   for (const auto& block : sub(root, "forges").items()) {
     ForgeInstanceConfig forge;
     forge.id = sub(block, "id").asString();
@@ -321,7 +272,22 @@ sdk::Result<ServerConfig> ConfigLoader::build(sdk::Value root, std::filesystem::
     forge.settings.erase("id");
     forge.settings.erase("type");
     forge.location = block.location();
+    forge.origin = "forges[" + std::to_string(config.forges.size()) + "]";
     config.forges.push_back(std::move(forge));
+  }
+  {
+    Diagnostics translation;
+    for (auto& forge : ForgeBlocks::translate(root, environment_, translation))
+      config.forges.push_back(std::move(forge));
+    std::set<std::string> ids;
+    for (const auto& forge : config.forges) {
+      if (!ids.insert(forge.id).second) {
+        translation.add(sdk::ErrorCode::ConfigDuplicateId, forge.location, forge.origin,
+                        "forge instance id '" + forge.id + "' is used twice (instances of [[forges]], " +
+                            "[[github_apps]], [[gitea_instances]] and [[gitlab_instances]] share one set of ids)");
+      }
+    }
+    if (!translation.ok()) return translation.toError();
   }
   config.evaluationWorkers = sub(root, "evaluation_workers").asInteger();
   config.evaluationMaxMemoryMiB = sub(root, "evaluation_max_memory_mib").asInteger();

@@ -18,14 +18,6 @@ struct PermissionsConfig {
   std::vector<std::string> allowedBranches;
 };
 
-struct GithubAppConfig {
-  std::string id;
-  sdk::Value credentials;  // tagged block, Null when absent (GITHUB_APP_* fallback)
-  std::string apiUrl = "https://api.github.com";
-  PermissionsConfig permissions;
-  sdk::SourceLocation location;
-};
-
 // A [[caches]] block: the kernel reads id, cache_type and permissions; every other key
 // (destination, credentials, the type's own settings) is the cache plugin's, validated by
 // its declared settings.
@@ -37,23 +29,18 @@ struct CacheConfig {
   sdk::SourceLocation location;
 };
 
+// A forge instance: a [[forges]] block, or one that Eka CI's [[github_apps]],
+// [[gitea_instances]], [[gitlab_instances]] or their environment variables describe
+// (ForgeBlocks). Its settings are the plugin's, validated by the plugin's schema only.
 struct ForgeInstanceConfig {
   std::string id;
   std::string type;
-  sdk::Value settings;  // the block without id and type, validated by the plugin's schema
+  sdk::Value settings;  // the block without id and type
   sdk::SourceLocation location;
-};
-
-// A [[gitea_instances]] or [[gitlab_instances]] block (or GITEA_TOKEN + GITEA_DOMAIN,
-// GITLAB_TOKEN + GITLAB_DOMAIN for the zero-configuration single instance).
-struct ForgeDomainConfig {
-  std::string domain;
-  std::optional<sdk::Secret> token;
-  sdk::Value credentials;                    // a credential block, Null when the token is given directly
-  std::string apiUrl;                        // empty: https://<domain>/api/v1 (Gitea), /api/v4 (GitLab)
-  std::optional<sdk::Secret> webhookSecret;  // overrides security.webhook_secret
-  std::string tokenType;                     // GitLab: private (default) or oauth
-  sdk::SourceLocation location;
+  std::string origin;  // where it was written, for messages: "forges[0]", "gitea_instances[1]"
+  // Non-empty when the instance gathers every table of its block ("github_apps") into this
+  // list setting ("apps"): messages then name the tables as the block's entries.
+  std::string gathered;
 };
 
 struct WebConfig {
@@ -125,10 +112,7 @@ struct ServerConfig {
   std::vector<std::string> optionalPluginPaths;
   OAuthConfig oauth;
   SecurityConfig security;
-  std::vector<GithubAppConfig> githubApps;
   std::vector<CacheConfig> caches;
-  std::vector<ForgeDomainConfig> giteaInstances;
-  std::vector<ForgeDomainConfig> gitlabInstances;
   std::vector<ForgeInstanceConfig> forges;
   RebuildConfig rebuild;
   std::int64_t evaluationWorkers = 2;

@@ -23,12 +23,16 @@ sdk::Setting nullablePath(std::string name, std::string doc) {
   return s;
 }
 
-}  // namespace
-
-const std::vector<std::string>& ServerSchema::documentedForgeTypes() {
-  static const std::vector<std::string> kTypes = {"github", "gitea", "gitlab"};
-  return kTypes;
+// One of Eka CI's spellings of forge instances (ForgeBlocks translates it): the kernel
+// declares only that it is a list of tables; their keys are the forge plugin's settings.
+sdk::Setting forgeBlock(const std::string& name, const std::string& type, const std::string& doc) {
+  sdk::Setting s = tableList(
+      name, {}, doc + " Settings: those of the '" + type + "' forge plugin (ekaci plugins describe " + type + ").");
+  s.openTable = true;
+  return s;
 }
+
+}  // namespace
 
 sdk::SettingsSchema ServerSchema::settings() {
   sdk::Setting forgeType = requiredString("type", "Forge plugin type: github, gitea, gitlab or a plugin's own type.");
@@ -47,12 +51,6 @@ sdk::SettingsSchema ServerSchema::settings() {
                  permissionsBlock("cache")},
                 "Binary caches the server may push to, each served by a cache plugin.");
   caches.openTable = true;
-
-  sdk::Setting token = string("token", std::nullopt, "Access token. Prefer the environment variable.");
-  token.secret = true;
-  sdk::Setting instanceSecret =
-      string("webhook_secret", std::nullopt, "This instance's webhook secret instead of security.webhook_secret.");
-  instanceSecret.secret = true;
 
   return {
       table("web",
@@ -155,32 +153,14 @@ sdk::SettingsSchema ServerSchema::settings() {
                         "Programs that repository post-build hooks may run (matched against the command's first "
                         "word, which may not contain '/'); empty: repository hooks are refused.")},
             "Security-related settings."),
-      tableList("github_apps",
-                {requiredString("id", "App identifier used in logs and permission lookups."),
-                 credentials("credentials", false, "Where GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY come from."),
-                 string("api_url", "https://api.github.com",
-                        "REST API base of the app's GitHub (GitHub Enterprise: https://HOST/api/v3)."),
-                 permissionsBlock("GitHub App")},
-                "GitHub Apps the server authenticates as."),
       caches,
-      tableList("gitea_instances",
-                {requiredString("domain", "Gitea or Forgejo domain, without protocol."), token,
-                 credentials("credentials", false, "Where the token comes from instead: its entry GITEA_TOKEN."),
-                 string("api_url", std::nullopt,
-                        "API base when it is not https://<domain>/api/v1 (plain HTTP, a path prefix)."),
-                 instanceSecret},
-                "Gitea and Forgejo instances (one instance also from GITEA_TOKEN + GITEA_DOMAIN); webhooks at "
-                "/gitea/webhook."),
-      tableList("gitlab_instances",
-                {requiredString("domain", "GitLab domain, without protocol."), token,
-                 credentials("credentials", false, "Where the token comes from instead: its entry GITLAB_TOKEN."),
-                 string("api_url", std::nullopt, "API base when it is not https://<domain>/api/v4."),
-                 choice("token_type", {"private", "oauth"}, "private",
-                        "How the token is sent: private (PRIVATE-TOKEN: project, group or personal access tokens) "
-                        "or oauth (Authorization: Bearer)."),
-                 instanceSecret},
-                "GitLab instances (one instance also from GITLAB_TOKEN + GITLAB_DOMAIN); webhooks at "
-                "/gitlab/webhook."),
+      forgeBlock("github_apps", "github",
+                 "GitHub Apps the server authenticates as, all served by one 'github' instance (its setting "
+                 "'apps'); without the block, one app from GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY."),
+      forgeBlock("gitea_instances", "gitea",
+                 "Gitea and Forgejo instances (one also from GITEA_TOKEN + GITEA_DOMAIN); webhooks at /gitea/webhook."),
+      forgeBlock("gitlab_instances", "gitlab",
+                 "GitLab instances (one also from GITLAB_TOKEN + GITLAB_DOMAIN); webhooks at /gitlab/webhook."),
       forges,
       table("rebuild",
             {integer("max_rebuild_count", 20000, 0, 100'000'000,

@@ -11,7 +11,6 @@ class ServerSchema {
  public:
   static sdk::SettingsSchema settings();
   // Forge types the configuration may name before any plugin is loaded.
-  static const std::vector<std::string>& documentedForgeTypes();
 };
 
 }  // namespace ekaci::config

@@ -14,7 +14,7 @@ ForgeService::~ForgeService() {
 
 sdk::Result<std::unique_ptr<ForgeService>> ForgeService::create(const Services& services) {
   std::unique_ptr<ForgeService> service(new ForgeService(services));
-  auto forges = ForgeInstances::create(services.config, services.plugins, services.hub, services.environment);
+  auto forges = ForgeInstances::create(services.config, services.plugins, services.hub);
   if (!forges) return std::move(forges).error();
   service->forges_ = std::move(forges).value();
   auto& hub = services.hub;

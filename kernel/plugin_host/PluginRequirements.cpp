@@ -5,7 +5,7 @@
 #include "kernel/config/CredentialTags.h"
 #include "kernel/config/DestinationGuard.h"
 #include "kernel/config/Environment.h"
-#include "kernel/config/ServerSchema.h"
+#include "kernel/config/ForgeBlocks.h"
 #include "kernel/config/SettingsValidator.h"
 #include "kernel/config/Suggestion.h"
 
@@ -18,18 +18,19 @@ const std::vector<std::string>& documentedCacheTypes() {
   return kTypes;
 }
 
+// A validator of plugin settings: no environment overrides; credential blocks may name
+// any loaded source.
+config::SettingsValidator validate(const PluginRegistry& registry, config::Diagnostics& out) {
+  static const config::Environment kNone;
+  config::SettingsValidator validator(kNone, out);
+  validator.allowCredentialSources(registry.types(sdk::PluginKind::CredentialSource));
+  return validator;
+}
+
 std::string listOf(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
   return out.empty() ? "none" : out;
-}
-
-void requireForge(const std::string& type, const std::string& why, const sdk::SourceLocation& where,
-                  const std::string& key, const PluginRegistry& registry, config::Diagnostics& out) {
-  if (registry.forge(type) != nullptr) return;
-  out.add(sdk::ErrorCode::ConfigPluginUnavailable, where, key,
-          why + " needs the '" + type + "' forge plugin, which is not loaded (loaded forge plugins: " +
-              listOf(registry.types(sdk::PluginKind::Forge)) + ")");
 }
 
 void checkCredentials(const sdk::Value& block, const std::string& key, const PluginRegistry& registry,
@@ -40,6 +41,9 @@ void checkCredentials(const sdk::Value& block, const std::string& key, const Plu
   const auto* documented = config::CredentialTags::find(tag);
   const std::string type = documented != nullptr ? documented->canonical : tag;
   const sdk::CredentialSourceFactory* factory = registry.credentialSource(type);
+  // A tag that is neither the manual's nor a loaded plugin's was reported by the settings
+  // validator (with a suggestion).
+  if (factory == nullptr && documented == nullptr) return;
   if (factory == nullptr) {
     out.add(sdk::ErrorCode::ConfigPluginUnavailable, block.location(), key,
             "credential source '" + tag + "' is not available: no loaded plugin provides it (available: " +
@@ -48,52 +52,71 @@ void checkCredentials(const sdk::Value& block, const std::string& key, const Plu
   }
   if (!block.isTable()) return;
   sdk::Value settings = block.items().front();
-  config::Environment none;
-  config::SettingsValidator(none, out).validateTable(factory->settings(), settings, key + "." + tag);
+  validate(registry, out).validateTable(factory->settings(), settings, key + "." + tag);
+}
+
+// Every credential block inside a plugin instance's settings (a "credentials" key at any
+// depth: a forge's own, each GitHub App's), checked against the loaded sources.
+void checkNestedCredentials(const sdk::Value& settings, const std::string& key, const PluginRegistry& registry,
+                            config::Diagnostics& out) {
+  if (settings.isTable()) {
+    for (std::size_t i = 0; i < settings.size(); ++i) {
+      const std::string child = key + "." + settings.keys()[i];
+      if (settings.keys()[i] == "credentials") {
+        checkCredentials(settings.items()[i], child, registry, out);
+      } else {
+        checkNestedCredentials(settings.items()[i], child, registry, out);
+      }
+    }
+  } else if (settings.isArray()) {
+    for (std::size_t i = 0; i < settings.items().size(); ++i) {
+      checkNestedCredentials(settings.items()[i], key + "[" + std::to_string(i) + "]", registry, out);
+    }
+  }
 }
 
 }  // namespace
 
 config::Diagnostics PluginRequirements::check(const config::ServerConfig& config, const PluginRegistry& registry) {
   config::Diagnostics out;
-  for (std::size_t i = 0; i < config.forges.size(); ++i) {
-    const auto& forge = config.forges[i];
-    const std::string key = "forges[" + std::to_string(i) + "]";
+  const auto documentedForges = config::ForgeBlocks::documentedTypes();
+  for (const auto& forge : config.forges) {
     const sdk::ForgeFactory* factory = registry.forge(forge.type);
     if (factory == nullptr) {
-      auto known = registry.types(sdk::PluginKind::Forge);
-      for (const auto& t : config::ServerSchema::documentedForgeTypes()) {
-        if (std::find(known.begin(), known.end(), t) == known.end()) known.push_back(t);
-      }
-      const bool documented = std::find(config::ServerSchema::documentedForgeTypes().begin(),
-                                        config::ServerSchema::documentedForgeTypes().end(),
-                                        forge.type) != config::ServerSchema::documentedForgeTypes().end();
-      if (documented) {
-        requireForge(forge.type, "forge '" + forge.id + "'", forge.location, key + ".type", registry, out);
+      if (std::find(documentedForges.begin(), documentedForges.end(), forge.type) != documentedForges.end()) {
+        out.add(sdk::ErrorCode::ConfigPluginUnavailable, forge.location, forge.origin,
+                "forge '" + forge.id + "' needs the '" + forge.type +
+                    "' forge plugin, which is not loaded (loaded forge plugins: " +
+                    listOf(registry.types(sdk::PluginKind::Forge)) + ")");
       } else {
-        out.add(sdk::ErrorCode::ConfigUnknownPluginType, forge.location, key + ".type",
+        auto known = registry.types(sdk::PluginKind::Forge);
+        for (const auto& t : documentedForges) {
+          if (std::find(known.begin(), known.end(), t) == known.end()) known.push_back(t);
+        }
+        out.add(sdk::ErrorCode::ConfigUnknownPluginType, forge.location, forge.origin + ".type",
                 "unknown forge type '" + forge.type + "'" + config::Suggestion::hint(forge.type, known));
       }
       continue;
     }
-    sdk::Value settings = forge.settings;
-    config::Environment none;
-    config::SettingsValidator(none, out).validateTable(factory->settings(), settings, key);
-  }
-  for (std::size_t i = 0; i < config.githubApps.size(); ++i) {
-    const auto& app = config.githubApps[i];
-    const std::string key = "github_apps[" + std::to_string(i) + "]";
-    requireForge("github", "GitHub App '" + app.id + "'", app.location, key, registry, out);
-    checkCredentials(app.credentials, key + ".credentials", registry, out);
-  }
-  for (const auto* list : {&config.giteaInstances, &config.gitlabInstances}) {
-    const std::string type = list == &config.giteaInstances ? "gitea" : "gitlab";
-    for (std::size_t i = 0; i < list->size(); ++i) {
-      const auto& instance = (*list)[i];
-      const std::string key = type + "_instances[" + std::to_string(i) + "]";
-      requireForge(type, key + " (" + instance.domain + ")", instance.location, key, registry, out);
-      if (!instance.credentials.isNull()) checkCredentials(instance.credentials, key + ".credentials", registry, out);
+    const sdk::SettingsSchema schema = factory->settings();
+    const sdk::Setting* list = nullptr;
+    for (const auto& setting : schema) {
+      if (!forge.gathered.empty() && setting.name == forge.gathered) list = &setting;
     }
+    const sdk::Value* entries = forge.settings.find(forge.gathered);
+    if (list != nullptr && list->type == sdk::SettingType::TableList && entries != nullptr) {
+      // Each table of the block is an entry of the plugin's list setting: named as written.
+      for (std::size_t i = 0; i < entries->items().size(); ++i) {
+        const std::string key = forge.origin + "[" + std::to_string(i) + "]";
+        sdk::Value entry = entries->items()[i];
+        validate(registry, out).validateTable(list->children, entry, key, list->openTable);
+        checkNestedCredentials(entries->items()[i], key, registry, out);
+      }
+      continue;
+    }
+    sdk::Value settings = forge.settings;
+    validate(registry, out).validateTable(schema, settings, forge.origin);
+    checkNestedCredentials(forge.settings, forge.origin, registry, out);
   }
   for (std::size_t i = 0; i < config.evaluators.size(); ++i) {
     const std::string& type = config.evaluators.keys()[i];
@@ -111,8 +134,7 @@ config::Diagnostics PluginRequirements::check(const config::ServerConfig& config
       continue;
     }
     sdk::Value settings = block;
-    config::Environment none;
-    config::SettingsValidator(none, out).validateTable(factory->settings(), settings, key);
+    validate(registry, out).validateTable(factory->settings(), settings, key);
   }
   for (std::size_t i = 0; i < config.caches.size(); ++i) {
     const auto& cache = config.caches[i];
@@ -135,8 +157,7 @@ config::Diagnostics PluginRequirements::check(const config::ServerConfig& config
       }
     } else {
       sdk::Value settings = cache.settings;
-      config::Environment none;
-      config::SettingsValidator(none, out).validateTable(factory->settings(), settings, key);
+      validate(registry, out).validateTable(factory->settings(), settings, key);
     }
     if (const sdk::Value* credentials = cache.settings.find("credentials")) {
       checkCredentials(*credentials, key + ".credentials", registry, out);

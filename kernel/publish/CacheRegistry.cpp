@@ -1,5 +1,7 @@
 #include "kernel/publish/CacheRegistry.h"
 
+#include "kernel/plugin_host/GuardedCache.h"
+
 namespace ekaci::publish {
 
 sdk::Result<std::unique_ptr<CacheRegistry>> CacheRegistry::create(const std::vector<config::CacheConfig>& caches,
@@ -14,19 +16,28 @@ sdk::Result<std::unique_ptr<CacheRegistry>> CacheRegistry::create(const std::vec
     }
     auto host = hub.hostFor(sdk::PluginKind::Cache, cache.cacheType, cache.id);
     if (!host) return std::move(host).error();
+    if (auto prepared = hub.prepareAllIn(cache.settings); !prepared) {
+      return std::move(prepared).error().withContext("cache '" + cache.id + "'");
+    }
     auto made = factory->create(cache.settings, **host);
     if (!made) {
       return sdk::Error(sdk::ErrorCode::PluginCreateFailed,
                         "cache '" + cache.id + "' (" + cache.cacheType + "): " + made.error().describe());
     }
-    registry->add(
-        Entry{cache.id, cache.cacheType, cache.permissions, std::move(host).value(), std::move(made).value()});
+    auto guarded = std::make_unique<plugin_host::GuardedCache>(
+        std::move(made).value(), plugin_host::PluginCallGuard("cache " + cache.cacheType + "/" + cache.id, **host));
+    registry->add(Entry{cache.id, cache.cacheType, cache.permissions, std::move(host).value(), std::move(guarded)});
+  }
+  for (const auto& entry : registry->entries_) {
+    auto started = registry->lifecycle_.start(*entry.cache, "cache '" + entry.id + "' (" + entry.type + ")");
+    if (!started) return std::move(started).error();
   }
   return registry;
 }
 
 CacheRegistry::~CacheRegistry() {
-  // Instances go first (newest first), each before the host services it may hold on to.
+  // Instances stop and go first (newest first), each before the host services it may hold on to.
+  lifecycle_.stopAll();
   while (!entries_.empty()) {
     entries_.back().cache.reset();
     entries_.pop_back();

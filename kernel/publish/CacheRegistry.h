@@ -8,6 +8,7 @@
 #include "ekaci/sdk/Cache.h"
 #include "ekaci/sdk/Result.h"
 #include "kernel/config/ServerConfig.h"
+#include "kernel/plugin_host/InstanceLifecycle.h"
 #include "kernel/plugin_host/PluginRegistry.h"
 #include "kernel/services/KernelHostServices.h"
 #include "kernel/services/ServiceHub.h"
@@ -15,8 +16,9 @@
 namespace ekaci::publish {
 
 // The server's [[caches]]: one plugin instance per block, created once at start-up (a
-// block whose plugin refuses it stops start-up) and kept until shutdown, destroyed in the
-// reverse order of creation. Repository configurations name these by id only.
+// block whose plugin refuses it stops start-up), guarded (PluginCallGuard), started in the
+// order of the blocks, and at shutdown stopped and destroyed in the reverse order. Repository configurations name these
+// by id only.
 class CacheRegistry {
  public:
   struct Entry {
@@ -43,6 +45,7 @@ class CacheRegistry {
 
  private:
   std::vector<Entry> entries_;  // creation order
+  plugin_host::InstanceLifecycle lifecycle_;
 };
 
 }  // namespace ekaci::publish

@@ -13,6 +13,7 @@
 #include "kernel/git/CheckoutArea.h"
 #include "kernel/git/GitRepository.h"
 #include "kernel/graph/ClosureWalker.h"
+#include "kernel/plugin_host/GuardedEvaluator.h"
 #include "kernel/review/JobsetDiff.h"
 #include "kernel/review/RebuildImpact.h"
 
@@ -103,8 +104,38 @@ ReviewPipeline::Services ReviewPipeline::servicesFor(const config::ServerConfig&
                   config.evaluators};
 }
 
-ReviewPipeline::ReviewPipeline(Services services) : services_(std::move(services)) {}
-ReviewPipeline::~ReviewPipeline() = default;
+ReviewPipeline::ReviewPipeline(Services services) : services_(std::move(services)) {
+  // One guarded, started instance per loaded evaluator type serves every evaluation; a type
+  // that cannot be created answers its error to the jobs that name it.
+  for (const auto& type : services_.plugins.types(sdk::PluginKind::Evaluator)) {
+    EvaluatorSlot& slot = evaluators_[type];
+    auto host = services_.hub.hostFor(sdk::PluginKind::Evaluator, type, "review");
+    if (!host) {
+      slot.error = std::move(host).error();
+      continue;
+    }
+    slot.host = std::move(host).value();
+    const sdk::Value* settings = services_.evaluatorSettings.find(type);
+    auto made =
+        services_.plugins.evaluator(type)->create(settings != nullptr ? *settings : sdk::Value::table(), *slot.host);
+    if (!made) {
+      slot.error = std::move(made).error().withContext("evaluator '" + type + "'");
+      continue;
+    }
+    auto guarded = std::make_unique<plugin_host::GuardedEvaluator>(
+        std::move(made).value(), plugin_host::PluginCallGuard("evaluator " + type + "/review", *slot.host));
+    if (auto started = lifecycle_.start(*guarded, "evaluator '" + type + "'"); !started) {
+      slot.error = std::move(started).error();
+      continue;
+    }
+    slot.evaluator = std::move(guarded);
+  }
+}
+
+ReviewPipeline::~ReviewPipeline() {
+  lifecycle_.stopAll();
+  for (auto& [type, slot] : evaluators_) slot.evaluator.reset();
+}
 
 std::filesystem::path ReviewPipeline::mirrorDirectory(const std::string& repository) const {
   return services_.stateDirectory / "git" / (sha1(normaliseRepository(repository)).substr(0, 16) + ".git");
@@ -167,20 +198,13 @@ sdk::Result<ReviewPipeline::Evaluation> ReviewPipeline::evaluate(std::int64_t re
   }
   evaluation.jobsetId = jobsetId;
 
-  const sdk::EvaluatorFactory* factory = services_.plugins.evaluator(job.evaluator);
-  if (factory == nullptr) {
+  auto slot = evaluators_.find(job.evaluator);
+  if (slot == evaluators_.end()) {
     return sdk::Error(sdk::ErrorCode::ConfigPluginUnavailable, "job " + job.name + " needs the '" + job.evaluator +
                                                                    "' evaluator, which no loaded plugin provides");
   }
-  auto& host = evaluatorHosts_[job.evaluator];
-  if (!host) {
-    auto made = services_.hub.hostFor(sdk::PluginKind::Evaluator, job.evaluator, "review");
-    if (!made) return std::move(made).error();
-    host = std::move(made).value();
-  }
-  const sdk::Value* settings = services_.evaluatorSettings.find(job.evaluator);
-  auto evaluator = factory->create(settings != nullptr ? *settings : sdk::Value::table(), *host);
-  if (!evaluator) return std::move(evaluator).error();
+  if (!slot->second.evaluator) return *slot->second.error;
+  sdk::Evaluator* evaluator = slot->second.evaluator.get();
 
   sdk::EvalRequest evalRequest;
   evalRequest.checkoutDirectory = checkout.string();
@@ -192,7 +216,7 @@ sdk::Result<ReviewPipeline::Evaluation> ReviewPipeline::evaluate(std::int64_t re
   evalRequest.cancel = request.cancel;
   std::size_t errors = 0;
   auto lastReport = Clock::now();
-  auto summary = (*evaluator)->evaluate(evalRequest, [&](sdk::EvalItem item) {
+  auto summary = evaluator->evaluate(evalRequest, [&](sdk::EvalItem item) {
     if (item.error) ++errors;
     evaluation.items.push_back(std::move(item));
     if (progress && Clock::now() - lastReport > std::chrono::milliseconds(500)) {

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "ekaci/sdk/Result.h"
 #include "kernel/config/RepoConfigReader.h"
 #include "kernel/config/ServerConfig.h"
+#include "kernel/plugin_host/InstanceLifecycle.h"
 #include "kernel/plugin_host/PluginRegistry.h"
 #include "kernel/review/ReviewReport.h"
 #include "kernel/services/ServiceHub.h"
@@ -101,8 +103,15 @@ class ReviewPipeline {
                                    const ReviewRequest& request, const std::string& label,
                                    const ReviewProgress& progress);
 
+  struct EvaluatorSlot {
+    std::unique_ptr<services::KernelHostServices> host;  // outlives the evaluator
+    std::unique_ptr<sdk::Evaluator> evaluator;           // guarded; null when `error` says why
+    std::optional<sdk::Error> error;
+  };
+
   Services services_;
-  std::map<std::string, std::unique_ptr<services::KernelHostServices>> evaluatorHosts_;
+  std::map<std::string, EvaluatorSlot> evaluators_;  // type -> instance, created by the constructor
+  plugin_host::InstanceLifecycle lifecycle_;
 };
 
 }  // namespace ekaci::review

@@ -55,8 +55,7 @@ sdk::Result<std::unique_ptr<Server>> Server::prepare(const ServerOptions& option
   if (options.requireApproval) server->config_.requireApproval = true;
 
   config::Diagnostics requirements;
-  const bool forgesConfigured = !server->config_.forges.empty() || !server->config_.githubApps.empty() ||
-                                !server->config_.giteaInstances.empty() || !server->config_.gitlabInstances.empty();
+  const bool forgesConfigured = !server->config_.forges.empty();
   if (forgesConfigured && !server->config_.security.webhookSecret && !server->config_.security.allowInsecureWebhooks) {
     requirements.add(sdk::ErrorCode::ConfigMissingKey, sdk::SourceLocation{server->config_.sourceFile.string(), 0, 0},
                      "security.webhook_secret",

@@ -7,6 +7,7 @@
 #include "kernel/config/Environment.h"
 #include "kernel/config/SettingsValidator.h"
 #include "kernel/config/Suggestion.h"
+#include "kernel/plugin_host/GuardedCredentialSource.h"
 
 namespace ekaci::services {
 
@@ -17,7 +18,10 @@ ServiceHub::ServiceHub(Logging& logging, const plugin_host::PluginRegistry& regi
       metricsLogger_(logging.logger("metrics")),
       metrics_(*metricsLogger_) {}
 
-ServiceHub::~ServiceHub() = default;
+ServiceHub::~ServiceHub() {
+  sourceLifecycle_.stopAll();
+  sources_.clear();
+}
 
 sdk::Result<std::unique_ptr<KernelHostServices>> ServiceHub::hostFor(sdk::PluginKind kind, const std::string& type,
                                                                      const std::string& id) {
@@ -36,21 +40,67 @@ sdk::Result<std::unique_ptr<KernelHostServices>> ServiceHub::hostFor(sdk::Plugin
       dir);
 }
 
-sdk::Result<sdk::Credentials> ServiceHub::resolve(const sdk::Value& block) {
+namespace {
+// The source type and settings a credential block names, or the block's error.
+struct NamedSource {
   std::string tag;
   sdk::Value settings = sdk::Value::table();
+};
+
+sdk::Result<NamedSource> sourceOf(const sdk::Value& block) {
+  NamedSource out;
   if (block.isString()) {
-    tag = block.asString();
+    out.tag = block.asString();
   } else if (block.isTable() && block.size() == 1 && block.items().front().isTable()) {
-    tag = block.keys().front();
-    settings = block.items().front();
+    out.tag = block.keys().front();
+    out.settings = block.items().front();
   } else {
     return sdk::Error(sdk::ErrorCode::ConfigWrongType, "a credentials block names exactly one source");
   }
+  return out;
+}
+}  // namespace
+
+sdk::Result<sdk::Credentials> ServiceHub::resolve(const sdk::Value& block) {
+  auto source = sourceFor(block);
+  if (!source) return std::move(source).error();
   // `none` needs no plugin: a public cache, an unauthenticated service.
-  if (tag == "none") return sdk::Credentials{};
+  if (*source == nullptr) return sdk::Credentials{};
+  return (*source)->fetch();
+}
+
+sdk::Result<void> ServiceHub::prepare(const sdk::Value& block) {
+  auto source = sourceFor(block);
+  if (!source) return std::move(source).error();
+  return sdk::success();
+}
+
+sdk::Result<void> ServiceHub::prepareAllIn(const sdk::Value& settings) {
+  if (settings.isTable()) {
+    for (std::size_t i = 0; i < settings.size(); ++i) {
+      auto prepared =
+          settings.keys()[i] == "credentials" ? prepare(settings.items()[i]) : prepareAllIn(settings.items()[i]);
+      if (!prepared) return prepared;
+    }
+  } else if (settings.isArray()) {
+    for (const auto& item : settings.items()) {
+      auto prepared = prepareAllIn(item);
+      if (!prepared) return prepared;
+    }
+  }
+  return sdk::success();
+}
+
+sdk::Result<sdk::CredentialSource*> ServiceHub::sourceFor(const sdk::Value& block) {
+  auto named = sourceOf(block);
+  if (!named) return std::move(named).error();
+  const std::string& tag = named->tag;
+  if (tag == "none") return static_cast<sdk::CredentialSource*>(nullptr);
   const auto* documented = config::CredentialTags::find(tag);
   const std::string type = documented != nullptr ? documented->canonical : tag;
+  const std::string key = type + "\n" + named->settings.toString();
+  std::lock_guard lock(credentialHostsMutex_);
+  if (auto known = sources_.find(key); known != sources_.end()) return known->second.get();
   const sdk::CredentialSourceFactory* factory = registry_.credentialSource(type);
   if (factory == nullptr) {
     auto available = registry_.types(sdk::PluginKind::CredentialSource);
@@ -64,25 +114,27 @@ sdk::Result<sdk::Credentials> ServiceHub::resolve(const sdk::Value& block) {
                       "credential source '" + tag + "' is not available: no loaded plugin provides it (available: " +
                           (list.empty() ? "none" : list) + ")");
   }
+  sdk::Value settings = named->settings;
   config::Diagnostics diagnostics;
   config::Environment noEnvironment;
   config::SettingsValidator(noEnvironment, diagnostics).validateTable(factory->settings(), settings, tag);
   if (!diagnostics.ok()) return diagnostics.toError();
 
-  KernelHostServices* host = nullptr;
-  {
-    std::lock_guard lock(credentialHostsMutex_);
-    auto& slot = credentialHosts_[type];
-    if (!slot) {
-      auto made = hostFor(sdk::PluginKind::CredentialSource, type, "shared");
-      if (!made) return std::move(made).error();
-      slot = std::move(made).value();
-    }
-    host = slot.get();
+  auto& host = credentialHosts_[type];
+  if (!host) {
+    auto made = hostFor(sdk::PluginKind::CredentialSource, type, "shared");
+    if (!made) return std::move(made).error();
+    host = std::move(made).value();
   }
   auto source = factory->create(settings, *host);
   if (!source) return std::move(source).error();
-  return (*source)->fetch();
+  auto guarded = std::make_unique<plugin_host::GuardedCredentialSource>(
+      std::move(source).value(), plugin_host::PluginCallGuard("credential source " + type, *host));
+  auto started = sourceLifecycle_.start(*guarded, "credential source '" + tag + "'");
+  if (!started) return std::move(started).error();
+  sdk::CredentialSource* out = guarded.get();
+  sources_.emplace(key, std::move(guarded));
+  return out;
 }
 
 }  // namespace ekaci::services

@@ -6,8 +6,10 @@
 #include <mutex>
 #include <string>
 
+#include "ekaci/sdk/CredentialSource.h"
 #include "ekaci/sdk/PluginFactory.h"
 #include "ekaci/sdk/SecretResolver.h"
+#include "kernel/plugin_host/InstanceLifecycle.h"
 #include "kernel/plugin_host/PluginRegistry.h"
 #include "kernel/services/KernelHostServices.h"
 #include "kernel/services/Logging.h"
@@ -20,7 +22,10 @@ namespace ekaci::services {
 
 // The server's shared services, and the factory of per-instance HostServices. It is also
 // the SecretResolver: a credential block is resolved by the CredentialSource plugin
-// registered for its tag, created on demand with its own HostServices.
+// registered for its tag. One guarded, started instance serves each distinct block (type
+// and settings) for the server's life — prepared at start-up for every block of the
+// configuration, so a refused block stops start-up — and the instances are stopped in the
+// reverse order when the hub goes.
 class ServiceHub : public sdk::SecretResolver {
  public:
   ServiceHub(Logging& logging, const plugin_host::PluginRegistry& registry, std::filesystem::path stateRoot);
@@ -32,6 +37,11 @@ class ServiceHub : public sdk::SecretResolver {
                                                            const std::string& id);
 
   sdk::Result<sdk::Credentials> resolve(const sdk::Value& credentialBlock) override;
+  // Creates and starts the source instance of a block without fetching anything (`none`:
+  // nothing to do).
+  sdk::Result<void> prepare(const sdk::Value& credentialBlock);
+  // Every credential block inside plugin settings ("credentials" at any depth).
+  sdk::Result<void> prepareAllIn(const sdk::Value& settings);
 
   PrometheusMetrics& metrics() noexcept { return metrics_; }
   sdk::Clock& clock() noexcept { return clock_; }
@@ -51,8 +61,15 @@ class ServiceHub : public sdk::SecretResolver {
   SystemClock clock_;
   PosixProcessRunner processes_;
   PocoHttpClient http_;
-  std::mutex credentialHostsMutex_;
+  // The instance serving a block, created and started on first use; nullptr for `none`.
+  sdk::Result<sdk::CredentialSource*> sourceFor(const sdk::Value& credentialBlock);
+
+  // Recursive: a source's create() or start() may resolve another block.
+  std::recursive_mutex credentialHostsMutex_;
   std::map<std::string, std::unique_ptr<KernelHostServices>> credentialHosts_;
+  // After the hosts (destroyed before them); the lifecycle last (it stops them first).
+  std::map<std::string, std::unique_ptr<sdk::CredentialSource>> sources_;  // "type\nsettings" -> instance
+  plugin_host::InstanceLifecycle sourceLifecycle_;
 };
 
 }  // namespace ekaci::services

@@ -42,7 +42,7 @@ TEST(ConfigLoaderTest, EmptyFileGivesDocumentedDefaults) {
   EXPECT_FALSE(config->security.allowInsecureWebhooks);
   EXPECT_FALSE(config->security.allowPrivateCacheHosts);
   EXPECT_EQ(config->rebuild.maxRebuildCount, 20000);
-  EXPECT_TRUE(config->githubApps.empty());
+  EXPECT_TRUE(config->forges.empty());
   EXPECT_EQ(config->oauth.redirectUrl, "http://127.0.0.1:3030/github/auth/callback");
 }
 
@@ -118,32 +118,51 @@ TEST(ConfigLoaderTest, EnumValuesAreChecked) {
       << error;
 }
 
-TEST(ConfigLoaderTest, UnknownCredentialTagSuggestsTheSource) {
-  std::string error = errorOf("[[github_apps]]\nid = \"a\"\ncredentials = { fiel = { path = \"/x\" } }\n");
-  EXPECT_NE(error.find("E2006"), std::string::npos) << error;
-  EXPECT_NE(error.find("unknown credential source 'fiel' (did you mean 'file'?)"), std::string::npos) << error;
-  EXPECT_NE(error.find("ekaci.toml:3:"), std::string::npos) << error;
-}
-
-TEST(ConfigLoaderTest, CredentialBlocksAreCheckedForShape) {
-  // The settings inside a source are its plugin's (PluginRequirementsTest checks them).
-  std::string bare = errorOf("[[github_apps]]\nid = \"a\"\ncredentials = \"vault\"\n");
-  EXPECT_NE(bare.find("needs settings"), std::string::npos) << bare;
-  std::string two =
-      errorOf("[[github_apps]]\nid = \"a\"\ncredentials = { env = { vars = [] }, file = { path = \"/x\" } }\n");
-  EXPECT_NE(two.find("exactly one source"), std::string::npos) << two;
-  std::string notTable = errorOf("[[github_apps]]\nid = \"a\"\ncredentials = { vault = \"x\" }\n");
-  EXPECT_NE(notTable.find("expected a table of settings"), std::string::npos) << notTable;
-}
-
-TEST(ConfigLoaderTest, PluginCredentialSourcesAreAcceptedWhenAllowed) {
-  const std::string text = "[[github_apps]]\nid = \"a\"\ncredentials = { acme-keystore = { slot = 3 } }\n";
-  EXPECT_FALSE(load(text));
-  ConfigLoader loader(baseEnvironment());
-  loader.allowCredentialSources({"acme-keystore"});
-  auto config = loader.loadText(text, "ekaci.toml");
+TEST(ConfigLoaderTest, GithubAppsAreOneGithubInstanceWithTheBlocksAsWritten) {
+  // The kernel does not read a forge's settings: credential blocks, unknown keys and all
+  // are the github plugin's to check (PluginRequirementsTest).
+  auto config = load(
+      "[[github_apps]]\nid = \"a\"\ncredentials = { acme-keystore = { slot = 3 } }\n"
+      "[[github_apps]]\nid = \"b\"\napi_url = \"https://ghe.example.org/api/v3\"\nextra = 1\n");
   ASSERT_TRUE(config) << config.error().describe();
-  EXPECT_EQ(config->githubApps.front().credentials.keys().front(), "acme-keystore");
+  ASSERT_EQ(config->forges.size(), 1u);
+  const auto& github = config->forges[0];
+  EXPECT_EQ(github.id, "github");
+  EXPECT_EQ(github.type, "github");
+  EXPECT_EQ(github.origin, "github_apps");
+  EXPECT_EQ(github.gathered, "apps");
+  const sdk::Value* apps = github.settings.find("apps");
+  ASSERT_NE(apps, nullptr);
+  ASSERT_EQ(apps->items().size(), 2u);
+  EXPECT_EQ(apps->items()[0].findPath("credentials.acme-keystore.slot")->asInteger(), 3);
+  EXPECT_EQ(apps->items()[1].find("api_url")->asString(), "https://ghe.example.org/api/v3");
+  EXPECT_EQ(apps->items()[1].find("extra")->asInteger(), 1);
+  EXPECT_EQ(apps->items()[1].location().line, 4);
+}
+
+TEST(ConfigLoaderTest, TheEnvironmentAloneConfiguresTheDefaultGithubApp) {
+  Environment env = baseEnvironment();
+  env.set("GITHUB_APP_ID", "1");
+  env.set("GITHUB_APP_PRIVATE_KEY", "k");
+  env.set("GITHUB_API_URL", "http://127.0.0.1:9/api");
+  auto config = load("", env);
+  ASSERT_TRUE(config) << config.error().describe();
+  ASSERT_EQ(config->forges.size(), 1u);
+  const sdk::Value& app = config->forges[0].settings.find("apps")->items().at(0);
+  EXPECT_EQ(app.find("id")->asString(), "default");
+  EXPECT_EQ(app.find("api_url")->asString(), "http://127.0.0.1:9/api");
+  EXPECT_EQ(app.find("credentials"), nullptr) << "the plugin's default: the same two variables";
+  env.set("GITHUB_APP_PRIVATE_KEY", "");
+  auto half = load("", env);
+  ASSERT_TRUE(half);
+  EXPECT_TRUE(half->forges.empty()) << "an id without a key configures nothing";
+}
+
+TEST(ConfigLoaderTest, ForgeInstanceIdsAreUniqueAcrossTheirSpellings) {
+  std::string error =
+      errorOf("[[forges]]\nid = \"gitea\"\ntype = \"gitea\"\n[[gitea_instances]]\ndomain = \"git.example.org\"\n");
+  EXPECT_NE(error.find("forge instance id 'gitea' is used twice"), std::string::npos) << error;
+  EXPECT_NE(error.find("E2008"), std::string::npos) << error;
 }
 
 TEST(ConfigLoaderTest, DuplicateIdsAreRejected) {
@@ -234,7 +253,7 @@ TEST(ConfigLoaderTest, EmptyPathsAreRefusedWithTheKey) {
 
 namespace ekaci::config {
 
-TEST(ConfigLoaderTest, GiteaAndGitlabInstancesTakeTheManualsKeysAndOurs) {
+TEST(ConfigLoaderTest, GiteaAndGitlabInstancesAreForgeInstancesNamedByDomain) {
   auto config = load(
       "[[gitea_instances]]\ndomain = \"git.example.org\"\ntoken = \"plain\"\napi_url = "
       "\"http://127.0.0.1:3000/api/v1\"\n"
@@ -242,17 +261,20 @@ TEST(ConfigLoaderTest, GiteaAndGitlabInstancesTakeTheManualsKeysAndOurs) {
       "webhook_secret = \"own\"\n"
       "[[gitlab_instances]]\ndomain = \"gitlab.com\"\ntoken_type = \"oauth\"\n");
   ASSERT_TRUE(config) << config.error().describe();
-  ASSERT_EQ(config->giteaInstances.size(), 2u);
-  EXPECT_EQ(config->giteaInstances[0].token->reveal(), "plain");
-  EXPECT_EQ(config->giteaInstances[0].apiUrl, "http://127.0.0.1:3000/api/v1");
-  EXPECT_FALSE(config->giteaInstances[1].token);
-  EXPECT_TRUE(config->giteaInstances[1].credentials.isTable());
-  EXPECT_EQ(config->giteaInstances[1].webhookSecret->reveal(), "own");
-  ASSERT_EQ(config->gitlabInstances.size(), 1u);
-  EXPECT_EQ(config->gitlabInstances[0].tokenType, "oauth");
-  EXPECT_NE(errorOf("[[gitlab_instances]]\ndomain = \"g\"\ntoken_type = \"bearer\"\n").find("token_type"),
-            std::string::npos);
-  EXPECT_NE(errorOf("[[gitea_instances]]\ntoken = \"x\"\n").find("domain"), std::string::npos);
+  ASSERT_EQ(config->forges.size(), 3u);
+  EXPECT_EQ(config->forges[0].id, "gitea");
+  EXPECT_EQ(config->forges[0].type, "gitea");
+  EXPECT_EQ(config->forges[0].origin, "gitea_instances[0]");
+  EXPECT_EQ(config->forges[0].settings.find("token")->asString(), "plain");
+  EXPECT_EQ(config->forges[0].settings.find("api_url")->asString(), "http://127.0.0.1:3000/api/v1");
+  EXPECT_EQ(config->forges[1].id, "code.example.net");
+  EXPECT_EQ(config->forges[1].settings.find("token"), nullptr);
+  EXPECT_TRUE(config->forges[1].settings.find("credentials")->isTable());
+  EXPECT_EQ(config->forges[1].settings.find("webhook_secret")->asString(), "own");
+  EXPECT_EQ(config->forges[2].id, "gitlab");
+  EXPECT_EQ(config->forges[2].settings.find("token_type")->asString(), "oauth");
+  std::string nameless = errorOf("[[gitea_instances]]\ndomain = \"a\"\n[[gitea_instances]]\ntoken = \"x\"\n");
+  EXPECT_NE(nameless.find("gitea_instances[1].domain"), std::string::npos) << nameless;
 }
 
 TEST(ConfigLoaderTest, TheEnvironmentConfiguresOneGiteaAndOneGitlab) {
@@ -262,14 +284,23 @@ TEST(ConfigLoaderTest, TheEnvironmentConfiguresOneGiteaAndOneGitlab) {
   env.set("GITLAB_TOKEN", "glpat-x");
   auto config = load("", env);
   ASSERT_TRUE(config) << config.error().describe();
-  ASSERT_EQ(config->giteaInstances.size(), 1u);
-  EXPECT_EQ(config->giteaInstances[0].domain, "git.example.org");
-  EXPECT_EQ(config->giteaInstances[0].token->reveal(), "gt");
-  EXPECT_TRUE(config->gitlabInstances.empty()) << "a token without a domain configures nothing";
-  // One configured instance without a token takes it from the environment.
+  ASSERT_EQ(config->forges.size(), 1u) << "a token without a domain configures nothing";
+  EXPECT_EQ(config->forges[0].type, "gitea");
+  EXPECT_EQ(config->forges[0].settings.find("domain")->asString(), "git.example.org");
+  EXPECT_EQ(config->forges[0].settings.find("token")->asString(), "gt");
+  // One configured instance without a token takes it from the environment; two do not.
+  env.set("GITEA_DOMAIN", "");
   auto one = load("[[gitlab_instances]]\ndomain = \"gitlab.com\"\n", env);
   ASSERT_TRUE(one);
-  EXPECT_EQ(one->gitlabInstances.at(0).token->reveal(), "glpat-x");
+  ASSERT_EQ(one->forges.size(), 1u);
+  EXPECT_EQ(one->forges.at(0).settings.find("token")->asString(), "glpat-x");
+  auto withCredentials =
+      load("[[gitlab_instances]]\ndomain = \"gitlab.com\"\ncredentials = { env = { vars = [\"X\"] } }\n", env);
+  ASSERT_TRUE(withCredentials);
+  EXPECT_EQ(withCredentials->forges.at(0).settings.find("token"), nullptr);
+  auto two = load("[[gitlab_instances]]\ndomain = \"a.org\"\n[[gitlab_instances]]\ndomain = \"b.org\"\n", env);
+  ASSERT_TRUE(two);
+  EXPECT_EQ(two->forges.at(0).settings.find("token"), nullptr);
 }
 
 }  // namespace ekaci::config

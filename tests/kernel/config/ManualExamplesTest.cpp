@@ -38,8 +38,8 @@ TEST(ManualExamplesCoverageTest, AllDocumentedSectionsAppear) {
     all += std::string(std::istreambuf_iterator<char>(in), {});
   }
   EXPECT_GE(manualExamples().size(), 30u);
-  for (const char* needle : {"[web]", "[oauth]", "[security]", "[rebuild]", "[[github_apps]]", "[[caches]]",
-                             "vault", "aws-secrets-manager", "systemd-credential", "instance-metadata", "aws-profile",
+  for (const char* needle : {"[web]", "[oauth]", "[security]", "[rebuild]", "[[github_apps]]", "[[caches]]", "vault",
+                             "aws-secrets-manager", "systemd-credential", "instance-metadata", "aws-profile",
                              "github-app-key-file", "cachix-token", "none = {}", "env = { vars"}) {
     EXPECT_NE(all.find(needle), std::string::npos) << needle;
   }
@@ -53,12 +53,14 @@ TEST(ManualExamplesTest, FullExampleMeansWhatItSays) {
   EXPECT_EQ(config->dbPath, "/var/lib/ekaci/sqlite.db");
   EXPECT_EQ(config->logsDir, "/var/log/ekaci");
   EXPECT_EQ(config->graphLruCapacity, 100000);
-  ASSERT_EQ(config->githubApps.size(), 1u);
-  EXPECT_EQ(config->githubApps[0].id, "production");
-  EXPECT_FALSE(config->githubApps[0].permissions.allowAll);
-  EXPECT_EQ(config->githubApps[0].permissions.allowedRepos, std::vector<std::string>{"myorg/*"});
-  ASSERT_NE(config->githubApps[0].credentials.findPath("vault.secret_path"), nullptr);
-  EXPECT_EQ(config->githubApps[0].credentials.findPath("vault.secret_path")->asString(), "eka-ci/github-app");
+  ASSERT_EQ(config->forges.size(), 1u);
+  ASSERT_EQ(config->forges[0].type, "github");
+  const sdk::Value& app = config->forges[0].settings.find("apps")->items().at(0);
+  EXPECT_EQ(app.find("id")->asString(), "production");
+  EXPECT_FALSE(app.findPath("permissions.allow_all")->asBool());
+  EXPECT_EQ(app.findPath("permissions.allowed_repos")->asStringList(), std::vector<std::string>{"myorg/*"});
+  ASSERT_NE(app.findPath("credentials.vault.secret_path"), nullptr);
+  EXPECT_EQ(app.findPath("credentials.vault.secret_path")->asString(), "eka-ci/github-app");
   ASSERT_EQ(config->caches.size(), 1u);
   EXPECT_EQ(config->caches[0].cacheType, "nix-copy");
   EXPECT_EQ(config->caches[0].permissions.allowedBranches, std::vector<std::string>{"main"});

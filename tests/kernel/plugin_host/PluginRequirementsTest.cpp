@@ -137,4 +137,48 @@ TEST(PluginRequirementsTest, CredentialSettingsOfAPluginSourceAreChecked) {
   EXPECT_NE(text.find("[github_apps[0].credentials.static.valuez]: unknown key"), std::string::npos) << text;
 }
 
+TEST(PluginRequirementsTest, AGithubAppIsCheckedByTheGithubPluginsSchema) {
+  auto config = load("[[github_apps]]\nid = \"a\"\n[[github_apps]]\nid = \"b\"\napi_ur = \"https://x\"\n");
+  auto text = PluginRequirements::check(config, bundled().registry()).describe();
+  EXPECT_NE(text.find("[github_apps[1].api_ur]: unknown key"), std::string::npos) << text;
+  EXPECT_NE(text.find("did you mean 'api_url'?"), std::string::npos) << text;
+  EXPECT_NE(text.find("ekaci.toml:5:"), std::string::npos) << text;
+  auto nameless = load("[[github_apps]]\napi_url = \"https://x\"\n");
+  EXPECT_NE(PluginRequirements::check(nameless, bundled().registry()).describe().find("[github_apps[0].id]: required"),
+            std::string::npos);
+}
+
+TEST(PluginRequirementsTest, UnknownCredentialTagSuggestsTheSource) {
+  auto config = load("[[github_apps]]\nid = \"a\"\ncredentials = { fiel = { path = \"/x\" } }\n");
+  auto text = PluginRequirements::check(config, bundled().registry()).describe();
+  EXPECT_NE(text.find("E2006"), std::string::npos) << text;
+  EXPECT_NE(text.find("unknown credential source 'fiel' (did you mean 'file'?)"), std::string::npos) << text;
+  EXPECT_NE(text.find("ekaci.toml:3:"), std::string::npos) << text;
+  EXPECT_EQ(text.find("is not available"), std::string::npos) << "reported once: " << text;
+}
+
+TEST(PluginRequirementsTest, CredentialBlocksAreCheckedForShape) {
+  auto check = [](const std::string& text) {
+    return PluginRequirements::check(load(text), bundled().registry()).describe();
+  };
+  std::string bare = check("[[gitea_instances]]\ndomain = \"g\"\ncredentials = \"vault\"\n");
+  EXPECT_NE(bare.find("needs settings"), std::string::npos) << bare;
+  std::string two =
+      check("[[github_apps]]\nid = \"a\"\ncredentials = { env = { vars = [] }, file = { path = \"/x\" } }\n");
+  EXPECT_NE(two.find("exactly one source"), std::string::npos) << two;
+  std::string notTable = check("[[github_apps]]\nid = \"a\"\ncredentials = { vault = \"x\" }\n");
+  EXPECT_NE(notTable.find("expected a table of settings"), std::string::npos) << notTable;
+}
+
+TEST(PluginRequirementsTest, AMissingForgePluginIsNamedWhereverTheInstanceWasWritten) {
+  plugin_host::PluginHost none;  // no forge plugin loaded
+  auto config = load("[[gitlab_instances]]\ndomain = \"gitlab.example.org\"\n");
+  auto diagnostics = PluginRequirements::check(config, none.registry());
+  ASSERT_FALSE(diagnostics.ok());
+  EXPECT_EQ(diagnostics.entries()[0].code, sdk::ErrorCode::ConfigPluginUnavailable);
+  EXPECT_NE(diagnostics.describe().find("[gitlab_instances[0]]: forge 'gitlab' needs the 'gitlab' forge plugin"),
+            std::string::npos)
+      << diagnostics.describe();
+}
+
 }  // namespace ekaci::plugin_host

@@ -5,6 +5,8 @@
 #include <atomic>
 #include <stdexcept>
 
+#include "ekaci/sdk/testing/FakeHostServices.h"
+#include "kernel/plugin_host/GuardedCache.h"
 #include "tests/kernel/publish/PublishFixture.h"
 
 namespace ekaci::publish {
@@ -49,10 +51,14 @@ class PostBuildPublisherTest : public ::testing::Test, protected PublishFixture 
           return s;
         }()) {}
 
+  // The cache as the registry holds the instances it creates: guarded.
   ScriptedCache& addCache(const std::string& id, config::PermissionsConfig permissions = {}) {
     auto cache = std::make_unique<ScriptedCache>();
     auto* raw = cache.get();
-    caches_.add(CacheRegistry::Entry{id, "scripted", std::move(permissions), nullptr, std::move(cache)});
+    caches_.add(
+        CacheRegistry::Entry{id, "scripted", std::move(permissions), nullptr,
+                             std::make_unique<plugin_host::GuardedCache>(
+                                 std::move(cache), plugin_host::PluginCallGuard("cache scripted/" + id, pluginHost_))});
     return *raw;
   }
   std::unique_ptr<PostBuildPublisher> publisher(std::size_t maxQueued = 100) {
@@ -87,6 +93,7 @@ class PostBuildPublisherTest : public ::testing::Test, protected PublishFixture 
     return row && *row ? (*row)->state : "";
   }
 
+  sdk::testing::FakeHostServices pluginHost_;  // declared before caches_: the guards refer to it
   CacheRegistry caches_;
   HookRunner hooks_;
 };
@@ -166,6 +173,8 @@ TEST_F(PostBuildPublisherTest, APluginThatThrowsDoesNotStopThePublisher) {
   auto row = storage->findCachePush("bad", built().outputs.front());
   EXPECT_NE((*row)->lastError.find("E3009"), std::string::npos) << (*row)->lastError;
   EXPECT_EQ(stateOf("good"), "pushed");
+  EXPECT_EQ(pluginHost_.fakeMetrics().value("plugin_call_failures_total", {{"call", "push"}}), 3.0)
+      << "one per attempt";
 }
 
 TEST_F(PostBuildPublisherTest, FixedOutputDerivationsAlsoRunTheFodHooks) {

@@ -6,7 +6,7 @@
 
 // The plugin API version. Bumped on every incompatible change of an SDK interface; the
 // kernel requires equality (0.x series).
-#define EKACI_SDK_API_VERSION 2u
+#define EKACI_SDK_API_VERSION 3u
 
 #define EKACI_SDK_STR2(x) #x
 #define EKACI_SDK_STR(x) EKACI_SDK_STR2(x)

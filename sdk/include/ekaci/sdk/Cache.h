@@ -10,6 +10,7 @@
 #include "ekaci/sdk/Export.h"
 #include "ekaci/sdk/HostServices.h"
 #include "ekaci/sdk/PluginFactory.h"
+#include "ekaci/sdk/PluginInstance.h"
 #include "ekaci/sdk/Result.h"
 #include "ekaci/sdk/Value.h"
 
@@ -36,9 +37,9 @@ struct CachePushResult {
 // Errors: CachePushFailed (the backend refused or failed; worth retrying), CacheTimeout,
 // CacheUnavailable (its program is missing, its address unreachable); the credentials'
 // own errors. Messages never contain a credential.
-class EKACI_SDK_API Cache {
+class EKACI_SDK_API Cache : public PluginInstance {
  public:
-  virtual ~Cache();
+  ~Cache() override;
   virtual Result<CachePushResult> push(const CachePushRequest& request) = 0;
   // Which of these store paths the cache already holds (same order, same length).
   virtual Result<std::vector<bool>> contains(const std::vector<std::string>& storePaths) = 0;

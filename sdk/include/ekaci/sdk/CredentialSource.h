@@ -7,6 +7,7 @@
 #include "ekaci/sdk/Export.h"
 #include "ekaci/sdk/HostServices.h"
 #include "ekaci/sdk/PluginFactory.h"
+#include "ekaci/sdk/PluginInstance.h"
 #include "ekaci/sdk/Result.h"
 #include "ekaci/sdk/Value.h"
 
@@ -18,13 +19,12 @@ namespace ekaci::sdk {
 // Threading: fetch() may be called from several threads at once.
 // Errors: SecretNotFound, SecretFileInsecure, SecretFileUnreadable, SecretParse,
 // SecretSourceUnavailable. Messages name what is missing, never a secret value.
-class EKACI_SDK_API CredentialSource {
+class EKACI_SDK_API CredentialSource : public PluginInstance {
  public:
-  virtual ~CredentialSource();
+  ~CredentialSource() override;
   virtual Result<Credentials> fetch() = 0;
   // Where the secrets come from, safe to log ("file /etc/eka-ci/x.json").
   virtual std::string describe() const = 0;
 };
-
 
 }  // namespace ekaci::sdk

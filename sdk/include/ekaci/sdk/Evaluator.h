@@ -12,6 +12,7 @@
 #include "ekaci/sdk/Export.h"
 #include "ekaci/sdk/HostServices.h"
 #include "ekaci/sdk/PluginFactory.h"
+#include "ekaci/sdk/PluginInstance.h"
 #include "ekaci/sdk/Result.h"
 #include "ekaci/sdk/Value.h"
 
@@ -62,11 +63,12 @@ using EvalSink = std::function<void(EvalItem item)>;
 // Turns a checkout and a job into a stream of derivations. An error in one attribute is
 // an EvalItem with `error` set, not a failed evaluation; a failed Result means the whole
 // evaluation could not run (syntax error in the top-level file, evaluator crashed).
-class EKACI_SDK_API Evaluator {
+// Threading: one instance per evaluator type serves every evaluation of the server, so
+// evaluate() is called from several threads at once.
+class EKACI_SDK_API Evaluator : public PluginInstance {
  public:
-  virtual ~Evaluator();
+  ~Evaluator() override;
   virtual Result<EvalSummary> evaluate(const EvalRequest& request, const EvalSink& sink) = 0;
 };
-
 
 }  // namespace ekaci::sdk

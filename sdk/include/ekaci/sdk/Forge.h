@@ -7,6 +7,7 @@
 #include "ekaci/sdk/ForgeReports.h"
 #include "ekaci/sdk/ForgeTypes.h"
 #include "ekaci/sdk/ForgeWebhooks.h"
+#include "ekaci/sdk/PluginInstance.h"
 
 namespace ekaci::sdk {
 
@@ -18,9 +19,9 @@ namespace ekaci::sdk {
 // Ownership: the kernel owns the Forge; the capability objects belong to it and live as long
 // as it does (usually the Forge itself implements them and returns `this`).
 // Threading: see each capability; these accessors are called from any thread.
-class EKACI_SDK_API Forge {
+class EKACI_SDK_API Forge : public PluginInstance {
  public:
-  virtual ~Forge();
+  ~Forge() override;
 
   virtual ForgeCapabilities capabilities() const = 0;
 
