@@ -4,6 +4,16 @@
 
 namespace acme {
 
+ekaci::sdk::Result<void> DirectoryCache::start() {
+  std::error_code ec;
+  std::filesystem::create_directories(directory_, ec);
+  if (ec) {
+    return ekaci::sdk::Error(ekaci::sdk::ErrorCode::IoError,
+                             "cannot create " + directory_.string() + ": " + ec.message());
+  }
+  return ekaci::sdk::success();
+}
+
 std::filesystem::path DirectoryCache::marker(const std::string& storePath) const {
   return directory_ / std::filesystem::path(storePath).filename();
 }
@@ -19,7 +29,9 @@ ekaci::sdk::Result<ekaci::sdk::CachePushResult> DirectoryCache::push(const ekaci
       ++result.present;
       continue;
     }
-    std::ofstream(marker(path)) << request.repository << "\n";
+    std::ofstream out(marker(path));
+    out << request.repository << "\n";
+    if (!out) return ekaci::sdk::Error(ekaci::sdk::ErrorCode::IoError, "cannot write " + marker(path).string());
     ++result.pushed;
   }
   return result;

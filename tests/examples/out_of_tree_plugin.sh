@@ -58,6 +58,6 @@ TOML
 HOME="$work/home" XDG_DATA_HOME="$work/home/data" NIX_CONFIG="substituters =" "$work/prefix/bin/ekaci" \
   --config "$work/ekaci.toml" review --repo "$repo" --base main~1 --head main --build --name acme/demo --quiet \
   > "$work/review.md"
-pushed=$(grep -rl "acme/demo" "$work/home/data/ekaci/plugins/cache/acme.directory/acme" | wc -l)
+pushed=$(grep -rl "acme/demo" "$work/home/data/ekaci/plugins/cache/acme.directory/acme/paths" | wc -l)
 [[ $pushed -ge 1 ]] || { echo "the out-of-tree cache received nothing"; cat "$work/review.md"; exit 1; }
 echo "out-of-tree plugin: built against the installed SDK, conformance passed, loaded by the server, pushed to"

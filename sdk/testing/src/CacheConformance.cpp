@@ -1,14 +1,16 @@
 #include "ekaci/sdk/testing/CacheConformance.h"
 
+#include "ekaci/sdk/testing/StartedInstance.h"
+
 namespace ekaci::sdk::testing {
 
-bool cacheConformanceLinked() { return true; }
+bool cacheConformanceLinked() {
+  return true;
+}
 
 namespace {
-std::unique_ptr<Cache> mustMake(const CacheSubject& subject, FakeHostServices& host) {
-  auto made = subject.make(host);
-  if (!made) ADD_FAILURE() << "create failed: " << made.error().describe();
-  return made ? std::move(made).value() : nullptr;
+StartedInstance<Cache> mustMake(const CacheSubject& subject, FakeHostServices& host) {
+  return startedOrFail(subject.make(host));
 }
 }  // namespace
 

@@ -1,18 +1,20 @@
 #include "ekaci/sdk/testing/CredentialSourceConformance.h"
 
+#include "ekaci/sdk/testing/StartedInstance.h"
+
 #include <sstream>
 #include <thread>
 
 namespace ekaci::sdk::testing {
 
-bool credentialSourceConformanceLinked() { return true; }
+bool credentialSourceConformanceLinked() {
+  return true;
+}
 
 namespace {
-std::unique_ptr<CredentialSource> mustMake(
+StartedInstance<CredentialSource> mustMake(
     const std::function<Result<std::unique_ptr<CredentialSource>>(HostServices&)>& make, HostServices& host) {
-  auto made = make(host);
-  if (!made) ADD_FAILURE() << "create failed: " << made.error().describe();
-  return made ? std::move(made).value() : nullptr;
+  return startedOrFail(make(host));
 }
 }  // namespace
 

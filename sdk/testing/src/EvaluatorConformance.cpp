@@ -1,16 +1,18 @@
 #include "ekaci/sdk/testing/EvaluatorConformance.h"
 
+#include "ekaci/sdk/testing/StartedInstance.h"
+
 #include <atomic>
 
 namespace ekaci::sdk::testing {
 
-bool evaluatorConformanceLinked() { return true; }
+bool evaluatorConformanceLinked() {
+  return true;
+}
 
 namespace {
-std::unique_ptr<Evaluator> mustMake(const EvaluatorSubject& subject, FakeHostServices& host) {
-  auto made = subject.make(host);
-  if (!made) ADD_FAILURE() << "create failed: " << made.error().describe();
-  return made ? std::move(made).value() : nullptr;
+StartedInstance<Evaluator> mustMake(const EvaluatorSubject& subject, FakeHostServices& host) {
+  return startedOrFail(subject.make(host));
 }
 }  // namespace
 

@@ -1,5 +1,7 @@
 #include "ekaci/sdk/testing/ForgeConformance.h"
 
+#include "ekaci/sdk/testing/StartedInstance.h"
+
 namespace ekaci::sdk::testing {
 
 bool forgeConformanceLinked() {
@@ -7,10 +9,8 @@ bool forgeConformanceLinked() {
 }
 
 namespace {
-std::unique_ptr<Forge> mustMake(const ForgeSubject& subject, FakeHostServices& host) {
-  auto made = subject.make(host);
-  if (!made) ADD_FAILURE() << "create failed: " << made.error().describe();
-  return made ? std::move(made).value() : nullptr;
+StartedInstance<Forge> mustMake(const ForgeSubject& subject, FakeHostServices& host) {
+  return startedOrFail(subject.make(host));
 }
 }  // namespace
 

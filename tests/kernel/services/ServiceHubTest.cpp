@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 
 #include <sstream>
+#include <stdexcept>
 
+#include "ekaci/sdk/CredentialSourceFactory.h"
 #include "kernel/plugin_host/PluginHost.h"
 #include "tests/support/TempDir.h"
 
@@ -99,6 +101,111 @@ TEST_F(ServiceHubTest, HostServicesArePerInstance) {
   (*host)->logger().info("pushed");
   logging_.flush();
   EXPECT_NE(logs_.str().find("plugin.cache.attic.main: pushed"), std::string::npos) << logs_.str();
+}
+
+namespace {
+
+// A credential source that counts its instances and fetches; "throwing" ones throw.
+struct SourceCounts {
+  int created = 0, started = 0, stopped = 0, fetched = 0;
+};
+
+class CountedSource final : public sdk::CredentialSource {
+ public:
+  CountedSource(SourceCounts& counts, bool throwing) : counts_(counts), throwing_(throwing) {}
+  sdk::Result<void> start() override {
+    ++counts_.started;
+    return sdk::success();
+  }
+  void stop() override { ++counts_.stopped; }
+  sdk::Result<sdk::Credentials> fetch() override {
+    ++counts_.fetched;
+    if (throwing_) throw std::runtime_error("vault client bug");
+    sdk::Credentials out;
+    out.set("TOKEN", sdk::Secret("t"));
+    return out;
+  }
+  std::string describe() const override { return "counted"; }
+
+ private:
+  SourceCounts& counts_;
+  bool throwing_;
+};
+
+class CountedSourceFactory final : public sdk::CredentialSourceFactory {
+ public:
+  explicit CountedSourceFactory(SourceCounts& counts) : counts_(counts) {}
+  std::string type() const override { return "acme.counted"; }
+  std::string description() const override { return "test source"; }
+  sdk::SettingsSchema settings() const override {
+    using namespace sdk::settings;
+    return {boolean("throwing", false, "fetch() throws"), string("slot", "a", "which slot")};
+  }
+  sdk::Result<std::unique_ptr<sdk::CredentialSource>> create(const sdk::Value& settings,
+                                                             sdk::HostServices&) const override {
+    ++counts_.created;
+    const sdk::Value* throwing = settings.find("throwing");
+    return std::unique_ptr<sdk::CredentialSource>(
+        std::make_unique<CountedSource>(counts_, throwing != nullptr && throwing->asBool()));
+  }
+
+ private:
+  SourceCounts& counts_;
+};
+
+}  // namespace
+
+TEST(ServiceHubSourcesTest, OneStartedInstancePerBlockServesEveryFetchAndIsStoppedWithTheHub) {
+  SourceCounts counts;
+  plugin_host::PluginRegistry registry;
+  ASSERT_TRUE(registry.addCredentialSource(std::make_unique<CountedSourceFactory>(counts)));
+  std::ostringstream logs;
+  Logging logging{LogFilter(), logs};
+  testsupport::TempDir state;
+  {
+    ServiceHub hub(logging, registry, state.path());
+    sdk::Value a = block("acme.counted", sdk::Value::table());
+    sdk::Value otherSettings = sdk::Value::table();
+    otherSettings.set("slot", sdk::Value::string("b"));
+    sdk::Value b = block("acme.counted", otherSettings);
+    // Start-up prepares every block of the configuration: created and started, nothing fetched.
+    sdk::Value settings = sdk::Value::table();
+    sdk::Value apps = sdk::Value::array();
+    sdk::Value app = sdk::Value::table();
+    app.set("credentials", a);
+    apps.push(app);
+    settings.set("apps", apps);
+    settings.set("credentials", b);
+    ASSERT_TRUE(hub.prepareAllIn(settings));
+    EXPECT_EQ(counts.created, 2);
+    EXPECT_EQ(counts.started, 2);
+    EXPECT_EQ(counts.fetched, 0);
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(hub.resolve(a));
+    ASSERT_TRUE(hub.resolve(b));
+    EXPECT_EQ(counts.created, 2) << "no create() per use";
+    EXPECT_EQ(counts.fetched, 4);
+    EXPECT_EQ(counts.stopped, 0);
+  }
+  EXPECT_EQ(counts.stopped, 2);
+}
+
+TEST(ServiceHubSourcesTest, ASourceThatThrowsAnswersPluginCallFailed) {
+  SourceCounts counts;
+  plugin_host::PluginRegistry registry;
+  ASSERT_TRUE(registry.addCredentialSource(std::make_unique<CountedSourceFactory>(counts)));
+  std::ostringstream logs;
+  Logging logging{LogFilter(), logs};
+  testsupport::TempDir state;
+  ServiceHub hub(logging, registry, state.path());
+  sdk::Value settings = sdk::Value::table();
+  settings.set("throwing", sdk::Value::boolean(true));
+  auto fetched = hub.resolve(block("acme.counted", settings));
+  ASSERT_FALSE(fetched);
+  EXPECT_EQ(fetched.error().code(), sdk::ErrorCode::PluginCallFailed);
+  EXPECT_NE(fetched.error().message().find("credential source acme.counted failed in fetch"), std::string::npos)
+      << fetched.error().message();
+  logging.flush();
+  EXPECT_NE(logs.str().find("vault client bug"), std::string::npos) << logs.str();
 }
 
 }  // namespace ekaci::services
