@@ -36,8 +36,19 @@ sdk::Result<sdk::HttpResponse> PocoHttpClient::send(const sdk::HttpRequest& requ
 
   std::unique_ptr<Poco::Net::HTTPClientSession> session;
   if (uri.getScheme() == "https") {
-    Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", "",
-                                                             Poco::Net::Context::VERIFY_RELAXED, 9, true);
+    const sdk::HttpTls& tls = request.tls;
+    if (tls.clientCertFile.empty() != tls.clientKeyFile.empty()) {
+      return sdk::Error(sdk::ErrorCode::InvalidArgument,
+                        "a client certificate needs its key, and a key its certificate");
+    }
+    Poco::Net::Context::Ptr context;
+    try {
+      // The peer is verified against the system's CAs, or only against the request's bundle.
+      context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, tls.clientKeyFile, tls.clientCertFile,
+                                       tls.caFile, Poco::Net::Context::VERIFY_RELAXED, 9, tls.caFile.empty());
+    } catch (const Poco::Exception& e) {
+      return sdk::Error(sdk::ErrorCode::InvalidArgument, "TLS settings for " + uri.getHost() + ": " + e.displayText());
+    }
     session = std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(), context);
   } else {
     session = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());

@@ -37,6 +37,7 @@ sdk::Result<sdk::Credentials> VaultCredentialSource::fetch() {
   request.headers.emplace_back("X-Vault-Token", token);
   if (!settings_.vaultNamespace.empty()) request.headers.emplace_back("X-Vault-Namespace", settings_.vaultNamespace);
   request.headers.emplace_back("Accept", "application/json");
+  request.tls = settings_.tls;
   auto response = host_.http().send(request);
   if (!response) {
     return sdk::Error(sdk::ErrorCode::SecretSourceUnavailable, describe() + ": " + response.error().message());

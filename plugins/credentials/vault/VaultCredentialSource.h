@@ -9,6 +9,7 @@
 
 #include "ekaci/sdk/CredentialSource.h"
 #include "ekaci/sdk/HostServices.h"
+#include "ekaci/sdk/HttpClient.h"
 
 namespace ekaci::plugins::credentials {
 
@@ -16,7 +17,9 @@ namespace ekaci::plugins::credentials {
 // token of the environment variable `token_env` in X-Vault-Token (and X-Vault-Namespace for
 // Vault Enterprise). Each field of the secret's data is one entry. The answer is kept only
 // as long as Vault's lease_duration allows (KV answers 0: asked again at every fetch).
-// 403 is SecretSourceUnavailable ("permission denied"), 404 SecretNotFound.
+// 403 is SecretSourceUnavailable ("permission denied"), 404 SecretNotFound. Over https the
+// server is verified against the system's CAs or only `ca_cert`; `client_cert` and
+// `client_key` authenticate the server to Vault's TLS listener (mutual TLS).
 class VaultCredentialSource : public sdk::CredentialSource {
  public:
   struct Settings {
@@ -24,6 +27,7 @@ class VaultCredentialSource : public sdk::CredentialSource {
     std::string apiPath;  // secret/data/eka-ci/s3-cache
     std::string tokenEnv = "VAULT_TOKEN";
     std::string vaultNamespace;
+    sdk::HttpTls tls;  // ca_cert, client_cert, client_key
   };
 
   VaultCredentialSource(Settings settings, sdk::HostServices& host) : settings_(std::move(settings)), host_(host) {}

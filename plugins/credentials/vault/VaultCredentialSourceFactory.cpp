@@ -1,5 +1,8 @@
 #include "VaultCredentialSourceFactory.h"
 
+#include <filesystem>
+#include <utility>
+
 #include "VaultCredentialSource.h"
 #include "credkit/VariableName.h"
 
@@ -10,7 +13,13 @@ sdk::SettingsSchema VaultCredentialSourceFactory::settings() const {
   return {requiredString("address", "Vault server URL, https://vault.example.com:8200."),
           requiredString("secret_path", "KV v2 secret path: secret/data/eka-ci/x (or secret/eka-ci/x)."),
           string("token_env", "VAULT_TOKEN", "Environment variable holding the Vault token."),
-          string("namespace", std::nullopt, "Vault Enterprise namespace.")};
+          string("namespace", std::nullopt, "Vault Enterprise namespace."),
+          string("ca_cert", std::nullopt,
+                 "PEM bundle of the CAs that sign Vault's certificate, trusted instead of the system's "
+                 "(Vault's VAULT_CACERT)."),
+          string("client_cert", std::nullopt,
+                 "PEM client certificate for a Vault listener that requires one (mutual TLS); needs client_key."),
+          string("client_key", std::nullopt, "PEM private key of client_cert (readable by the server only).")};
 }
 
 sdk::Result<std::unique_ptr<sdk::CredentialSource>> VaultCredentialSourceFactory::create(
@@ -36,6 +45,30 @@ sdk::Result<std::unique_ptr<sdk::CredentialSource>> VaultCredentialSourceFactory
   }
   if (const sdk::Value* ns = config.find("namespace"); ns != nullptr && ns->isString())
     s.vaultNamespace = ns->asString();
+  const auto file = [&](const char* key, std::string& into) -> sdk::Result<void> {
+    const sdk::Value* value = config.find(key);
+    if (value == nullptr || !value->isString() || value->asString().empty()) return sdk::success();
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(value->asString(), ec)) {
+      return sdk::Error(sdk::ErrorCode::ConfigInvalidValue,
+                        std::string("vault ") + key + " '" + value->asString() + "' is not a readable file");
+    }
+    into = value->asString();
+    return sdk::success();
+  };
+  for (auto [key, into] : {std::pair<const char*, std::string*>{"ca_cert", &s.tls.caFile},
+                           {"client_cert", &s.tls.clientCertFile},
+                           {"client_key", &s.tls.clientKeyFile}}) {
+    if (auto checked = file(key, *into); !checked) return std::move(checked).error();
+  }
+  if (s.tls.clientCertFile.empty() != s.tls.clientKeyFile.empty()) {
+    return sdk::Error(sdk::ErrorCode::ConfigInvalidValue, "vault client_cert and client_key go together");
+  }
+  if (!s.tls.caFile.empty() || !s.tls.clientCertFile.empty()) {
+    if (s.address.rfind("https://", 0) != 0) {
+      return sdk::Error(sdk::ErrorCode::ConfigInvalidValue, "vault TLS settings need an https:// address");
+    }
+  }
   return std::unique_ptr<sdk::CredentialSource>(std::make_unique<VaultCredentialSource>(std::move(s), host));
 }
 

@@ -95,3 +95,72 @@ TEST(PocoHttpClientErrorsTest, BadUrlsAndRefusedConnections) {
 }
 
 }  // namespace ekaci::services
+
+#include "tests/support/LocalTlsServer.h"
+#include "tests/support/TempDir.h"
+
+namespace ekaci::services {
+
+// TLS against a real HTTPS server on 127.0.0.1 with a throw-away CA.
+class PocoHttpClientTlsTest : public ::testing::Test {
+ protected:
+  testsupport::TempDir dir_;
+  testsupport::TestCertificates certificates_{dir_.path() / "pki"};
+  PocoHttpClient client_;
+
+  sdk::HttpRequest probe(const std::string& url) {
+    sdk::HttpRequest request;
+    request.url = url;
+    request.timeout = std::chrono::seconds(10);
+    return request;
+  }
+};
+
+TEST_F(PocoHttpClientTlsTest, AServerIsTrustedThroughTheRequestsCaBundleOnly) {
+  testsupport::LocalTlsServer server(certificates_, false);
+  auto systemTrust = client_.send(probe(server.url()));
+  ASSERT_FALSE(systemTrust) << "the system's CAs do not know the test CA";
+  EXPECT_EQ(systemTrust.error().code(), sdk::ErrorCode::HttpConnect);
+
+  auto request = probe(server.url());
+  request.tls.caFile = certificates_.ca.string();
+  auto trusted = client_.send(request);
+  ASSERT_TRUE(trusted) << trusted.error().describe();
+  EXPECT_EQ(trusted->status, 200);
+  EXPECT_EQ(trusted->body, "tls ok");
+
+  request.tls.caFile = certificates_.otherCa.string();
+  auto other = client_.send(request);
+  ASSERT_FALSE(other) << "a bundle replaces the trust store: another CA does not vouch for this server";
+  EXPECT_EQ(server.answered(), 1);
+}
+
+TEST_F(PocoHttpClientTlsTest, MutualTlsPresentsTheClientCertificate) {
+  testsupport::LocalTlsServer server(certificates_, true);
+  auto request = probe(server.url());
+  request.tls.caFile = certificates_.ca.string();
+  EXPECT_FALSE(client_.send(request)) << "the server requires a client certificate";
+  EXPECT_EQ(server.answered(), 0);
+  request.tls.clientCertFile = certificates_.clientCert.string();
+  request.tls.clientKeyFile = certificates_.clientKey.string();
+  auto answered = client_.send(request);
+  ASSERT_TRUE(answered) << answered.error().describe();
+  EXPECT_EQ(answered->status, 200);
+  EXPECT_EQ(server.answered(), 1);
+}
+
+TEST_F(PocoHttpClientTlsTest, BadTlsSettingsAreErrorsNotCrashes) {
+  testsupport::LocalTlsServer server(certificates_, false);
+  auto request = probe(server.url());
+  request.tls.clientCertFile = certificates_.clientCert.string();
+  auto halfPair = client_.send(request);
+  ASSERT_FALSE(halfPair);
+  EXPECT_EQ(halfPair.error().code(), sdk::ErrorCode::InvalidArgument);
+  request.tls = {};
+  request.tls.caFile = (dir_.path() / "missing.pem").string();
+  auto missing = client_.send(request);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(server.answered(), 0);
+}
+
+}  // namespace ekaci::services

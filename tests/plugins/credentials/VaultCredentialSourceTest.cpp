@@ -152,3 +152,66 @@ TEST(VaultCredentialSourceTest, ALeaseIsRespectedAndAKvAnswerIsNotKept) {
 }
 
 }  // namespace ekaci::plugins::credentials
+
+#include "tests/support/LocalTlsServer.h"
+#include "tests/support/TempDir.h"
+
+namespace ekaci::plugins::credentials {
+
+TEST(VaultCredentialSourceTest, TlsTrustsTheConfiguredCaAndPresentsTheClientCertificate) {
+  testsupport::TempDir dir;
+  testsupport::TestCertificates pki(dir.path() / "pki");
+  testsupport::LocalTlsServer server(pki, true,
+                                     R"({"lease_duration":0,"data":{"data":{"TOKEN":"over-tls"},"metadata":{}}})");
+  ::setenv("EKACI_TEST_VAULT_TOKEN", kToken, 1);
+  auto configured = [&](bool withCa, bool withClient) {
+    sdk::Value config = sdk::Value::table();
+    config.set("address", sdk::Value::string(server.base()));
+    config.set("secret_path", sdk::Value::string("secret/tls"));
+    config.set("token_env", sdk::Value::string("EKACI_TEST_VAULT_TOKEN"));
+    if (withCa) config.set("ca_cert", sdk::Value::string(pki.ca.string()));
+    if (withClient) {
+      config.set("client_cert", sdk::Value::string(pki.clientCert.string()));
+      config.set("client_key", sdk::Value::string(pki.clientKey.string()));
+    }
+    return bundled().registry().credentialSource("vault")->create(config, liveHost());
+  };
+  auto full = configured(true, true);
+  ASSERT_TRUE(full) << full.error().describe();
+  auto fetched = (*full)->fetch();
+  ASSERT_TRUE(fetched) << fetched.error().describe();
+  EXPECT_EQ(fetched->find("TOKEN")->reveal(), "over-tls");
+
+  auto systemTrust = configured(false, true);
+  ASSERT_TRUE(systemTrust);
+  auto untrusted = (*systemTrust)->fetch();
+  ASSERT_FALSE(untrusted) << "the test CA is not in the system's trust store";
+  EXPECT_EQ(untrusted.error().code(), sdk::ErrorCode::SecretSourceUnavailable);
+  auto noClient = configured(true, false);
+  ASSERT_TRUE(noClient);
+  EXPECT_FALSE((*noClient)->fetch()) << "the listener requires a client certificate";
+  EXPECT_EQ(server.answered(), 1);
+}
+
+TEST(VaultCredentialSourceTest, TlsSettingsAreCheckedWhenTheSourceIsCreated) {
+  testsupport::TempDir dir;
+  auto make = [&](const std::string& address, const std::vector<std::pair<std::string, std::string>>& extra) {
+    sdk::Value config = sdk::Value::table();
+    config.set("address", sdk::Value::string(address));
+    config.set("secret_path", sdk::Value::string("secret/x"));
+    for (const auto& [k, v] : extra) config.set(k, sdk::Value::string(v));
+    return bundled().registry().credentialSource("vault")->create(config, liveHost());
+  };
+  auto cert = dir.write("client.pem", "x");
+  auto missing = make("https://vault.example.org", {{"ca_cert", (dir.path() / "none.pem").string()}});
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message().find("ca_cert"), std::string::npos) << missing.error().message();
+  auto half = make("https://vault.example.org", {{"client_cert", cert.string()}});
+  ASSERT_FALSE(half);
+  EXPECT_NE(half.error().message().find("go together"), std::string::npos);
+  auto plain = make("http://vault.example.org", {{"ca_cert", cert.string()}});
+  ASSERT_FALSE(plain);
+  EXPECT_NE(plain.error().message().find("https://"), std::string::npos);
+}
+
+}  // namespace ekaci::plugins::credentials
