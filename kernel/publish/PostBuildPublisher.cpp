@@ -5,6 +5,7 @@
 #include <set>
 
 #include "kernel/publish/CachePermissions.h"
+#include "kernel/publish/PublishTargetJson.h"
 
 namespace ekaci::publish {
 namespace {
@@ -44,14 +45,44 @@ std::vector<std::string> PostBuildPublisher::expect(std::int64_t jobsetId, Publi
     }
   }
   if (target.empty()) return lines;
+  // Kept in the database too: builds a restarted server finishes before the review is
+  // resumed are still hooked and pushed (restore()).
+  if (auto saved = services_.storage.savePublishTarget(jobsetId, PublishTargetJson::encode(target)); !saved) {
+    services_.logger.warn("the after-build work of jobset " + std::to_string(jobsetId) +
+                          " is not saved; a restart before it concludes forgets it: " + saved.error().describe());
+  }
   std::lock_guard lock(mutex_);
   targets_[jobsetId] = std::make_shared<const PublishTarget>(std::move(target));
   return lines;
 }
 
 void PostBuildPublisher::forget(std::int64_t jobsetId) {
-  std::lock_guard lock(mutex_);
-  targets_.erase(jobsetId);
+  {
+    std::lock_guard lock(mutex_);
+    targets_.erase(jobsetId);
+  }
+  (void)services_.storage.deletePublishTarget(jobsetId);
+}
+
+std::size_t PostBuildPublisher::restore() {
+  auto rows = services_.storage.publishTargets();
+  if (!rows) {
+    services_.logger.warn("the saved after-build work of open jobsets is not readable: " + rows.error().describe());
+    return 0;
+  }
+  std::size_t restored = 0;
+  for (const auto& [jobsetId, text] : *rows) {
+    auto target = PublishTargetJson::decode(text);
+    if (!target) {
+      services_.logger.warn("jobset " + std::to_string(jobsetId) + ": " + target.error().describe());
+      continue;
+    }
+    std::lock_guard lock(mutex_);
+    if (targets_.count(jobsetId) != 0) continue;  // registered again meanwhile: that one is current
+    targets_[jobsetId] = std::make_shared<const PublishTarget>(std::move(target).value());
+    ++restored;
+  }
+  return restored;
 }
 
 void PostBuildPublisher::built(const scheduler::BuiltDerivation& derivation) noexcept {

@@ -62,6 +62,9 @@ class PostBuildPublisher : public scheduler::BuildListener {
   std::vector<std::string> expect(std::int64_t jobsetId, PublishTarget target);
   // The jobset concluded: later builds are not its.
   void forget(std::int64_t jobsetId);
+  // At start-up, before the scheduler resumes: the jobs of the jobsets that were open when
+  // the server stopped (saved by expect(), deleted by forget()). Returns how many.
+  std::size_t restore();
 
   void built(const scheduler::BuiltDerivation& derivation) noexcept override;
 

@@ -310,6 +310,9 @@ sdk::Result<void> Server::run() {
       publish::PublishStage::create(config_, plugins_->registry(), *services_, *storage_, *publishLogger_);
   if (!publishing) return std::move(publishing).error();
   publishing_ = std::move(publishing).value();
+  if (const std::size_t restored = publishing_->publisher().restore(); restored > 0) {
+    logger_->info("the after-build work of " + std::to_string(restored) + " open jobsets was restored");
+  }
   scheduler_->setListener(&publishing_->publisher());
   if (auto started = scheduler_->start(); !started) return started;
   builds_ = std::make_unique<BuildService>(*scheduler_, *storage_);

@@ -293,6 +293,14 @@ std::vector<Migration> makeSqliteMigrations() {
                 updated_at INTEGER NOT NULL,
                 PRIMARY KEY (forge_id, repository, number, purpose)) WITHOUT ROWID)",
        }},
+      {8,
+       "what to do after each build of an open jobset (its job's caches and hooks), kept across restarts",
+       {
+           R"(CREATE TABLE publish_targets (
+                jobset_id INTEGER PRIMARY KEY REFERENCES jobsets(id) ON DELETE CASCADE,
+                target TEXT NOT NULL,
+                saved_at INTEGER NOT NULL DEFAULT (unixepoch())))",
+       }},
   };
 }
 

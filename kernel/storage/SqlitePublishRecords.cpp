@@ -138,4 +138,35 @@ sdk::Result<std::vector<HookRunRecord>> SqliteStorage::hookRunsOf(std::int64_t d
   });
 }
 
+sdk::Result<void> SqliteStorage::savePublishTarget(std::int64_t jobsetId, const std::string& target) {
+  std::lock_guard lock(mutex_);
+  return inTransaction<void>(*session_, "save publish target", [&] {
+    std::int64_t id = jobsetId;
+    std::string text = target;
+    *session_ << "INSERT INTO publish_targets (jobset_id, target) VALUES (?, ?) "
+                 "ON CONFLICT (jobset_id) DO UPDATE SET target = excluded.target, saved_at = unixepoch()",
+        use(id), use(text), now;
+  });
+}
+
+sdk::Result<void> SqliteStorage::deletePublishTarget(std::int64_t jobsetId) {
+  std::lock_guard lock(mutex_);
+  return inTransaction<void>(*session_, "delete publish target", [&] {
+    std::int64_t id = jobsetId;
+    *session_ << "DELETE FROM publish_targets WHERE jobset_id = ?", use(id), now;
+  });
+}
+
+sdk::Result<std::vector<std::pair<std::int64_t, std::string>>> SqliteStorage::publishTargets() {
+  std::lock_guard lock(mutex_);
+  return inTransaction<std::vector<std::pair<std::int64_t, std::string>>>(*session_, "read publish targets", [&] {
+    std::vector<std::int64_t> ids;
+    std::vector<std::string> targets;
+    *session_ << "SELECT jobset_id, target FROM publish_targets ORDER BY jobset_id", into(ids), into(targets), now;
+    std::vector<std::pair<std::int64_t, std::string>> out;
+    for (std::size_t i = 0; i < ids.size(); ++i) out.emplace_back(ids[i], targets[i]);
+    return out;
+  });
+}
+
 }  // namespace ekaci::storage

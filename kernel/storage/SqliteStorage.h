@@ -113,6 +113,9 @@ class SqliteStorage : public Storage {
   sdk::Result<void> finishHookRun(std::int64_t id, std::int64_t finishedAt, std::optional<std::int64_t> exitCode,
                                   bool success) override;
   sdk::Result<std::vector<HookRunRecord>> hookRunsOf(std::int64_t drvId) override;
+  sdk::Result<void> savePublishTarget(std::int64_t jobsetId, const std::string& target) override;
+  sdk::Result<void> deletePublishTarget(std::int64_t jobsetId) override;
+  sdk::Result<std::vector<std::pair<std::int64_t, std::string>>> publishTargets() override;
   sdk::Result<StorageCounts> counts() override;
 
  private:

@@ -179,6 +179,13 @@ class Storage {
                                           std::optional<std::int64_t> exitCode, bool success) = 0;
   virtual sdk::Result<std::vector<HookRunRecord>> hookRunsOf(std::int64_t drvId) = 0;
 
+  // What is done after each build of an open jobset (publish::PublishTargetJson text), kept
+  // so that a restart does not lose it: saved when the jobset's job is known, deleted when
+  // it concluded.
+  virtual sdk::Result<void> savePublishTarget(std::int64_t jobsetId, const std::string& target) = 0;
+  virtual sdk::Result<void> deletePublishTarget(std::int64_t jobsetId) = 0;
+  virtual sdk::Result<std::vector<std::pair<std::int64_t, std::string>>> publishTargets() = 0;
+
   virtual sdk::Result<StorageCounts> counts() = 0;
 };
 

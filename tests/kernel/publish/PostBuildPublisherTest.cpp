@@ -98,6 +98,39 @@ class PostBuildPublisherTest : public ::testing::Test, protected PublishFixture 
   HookRunner hooks_;
 };
 
+TEST_F(PostBuildPublisherTest, AnOpenJobsetsWorkSurvivesARestart) {
+  storage::RepositoryRecord repository;
+  repository.forgeId = "local";
+  repository.owner = "acme";
+  repository.name = "pkgs";
+  repository.cloneUrl = "/srv/acme/pkgs";
+  auto repo = storage->upsertRepository(repository);
+  ASSERT_TRUE(repo);
+  auto commit = storage->upsertCommit(*repo, "abc");
+  ASSERT_TRUE(commit);
+  storage::JobsetRecord record;
+  record.repositoryId = *repo;
+  record.commitId = *commit;
+  record.jobName = "packages";
+  record.evalState = storage::EvalState::Running;
+  auto jobset = storage->createJobset(record);
+  ASSERT_TRUE(jobset);
+  auto& cache = addCache("main");
+  {
+    auto before = publisher();
+    before->expect(*jobset, target({"main"}));
+    before->stop();
+  }  // the server stops before the jobset's derivation is built
+  auto after = publisher();
+  EXPECT_EQ(after->restore(), 1u);
+  after->built(built(false, *jobset));
+  ASSERT_TRUE(after->waitIdle(std::chrono::seconds(10)));
+  EXPECT_EQ(cache.calls, 1) << "the recovered build is pushed although no review registered it again";
+  EXPECT_EQ(cache.lastRequest.branch, "pull/4");
+  after->forget(*jobset);
+  EXPECT_EQ(publisher()->restore(), 0u) << "a concluded jobset's work is not restored";
+}
+
 }  // namespace
 
 TEST_F(PostBuildPublisherTest, OutputsArePushedOnceAndRecorded) {
