@@ -11,6 +11,7 @@
 
 #include "kernel/config/Diagnostics.h"
 #include "kernel/config/Environment.h"
+#include "kernel/config/HookAllowList.h"
 #include "kernel/config/SettingsValidator.h"
 
 namespace ekaci::config {
@@ -59,15 +60,16 @@ sdk::SettingsSchema repoSchema() {
              integer("max_top_blast_radius", 5, 0, 10000, "Packages with the largest blast radius to list."),
              boolean("compute_full_blast_radius", false, "Count all transitive dependents.")},
             "Rebuild impact."),
-      tableList("change_sets",
-                {[] {
-                   sdk::Setting paths = stringList("paths", "Globs of changed files.");
-                   paths.required = true;
-                   paths.defaultValue = sdk::Value();
-                   return paths;
-                 }(),
-                 choice("kind", {"docs-only", "no-op", "rebuild-only", "full"}, std::nullopt, "What such a change is.")},
-                "File globs that say what a change is, decided from the git diff alone."),
+      tableList(
+          "change_sets",
+          {[] {
+             sdk::Setting paths = stringList("paths", "Globs of changed files.");
+             paths.required = true;
+             paths.defaultValue = sdk::Value();
+             return paths;
+           }(),
+           choice("kind", {"docs-only", "no-op", "rebuild-only", "full"}, std::nullopt, "What such a change is.")},
+          "File globs that say what a change is, decided from the git diff alone."),
   };
 }
 
@@ -79,13 +81,18 @@ int nestingDepth(const std::string& text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (inString) {
-      if (c == '\\') ++i;
-      else if (c == '"') inString = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        inString = false;
       continue;
     }
-    if (c == '"') inString = true;
-    else if (c == '{' || c == '[') deepest = std::max(deepest, ++depth);
-    else if (c == '}' || c == ']') --depth;
+    if (c == '"')
+      inString = true;
+    else if (c == '{' || c == '[')
+      deepest = std::max(deepest, ++depth);
+    else if (c == '}' || c == ']')
+      --depth;
   }
   return deepest;
 }
@@ -230,8 +237,9 @@ sdk::Result<RepoConfig> RepoConfigReader::read(const std::filesystem::path& chec
   RepoConfig config;
   config.jobs = defaultJobs(checkout);
   if (config.jobs.empty()) {
-    return sdk::Error(sdk::ErrorCode::NotFound,
-                      "no .ekaci/config.json, .eka-ci/config.json, default.nix, release.nix or flake.nix in the repository");
+    return sdk::Error(
+        sdk::ErrorCode::NotFound,
+        "no .ekaci/config.json, .eka-ci/config.json, default.nix, release.nix or flake.nix in the repository");
   }
   return config;
 }
@@ -300,7 +308,8 @@ sdk::Result<RepoConfig> RepoConfigReader::parse(const std::string& text, const s
                          std::all_of(job.evaluator.begin(), job.evaluator.end(), [](char c) {
                            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
                          });
-      if (!plain) fail(sdk::ErrorCode::ConfigInvalidValue, key + ".evaluator", "'" + job.evaluator + "' is not a plugin type");
+      if (!plain)
+        fail(sdk::ErrorCode::ConfigInvalidValue, key + ".evaluator", "'" + job.evaluator + "' is not a plugin type");
     } else {
       job.evaluator = std::filesystem::path(job.file).filename() == "flake.nix" ? "flake-checks" : "legacy";
     }
@@ -317,8 +326,8 @@ sdk::Result<RepoConfig> RepoConfigReader::parse(const std::string& text, const s
     }
     if (const sdk::Value* size = block.find("size_check")) {
       if (size->find("max_increase_percent") != nullptr) {
-        job.sizeCheck = SizeCheckConfig{size->find("max_increase_percent")->asFloat(),
-                                        size->find("base_branch")->asString()};
+        job.sizeCheck =
+            SizeCheckConfig{size->find("max_increase_percent")->asFloat(), size->find("base_branch")->asString()};
       }
     }
     job.postBuildHooks = hooksOf(block.find("post_build_hooks"));
@@ -326,10 +335,7 @@ sdk::Result<RepoConfig> RepoConfigReader::parse(const std::string& text, const s
     for (const auto* hooks : {&job.postBuildHooks, &job.fodPostBuildHooks}) {
       for (const auto& hook : *hooks) {
         const std::string program = hook.command.empty() ? "" : hook.command.front();
-        const bool allowed = !program.empty() && program.find('/') == std::string::npos &&
-                             std::find(policy_.allowedHookCommands.begin(), policy_.allowedHookCommands.end(),
-                                       program) != policy_.allowedHookCommands.end();
-        if (!allowed) {
+        if (!HookAllowList::allows(policy_.allowedHookCommands, program)) {
           fail(sdk::ErrorCode::PermissionDenied, key + " hook '" + hook.name + "'",
                "command '" + program + "' is not allowed by the server (security.allowed_hook_commands)");
         }
@@ -358,13 +364,13 @@ sdk::Result<RepoConfig> RepoConfigReader::parse(const std::string& text, const s
   }
 
   const sdk::Value* summary = root->find("package_change_summary");
-  config.packageChangeSummary = PackageChangeSummaryConfig{summary->find("enabled")->asBool(),
-                                                           summary->find("max_packages_listed")->asInteger(),
-                                                           summary->find("include_rebuild_only")->asBool()};
+  config.packageChangeSummary =
+      PackageChangeSummaryConfig{summary->find("enabled")->asBool(), summary->find("max_packages_listed")->asInteger(),
+                                 summary->find("include_rebuild_only")->asBool()};
   const sdk::Value* impact = root->find("rebuild_impact");
-  config.rebuildImpact = RebuildImpactConfig{impact->find("enabled")->asBool(),
-                                             impact->find("max_top_blast_radius")->asInteger(),
-                                             impact->find("compute_full_blast_radius")->asBool()};
+  config.rebuildImpact =
+      RebuildImpactConfig{impact->find("enabled")->asBool(), impact->find("max_top_blast_radius")->asInteger(),
+                          impact->find("compute_full_blast_radius")->asBool()};
   if (const sdk::Value* sets = root->find("change_sets")) {
     for (const auto& rule : sets->items()) {
       config.changeSets.push_back(
@@ -379,8 +385,9 @@ sdk::Result<RepoConfig> RepoConfigReader::parse(const std::string& text, const s
     config.jobs = defaultJobs(checkout);
     config.warnings.push_back(
         sourceName + ": defines no jobs; " +
-        (config.jobs.empty() ? std::string("the repository has no default.nix, release.nix or flake.nix, so nothing is evaluated")
-                             : "evaluating the default job (" + config.jobs.front().file + ")"));
+        (config.jobs.empty()
+             ? std::string("the repository has no default.nix, release.nix or flake.nix, so nothing is evaluated")
+             : "evaluating the default job (" + config.jobs.front().file + ")"));
   }
   if (!errors.ok()) return errors.toError();
   return config;

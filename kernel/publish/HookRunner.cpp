@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "kernel/config/HookAllowList.h"
 #include "kernel/scheduler/BuildLogStore.h"
 
 namespace ekaci::publish {
@@ -108,10 +109,9 @@ sdk::Result<HookRunner::Outcome> HookRunner::run(const config::HookConfig& hook,
     return sdk::Error(sdk::ErrorCode::InvalidArgument, "hook name '" + hook.name + "' is not 1-64 of [A-Za-z0-9._-]");
   }
   const std::string program = hook.command.empty() ? "" : hook.command.front();
-  const bool allowed = !program.empty() && program.find('/') == std::string::npos &&
-                       std::find(settings_.allowedCommands.begin(), settings_.allowedCommands.end(), program) !=
-                           settings_.allowedCommands.end();
-  if (!allowed) {
+  // Checked again at run time: the configuration that allowed it may have been read by
+  // another server version or changed since.
+  if (!config::HookAllowList::allows(settings_.allowedCommands, program)) {
     return sdk::Error(sdk::ErrorCode::HookNotAllowed,
                       "hook '" + hook.name + "': '" + program + "' is not in security.allowed_hook_commands");
   }
