@@ -155,13 +155,19 @@ class CountedSourceFactory final : public sdk::CredentialSourceFactory {
 
 }  // namespace
 
-TEST(ServiceHubSourcesTest, OneStartedInstancePerBlockServesEveryFetchAndIsStoppedWithTheHub) {
+// A hub whose only credential source is the counted one.
+class ServiceHubSourcesTest : public ::testing::Test {
+ protected:
+  ServiceHubSourcesTest() { EXPECT_TRUE(registry.addCredentialSource(std::make_unique<CountedSourceFactory>(counts))); }
+
   SourceCounts counts;
   plugin_host::PluginRegistry registry;
-  ASSERT_TRUE(registry.addCredentialSource(std::make_unique<CountedSourceFactory>(counts)));
   std::ostringstream logs;
   Logging logging{LogFilter(), logs};
   testsupport::TempDir state;
+};
+
+TEST_F(ServiceHubSourcesTest, OneStartedInstancePerBlockServesEveryFetchAndIsStoppedWithTheHub) {
   {
     ServiceHub hub(logging, registry, state.path());
     sdk::Value a = block("acme.counted", sdk::Value::table());
@@ -189,13 +195,7 @@ TEST(ServiceHubSourcesTest, OneStartedInstancePerBlockServesEveryFetchAndIsStopp
   EXPECT_EQ(counts.stopped, 2);
 }
 
-TEST(ServiceHubSourcesTest, ASourceThatThrowsAnswersPluginCallFailed) {
-  SourceCounts counts;
-  plugin_host::PluginRegistry registry;
-  ASSERT_TRUE(registry.addCredentialSource(std::make_unique<CountedSourceFactory>(counts)));
-  std::ostringstream logs;
-  Logging logging{LogFilter(), logs};
-  testsupport::TempDir state;
+TEST_F(ServiceHubSourcesTest, ASourceThatThrowsAnswersPluginCallFailed) {
   ServiceHub hub(logging, registry, state.path());
   sdk::Value settings = sdk::Value::table();
   settings.set("throwing", sdk::Value::boolean(true));
