@@ -81,18 +81,20 @@ int nestingDepth(const std::string& text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (inString) {
-      if (c == '\\')
+      if (c == '\\') {
         ++i;
-      else if (c == '"')
+      } else if (c == '"') {
         inString = false;
+      }
       continue;
     }
-    if (c == '"')
+    if (c == '"') {
       inString = true;
-    else if (c == '{' || c == '[')
+    } else if (c == '{' || c == '[') {
       deepest = std::max(deepest, ++depth);
-    else if (c == '}' || c == ']')
+    } else if (c == '}' || c == ']') {
       --depth;
+    }
   }
   return deepest;
 }
@@ -308,8 +310,9 @@ sdk::Result<RepoConfig> RepoConfigReader::parse(const std::string& text, const s
                          std::all_of(job.evaluator.begin(), job.evaluator.end(), [](char c) {
                            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
                          });
-      if (!plain)
+      if (!plain) {
         fail(sdk::ErrorCode::ConfigInvalidValue, key + ".evaluator", "'" + job.evaluator + "' is not a plugin type");
+      }
     } else {
       job.evaluator = std::filesystem::path(job.file).filename() == "flake.nix" ? "flake-checks" : "legacy";
     }

@@ -28,7 +28,7 @@ TEST(GuardedEvaluatorTest, APluginThatThrowsAnswersPluginCallFailed) {
   sdk::testing::FakeHostServices host;
   GuardedEvaluator evaluator(std::make_unique<TwoThenThrow>(), PluginCallGuard("evaluator two/review", host));
   std::vector<std::string> seen;
-  auto summary = evaluator.evaluate({}, [&](sdk::EvalItem item) { seen.push_back(item.attrPath); });
+  auto summary = evaluator.evaluate({}, [&](const sdk::EvalItem& item) { seen.push_back(item.attrPath); });
   ASSERT_FALSE(summary);
   EXPECT_EQ(summary.error().code(), sdk::ErrorCode::PluginCallFailed);
   EXPECT_NE(summary.error().message().find("evaluator two/review failed in evaluate: it threw vector::at"),
@@ -45,7 +45,7 @@ TEST(GuardedEvaluatorTest, TheKernelsOwnFailureInTheSinkIsTheKernels) {
   GuardedEvaluator evaluator(std::move(inner), PluginCallGuard("evaluator two/review", host));
   int calls = 0;
   EXPECT_THROW((void)evaluator.evaluate({},
-                                        [&](sdk::EvalItem) {
+                                        [&](const sdk::EvalItem&) {
                                           ++calls;
                                           throw std::bad_alloc();
                                         }),
