@@ -53,10 +53,11 @@ sdk::Result<std::unique_ptr<ForgeInstances>> ForgeInstances::create(const config
     if (auto prepared = hub.prepareAllIn(forge.settings); !prepared) {
       return std::move(prepared).error().withContext("forge '" + forge.id + "'");
     }
-    auto made = factory->create(settingsOf(forge, config), *instance->host);
+    const plugin_host::PluginCallGuard guard("forge " + forge.type + "/" + forge.id, *instance->host);
+    auto made = guard.call<std::unique_ptr<sdk::Forge>>(
+        "create", [&] { return factory->create(settingsOf(forge, config), *instance->host); });
     if (!made) return std::move(made).error().withContext("forge '" + forge.id + "'");
-    auto guarded = plugin_host::GuardedForge::wrap(
-        std::move(made).value(), plugin_host::PluginCallGuard("forge " + forge.type + "/" + forge.id, *instance->host));
+    auto guarded = plugin_host::GuardedForge::wrap(std::move(made).value(), guard);
     if (!guarded) return std::move(guarded).error().withContext("forge '" + forge.id + "'");
     instance->forge = std::move(guarded).value();
     out->add(std::move(instance));

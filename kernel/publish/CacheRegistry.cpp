@@ -19,13 +19,14 @@ sdk::Result<std::unique_ptr<CacheRegistry>> CacheRegistry::create(const std::vec
     if (auto prepared = hub.prepareAllIn(cache.settings); !prepared) {
       return std::move(prepared).error().withContext("cache '" + cache.id + "'");
     }
-    auto made = factory->create(cache.settings, **host);
+    const plugin_host::PluginCallGuard guard("cache " + cache.cacheType + "/" + cache.id, **host);
+    auto made =
+        guard.call<std::unique_ptr<sdk::Cache>>("create", [&] { return factory->create(cache.settings, **host); });
     if (!made) {
       return sdk::Error(sdk::ErrorCode::PluginCreateFailed,
                         "cache '" + cache.id + "' (" + cache.cacheType + "): " + made.error().describe());
     }
-    auto guarded = std::make_unique<plugin_host::GuardedCache>(
-        std::move(made).value(), plugin_host::PluginCallGuard("cache " + cache.cacheType + "/" + cache.id, **host));
+    auto guarded = std::make_unique<plugin_host::GuardedCache>(std::move(made).value(), guard);
     registry->add(Entry{cache.id, cache.cacheType, cache.permissions, std::move(host).value(), std::move(guarded)});
   }
   for (const auto& entry : registry->entries_) {

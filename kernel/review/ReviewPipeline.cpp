@@ -116,14 +116,16 @@ ReviewPipeline::ReviewPipeline(Services services) : services_(std::move(services
     }
     slot.host = std::move(host).value();
     const sdk::Value* settings = services_.evaluatorSettings.find(type);
-    auto made =
-        services_.plugins.evaluator(type)->create(settings != nullptr ? *settings : sdk::Value::table(), *slot.host);
+    const plugin_host::PluginCallGuard guard("evaluator " + type + "/review", *slot.host);
+    auto made = guard.call<std::unique_ptr<sdk::Evaluator>>("create", [&] {
+      return services_.plugins.evaluator(type)->create(settings != nullptr ? *settings : sdk::Value::table(),
+                                                       *slot.host);
+    });
     if (!made) {
       slot.error = std::move(made).error().withContext("evaluator '" + type + "'");
       continue;
     }
-    auto guarded = std::make_unique<plugin_host::GuardedEvaluator>(
-        std::move(made).value(), plugin_host::PluginCallGuard("evaluator " + type + "/review", *slot.host));
+    auto guarded = std::make_unique<plugin_host::GuardedEvaluator>(std::move(made).value(), guard);
     if (auto started = lifecycle_.start(*guarded, "evaluator '" + type + "'"); !started) {
       slot.error = std::move(started).error();
       continue;

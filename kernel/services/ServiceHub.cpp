@@ -126,10 +126,11 @@ sdk::Result<sdk::CredentialSource*> ServiceHub::sourceFor(const sdk::Value& bloc
     if (!made) return std::move(made).error();
     host = std::move(made).value();
   }
-  auto source = factory->create(settings, *host);
+  const plugin_host::PluginCallGuard guard("credential source " + type, *host);
+  auto source =
+      guard.call<std::unique_ptr<sdk::CredentialSource>>("create", [&] { return factory->create(settings, *host); });
   if (!source) return std::move(source).error();
-  auto guarded = std::make_unique<plugin_host::GuardedCredentialSource>(
-      std::move(source).value(), plugin_host::PluginCallGuard("credential source " + type, *host));
+  auto guarded = std::make_unique<plugin_host::GuardedCredentialSource>(std::move(source).value(), guard);
   auto started = sourceLifecycle_.start(*guarded, "credential source '" + tag + "'");
   if (!started) return std::move(started).error();
   sdk::CredentialSource* out = guarded.get();

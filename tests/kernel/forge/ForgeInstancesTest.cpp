@@ -34,6 +34,7 @@ TEST(ForgeInstancesTest, AnInstanceGetsItsBlockAndTheSharedWebhookSecret) {
 }  // namespace ekaci::forge
 
 #include <sstream>
+#include <stdexcept>
 
 #include "ekaci/sdk/ForgeFactory.h"
 #include "tests/kernel/forge/ScriptedForge.h"
@@ -68,6 +69,7 @@ class LifecycleForgeFactory final : public sdk::ForgeFactory {
   sdk::SettingsSchema settings() const override { return {}; }
   sdk::Result<std::unique_ptr<sdk::Forge>> create(const sdk::Value& config, sdk::HostServices&) const override {
     log_.push_back("create " + config.find("name")->asString());
+    if (config.find("name")->asString() == "bad-factory") throw std::logic_error("factory bug");
     return std::unique_ptr<sdk::Forge>(std::make_unique<LifecycleForge>(config.find("name")->asString(), log_));
   }
 
@@ -126,6 +128,16 @@ TEST_F(ForgeLifecycleTest, AnInstanceThatDoesNotStartStopsStartUpAndTheStartedOn
     EXPECT_EQ(log_,
               (std::vector<std::string>{"create a", "create " + bad, "create c", "start a", "start " + bad, "stop a"}));
   }
+}
+
+TEST_F(ForgeLifecycleTest, AFactoryThatThrowsIsAnErrorAndTheInstancesMadeBeforeAreDestroyedUnstarted) {
+  auto forges = ForgeInstances::create(configOf({"a", "bad-factory"}), registry_, hub_);
+  ASSERT_FALSE(forges);
+  EXPECT_EQ(forges.error().code(), sdk::ErrorCode::PluginCallFailed);
+  EXPECT_NE(forges.error().describe().find("forge lifecycle/bad-factory failed in create: it threw factory bug"),
+            std::string::npos)
+      << forges.error().describe();
+  EXPECT_EQ(log_, (std::vector<std::string>{"create a", "create bad-factory"}));
 }
 
 }  // namespace
