@@ -1,5 +1,7 @@
 #include "cli/ApprovalCommand.h"
 
+#include "kernel/config/ExitStatus.h"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -43,7 +45,7 @@ int ApprovalCommand::run(const std::string& command, const std::vector<std::stri
       json = true;
     } else if (a.rfind("--", 0) == 0) {
       err_ << "ekaci " << command << ": unknown option '" << a << "'\n" << kUsage;
-      return 2;
+      return exitCode(config::ExitStatus::Usage);
     } else {
       operands.push_back(a);
     }
@@ -51,7 +53,7 @@ int ApprovalCommand::run(const std::string& command, const std::vector<std::stri
   const bool needsUser = command != "approved";
   if (operands.size() != (needsUser ? 1u : 0u)) {
     err_ << "ekaci " << command << ": wrong number of arguments\n" << kUsage;
-    return 2;
+    return exitCode(config::ExitStatus::Usage);
   }
   const std::string request = needsUser ? R"({"command":")" + command + R"(","user":)" + quoted(operands[0]) + "}"
                                         : R"({"command":"approved"})";
@@ -78,7 +80,7 @@ int ApprovalCommand::run(const std::string& command, const std::vector<std::stri
     return 0;
   } catch (const std::exception&) {
     err_ << "ekaci " << command << ": unexpected answer from the server\n";
-    return 1;
+    return exitCode(config::ExitStatus::No);
   }
 }
 

@@ -1,5 +1,7 @@
 #include "cli/BuildsCommand.h"
 
+#include "kernel/config/ExitStatus.h"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -48,25 +50,31 @@ bool BuildsCommand::handles(const std::string& command) {
          command == "derivation";
 }
 
-const char* BuildsCommand::usage() { return kUsage; }
+const char* BuildsCommand::usage() {
+  return kUsage;
+}
 
 int BuildsCommand::run(const std::string& command, const std::vector<std::string>& args) {
   bool wait = false, json = false, rebuild = false;
   std::vector<std::string> operands;
   for (const auto& a : args) {
-    if (a == "--wait" && (command == "build" || command == "jobset")) wait = true;
-    else if (a == "--rebuild" && command == "build") rebuild = true;
-    else if (a == "--json" && command != "logs") json = true;
+    if (a == "--wait" && (command == "build" || command == "jobset"))
+      wait = true;
+    else if (a == "--rebuild" && command == "build")
+      rebuild = true;
+    else if (a == "--json" && command != "logs")
+      json = true;
     else if (a.rfind("--", 0) == 0) {
       err_ << "ekaci " << command << ": unknown option '" << a << "'\n" << kUsage;
-      return 2;
-    } else operands.push_back(a);
+      return exitCode(config::ExitStatus::Usage);
+    } else
+      operands.push_back(a);
   }
   const bool needsOne = command == "jobset" || command == "logs" || command == "derivation";
   if ((command == "builds" && !operands.empty()) || (needsOne && operands.size() != 1) ||
       (command == "build" && operands.empty())) {
     err_ << "ekaci " << command << ": wrong number of arguments\n" << kUsage;
-    return 2;
+    return exitCode(config::ExitStatus::Usage);
   }
   std::string request, result;
   if (command == "builds") {
@@ -82,7 +90,7 @@ int BuildsCommand::run(const std::string& command, const std::vector<std::string
       request = R"({"command":"jobset","id":)" + std::to_string(id) + "}";
     } catch (const std::exception&) {
       err_ << "ekaci jobset: '" << operands[0] << "' is not a jobset id\n";
-      return 2;
+      return exitCode(config::ExitStatus::Usage);
     }
   } else {
     request = R"({"command":"build","drvs":[)";
@@ -155,7 +163,7 @@ int BuildsCommand::waitForJobset(long long id, bool json) {
           out_ << "  " << field(r, "state") << "\t" << field(r, "drv_path") << "\n";
         }
       }
-      return state == "succeeded" ? 0 : 1;
+      return exitCode(state == "succeeded" ? config::ExitStatus::Ok : config::ExitStatus::No);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }

@@ -1,5 +1,6 @@
 #include "cli/CliApp.h"
 
+#include "kernel/config/ExitStatus.h"
 #include "kernel/config/Suggestion.h"
 #include "kernel/plugin_host/PluginDocumentation.h"
 #include "kernel/server/Bootstrap.h"
@@ -57,7 +58,7 @@ Global options:
   --config FILE   Server configuration to read the socket path from
   -h, --help      Show this help
 
-Exit status: 0 success, 1 the server reported an error, 2 usage error, 3 server unreachable.
+Exit status: 0 success, 1 the server refused or reported an error, 2 usage error, 3 server unreachable (docs/ERRORS.md).
 )";
 
 constexpr const char* kStatusUsage = R"(Usage: ekaci status [--json]
@@ -111,7 +112,7 @@ int CliApp::request(const std::string& requestJson, std::string& result) {
   auto response = SocketClient(socket).request(requestJson);
   if (!response) {
     err_ << "ekaci: " << response.error().message() << "\n";
-    return 3;
+    return exitCode(config::ExitStatus::CouldNot);
   }
   try {
     Poco::JSON::Parser parser;
@@ -120,14 +121,14 @@ int CliApp::request(const std::string& requestJson, std::string& result) {
       auto error = object->getObject("error");
       err_ << "ekaci: server error E" << text(error, "code") << " " << text(error, "name") << ": "
            << text(error, "message") << "\n";
-      return 1;
+      return exitCode(config::ExitStatus::No);
     }
     std::ostringstream raw;
     object->getObject("result")->stringify(raw);
     result = raw.str();
   } catch (const std::exception& e) {
     err_ << "ekaci: the server's answer is not valid JSON: " << e.what() << "\n";
-    return 1;
+    return exitCode(config::ExitStatus::No);
   }
   return 0;
 }
@@ -204,7 +205,7 @@ int CliApp::describePlugin(const std::string& type) {
                                                 environment_, *logger);
   if (!plugins) {
     err_ << "ekaci plugins describe: " << plugins.error().describe() << "\n";
-    return 2;
+    return exitCode(config::ExitStatus::Usage);
   }
   auto text = plugin_host::PluginDocumentation::describe((*plugins)->registry(), type);
   if (!text) {
@@ -215,7 +216,7 @@ int CliApp::describePlugin(const std::string& type) {
     }
     err_ << "ekaci plugins describe: no loaded plugin provides '" << type << "'" << config::Suggestion::hint(type, all)
          << "\n";
-    return 2;
+    return exitCode(config::ExitStatus::Usage);
   }
   out_ << *text;
   return 0;
@@ -242,13 +243,13 @@ int CliApp::run(const std::vector<std::string>& args) {
     }
     if (a.rfind("--", 0) == 0) {
       err_ << "ekaci: unknown or incomplete option '" << a << "'\n\n" << kUsage;
-      return 2;
+      return exitCode(config::ExitStatus::Usage);
     }
     break;
   }
   if (i >= args.size()) {
     err_ << kUsage;
-    return 2;
+    return exitCode(config::ExitStatus::Usage);
   }
   const std::string& command = args[i];
   std::vector<std::string> rest(args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end());
@@ -326,10 +327,10 @@ int CliApp::run(const std::vector<std::string>& args) {
   }
   if (command == "ping") {
     if (wantsHelp) return out_ << kPingUsage, 0;
-    return checkOptions({}) ? ping() : 2;
+    return checkOptions({}) ? ping() : exitCode(config::ExitStatus::Usage);
   }
   err_ << "ekaci: unknown command '" << command << "'\n\n" << kUsage;
-  return 2;
+  return exitCode(config::ExitStatus::Usage);
 }
 
 }  // namespace ekaci::cli

@@ -1,5 +1,7 @@
 #include "cli/MergeCommand.h"
 
+#include "kernel/config/ExitStatus.h"
+
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
@@ -57,7 +59,7 @@ const char* MergeCommand::usage() {
 
 int MergeCommand::usageError(const std::string& command, const std::string& why) {
   err_ << "ekaci " << command << ": " << why << "\n" << kUsage;
-  return 2;
+  return exitCode(config::ExitStatus::Usage);
 }
 
 int MergeCommand::run(const std::string& command, const std::vector<std::string>& args) {
@@ -118,7 +120,7 @@ int MergeCommand::run(const std::string& command, const std::vector<std::string>
       return 0;
     } catch (const std::exception&) {
       err_ << "ekaci token: unexpected answer from the server\n";
-      return 1;
+      return exitCode(config::ExitStatus::No);
     }
   }
   out_ << result << "\n";

@@ -12,6 +12,7 @@
 #include <optional>
 #include <thread>
 
+#include "kernel/config/ErrorPolicy.h"
 #include "kernel/publish/PublishStage.h"
 #include "kernel/review/JsonRenderer.h"
 #include "kernel/review/MarkdownRenderer.h"
@@ -139,7 +140,7 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
     if (a == "--repo" || a == "--head" || a == "--base" || a == "--job" || a == "--system" || a == "--json" ||
         a == "--markdown" || a == "--workers" || a == "--branch" || a == "--name") {
       v = value();
-      if (!v) return 2;
+      if (!v) return exitCode(config::ExitStatus::Usage);
     }
     if (a == "--repo") {
       request.repository = *v;
@@ -164,7 +165,7 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
         workers = static_cast<std::size_t>(std::stoul(*v));
       } catch (const std::exception&) {
         err_ << "ekaci review: --workers takes a number\n";
-        return 2;
+        return exitCode(config::ExitStatus::Usage);
       }
     } else if (a == "--no-cache") {
       request.reuseEvaluations = false;
@@ -178,7 +179,7 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
       buildOptions.forgetFailures = true;
     } else {
       err_ << "ekaci review: unknown option '" << a << "'\n\n" << kUsage;
-      return 2;
+      return exitCode(config::ExitStatus::Usage);
     }
   }
 
@@ -190,7 +191,7 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
              : !buildOptions.branch.empty() ? "--branch"
                                             : "--name")
          << " only applies with --build\n";
-    return 2;
+    return exitCode(config::ExitStatus::Usage);
   }
   if (buildOptions.repository.empty()) buildOptions.repository = repositoryName(request.repository);
   if (buildOptions.branch.empty() && !request.head.empty() && !looksLikeCommit(request.head)) {
@@ -202,7 +203,7 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
   auto filter = services::LogFilter::parse(spec);
   if (!filter) {
     err_ << "ekaci review: EKACI_LOG: " << filter.error().message() << "\n";
-    return 2;
+    return exitCode(config::ExitStatus::Usage);
   }
   services::Logging logging(*filter);
   auto logger = logging.logger("review");
@@ -211,7 +212,7 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
   auto prepared = server::Bootstrap::prepare(configPath, selfExecutable(), environment_, *logger);
   if (!prepared) {
     err_ << "ekaci review: configuration rejected:\n" << prepared.error().message() << "\n";
-    return 2;
+    return exitCode(config::ExitStatus::Usage);
   }
   const auto& config = prepared->config;
   request.workers = workers.value_or(static_cast<std::size_t>(config.evaluationWorkers));
@@ -224,17 +225,17 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
     auto opened = server::StateDirectory::open(config.stateDir, dirs, "ekaci review --build");
     if (!opened) {
       err_ << "ekaci review: " << opened.error().describe() << "\n";
-      return 3;
+      return exitCode(config::ExitStatus::CouldNot);
     }
     owned = std::move(opened).value();
   } else if (auto prepared = server::StateDirectory::preparePrivate({config.stateDir, dirs[0], dirs[1]}); !prepared) {
     err_ << "ekaci review: " << prepared.error().describe() << "\n";
-    return 3;
+    return exitCode(config::ExitStatus::CouldNot);
   }
   auto storage = storage::SqliteStorage::open(config.dbPath);
   if (!storage) {
     err_ << "ekaci review: " << storage.error().describe() << "\n";
-    return 3;
+    return exitCode(config::ExitStatus::CouldNot);
   }
   services::ServiceHub hub(logging, prepared->plugins->registry(), config.stateDir);
   if (owned) {
@@ -254,7 +255,7 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
     auto settings = scheduler::SchedulerSettings::fromServerConfig(config);
     if (!settings) {
       err_ << "ekaci review: " << settings.error().describe() << "\n";
-      return 2;
+      return exitCode(config::ExitStatus::Usage);
     }
     settings->resumeOpenJobsets = false;  // a server may own the jobsets open in this database
     storeConfig = *settings;
@@ -265,14 +266,14 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
     auto stage = publish::PublishStage::create(config, prepared->plugins->registry(), hub, **storage, *buildLogger);
     if (!stage) {
       err_ << "ekaci review: " << stage.error().describe() << "\n";
-      return 2;
+      return exitCode(config::ExitStatus::Usage);
     }
     publishing = std::move(stage).value();
     scheduler->setListener(&publishing->publisher());
     buildOptions.publisher = &publishing->publisher();
     if (auto started = scheduler->start(); !started) {
       err_ << "ekaci review: " << started.error().describe() << "\n";
-      return 3;
+      return exitCode(config::ExitStatus::CouldNot);
     }
   }
   review::ReviewService service(review::ReviewService::Services{
@@ -340,11 +341,10 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
   if (!result) {
     if (result.error().code() == sdk::ErrorCode::Cancelled || cancel) {
       err_ << "ekaci review: cancelled\n";
-      return 3;
+      return exitCode(config::ExitStatus::CouldNot);
     }
-    const int code = static_cast<int>(result.error().code());
     err_ << "ekaci review: " << result.error().describe() << "\n";
-    return code >= 2000 && code < 3000 ? 2 : 3;
+    return exitCode(config::ErrorPolicy::exitFor(result.error().code()));
   }
   if (result->sizes) {
     for (const auto& warning : review::SizeFormat::warnings(*result->sizes)) err_ << "warning: " << warning << "\n";
@@ -352,14 +352,15 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
     err_ << "ekaci review: warning: sizes not measured: " << result->sizesUnavailable << "\n";
   }
   // One model, rendered once per medium: the Markdown within its budget, the JSON whole.
-  if (!jsonFile.empty() && !writeFile(jsonFile, review::JsonRenderer::render(*result), out_, err_)) return 3;
+  if (!jsonFile.empty() && !writeFile(jsonFile, review::JsonRenderer::render(*result), out_, err_))
+    return exitCode(config::ExitStatus::CouldNot);
   const auto markdown = review::MarkdownRenderer::render(*result, review::MarkdownRenderer::optionsFor(*result));
   if (!markdownFile.empty()) {
-    if (!writeFile(markdownFile, markdown.markdown, out_, err_)) return 3;
+    if (!writeFile(markdownFile, markdown.markdown, out_, err_)) return exitCode(config::ExitStatus::CouldNot);
   } else if (jsonFile != "-") {
     out_ << markdown.markdown;
   }
-  return result->clean() && result->buildsClean() ? 0 : 1;
+  return exitCode(result->clean() && result->buildsClean() ? config::ExitStatus::Ok : config::ExitStatus::No);
 }
 
 }  // namespace ekaci::cli

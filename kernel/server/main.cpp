@@ -11,6 +11,8 @@
 #include "ekaci/sdk/ErrorCode.h"
 #include "ekaci/sdk/Version.h"
 #include "kernel/config/ConfigDocumentation.h"
+#include "kernel/config/ErrorPolicy.h"
+#include "kernel/config/ExitStatus.h"
 #include "kernel/config/ServerSchema.h"
 #include "kernel/plugin_host/PluginDocumentation.h"
 #include "kernel/server/Bootstrap.h"
@@ -42,7 +44,7 @@ Options:
 Environment:
   EKACI_LOG (or RUST_LOG)    Log filter, e.g. "info" or "storage=debug,plugin_host=debug,warn"
 
-Exit status: 0 clean shutdown, 1 runtime failure, 2 usage or configuration error.
+Exit status: 0 clean shutdown, 2 usage or configuration error, 3 cannot start (docs/ERRORS.md).
 )";
 
 std::filesystem::path selfExecutable(const char* argv0) {
@@ -95,15 +97,15 @@ int main(int argc, char** argv) {
       requireApproval = true;
     } else if (arg == "-c" || arg == "--config" || arg == "--config-file") {
       auto value = next();
-      if (!value) return 2;
+      if (!value) return exitCode(ekaci::config::ExitStatus::Usage);
       configPath = *value;
     } else if (arg == "--listen-info") {
       auto value = next();
-      if (!value) return 2;
+      if (!value) return exitCode(ekaci::config::ExitStatus::Usage);
       listenInfo = *value;
     } else {
       std::cerr << "eka-ci-server: unknown option '" << arg << "'\n\n" << kUsage;
-      return 2;
+      return exitCode(ekaci::config::ExitStatus::Usage);
     }
   }
 
@@ -113,7 +115,7 @@ int main(int argc, char** argv) {
   auto filter = ekaci::services::LogFilter::parse(logSpec);
   if (!filter) {
     std::cerr << "eka-ci-server: EKACI_LOG: " << filter.error().message() << "\n";
-    return 2;
+    return exitCode(ekaci::config::ExitStatus::Usage);
   }
   ekaci::services::Logging logging(*filter);
   if (printReference) {
@@ -122,7 +124,7 @@ int main(int argc, char** argv) {
     auto plugins = ekaci::server::Bootstrap::loadPlugins(configPath, selfExecutable(argv[0]), environment, *logger);
     if (!plugins) {
       std::cerr << "eka-ci-server: " << plugins.error().describe() << "\n";
-      return 2;
+      return exitCode(ekaci::config::ExitStatus::Usage);
     }
     std::cout << ekaci::config::ConfigDocumentation::markdownReference(ekaci::config::ServerSchema::settings()) << "\n"
               << ekaci::plugin_host::PluginDocumentation::markdown((*plugins)->registry());
@@ -144,7 +146,7 @@ int main(int argc, char** argv) {
     const bool diagnostics = server.error().message().find(" error E") != std::string::npos;
     std::cerr << "eka-ci-server: configuration rejected:\n"
               << (diagnostics ? server.error().message() : server.error().describe()) << "\n";
-    return 2;
+    return exitCode(ekaci::config::ExitStatus::Usage);
   }
   if (checkOnly) {
     for (const auto& warning : (*server)->config().warnings) std::cout << "warning: " << warning << "\n";
@@ -157,7 +159,7 @@ int main(int argc, char** argv) {
   if (auto running = (*server)->run(); !running) {
     std::cerr << "eka-ci-server: cannot start: " << running.error().describe() << "\n";
     (*server)->stop();
-    return 1;
+    return exitCode(ekaci::config::ErrorPolicy::exitFor(running.error().code()));
   }
   if (listenInfo) {
     std::filesystem::path temporary = *listenInfo;

@@ -10,6 +10,7 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 
+#include "kernel/config/ExitStatus.h"
 #include "kernel/storage/Migrations.h"
 #include "kernel/storage/SqliteStorage.h"
 #include "tests/support/ServerProcess.h"
@@ -140,7 +141,7 @@ TEST_F(ServerBinaryTest, SecondServerOnTheSameSocketIsRefused) {
   auto env = environment();
   ServerProcess second(ServerProcess::Options{EKACI_SERVER_BINARY, {"--config", file.string()}, env, other.path()});
   EXPECT_FALSE(second.start());
-  EXPECT_EQ(second.wait(std::chrono::seconds(10)), 1);
+  EXPECT_EQ(second.wait(std::chrono::seconds(10)), config::exitCode(config::ExitStatus::CouldNot));
   EXPECT_NE(second.stderrText().find("another eka-ci server is listening"), std::string::npos) << second.stderrText();
   EXPECT_EQ(testsupport::httpRequest(first->httpPort(), "GET", "/health").status, 200) << "the first one is unharmed";
 }
@@ -166,7 +167,7 @@ TEST_F(ServerBinaryTest, TheStateDirectoryIsPrivateAndHasOneOwner) {
 
   auto second = server(kPortZero);
   EXPECT_FALSE(second->start());
-  EXPECT_EQ(second->wait(std::chrono::seconds(10)), 1);
+  EXPECT_EQ(second->wait(std::chrono::seconds(10)), config::exitCode(config::ExitStatus::CouldNot));
   EXPECT_NE(second->stderrText().find("is in use by eka-ci-server (pid"), std::string::npos) << second->stderrText();
   EXPECT_NE(second->stderrText().find("E1009"), std::string::npos) << second->stderrText();
   EXPECT_EQ(testsupport::httpRequest(first->httpPort(), "GET", "/health").status, 200) << "the first one is unharmed";

@@ -10,6 +10,7 @@
 
 #include "ekaci/sdk/ErrorCode.h"
 #include "kernel/config/ConfigLoader.h"
+#include "kernel/config/ErrorPolicy.h"
 #include "kernel/config/ServerSchema.h"
 #include "tests/support/Golden.h"
 
@@ -32,9 +33,9 @@ std::string generatedBlock(const std::string& body) {
 
 TEST(ConfigDocumentationTest, ErrorCodeReferenceIsCurrent) {
   const std::string table = ConfigDocumentation::errorCodeTable();
-  compareWithGolden(
-      "docs/ERRORS.md",
-      generatedBlock("# Error codes\n\nStable numbers: a released code keeps its meaning forever.\n\n" + table));
+  compareWithGolden("docs/ERRORS.md",
+                    generatedBlock("# Error codes\n\nStable numbers: a released code keeps its meaning forever.\n\n" +
+                                   ErrorPolicy::markdown() + "## Every code\n\n" + table));
 }
 
 TEST(ConfigDocumentationTest, DefaultConfigRoundTripsToTheDefaults) {
