@@ -103,7 +103,7 @@ SchedulerRun throughScheduler(const std::filesystem::path& dir, const std::strin
   config.logsDir = dir / (label + "-logs");
   config.localMaxJobs = jobs;
   config.batchSize = batch;
-  config.nixOptions = {{"substituters", ""}};
+  config.nix.options = {{"substituters", ""}};
   const auto repo = storage->upsertRepository({0, "local", "bench", label, "", "main"}).value();
   const auto commit = storage->upsertCommit(repo, label).value();
   storage::JobsetRecord jobset;
@@ -169,7 +169,8 @@ int main(int argc, char** argv) {
               instantiate + real2.seconds, real2.succeeded ? "succeeded" : "FAILED");
   std::printf("ratio scheduler / raw nix-build:       %.2f\n", (instantiate + real2.seconds) / raw);
   std::printf("scheduler, builds stubbed:             %.3f s for %zu derivations = %.2f ms per derivation\n",
-              stubbed.seconds, stubbed.derivations, 1000.0 * stubbed.seconds / static_cast<double>(stubbed.derivations));
+              stubbed.seconds, stubbed.derivations,
+              1000.0 * stubbed.seconds / static_cast<double>(stubbed.derivations));
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   return real2.succeeded && stubbed.succeeded ? 0 : 1;

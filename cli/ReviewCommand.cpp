@@ -246,10 +246,10 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
     hub.trackProcessesIn(&owned->processes());
   }
   // With --build, a scheduler of this process builds; its settings are checked before anything is evaluated.
-  std::optional<scheduler::SchedulerConfig> storeConfig;  // outlives the store query that borrows it
-  std::unique_ptr<publish::PublishStage> publishing;      // outlives the scheduler that tells it of builds
+  std::optional<nix::NixInvocation> storeConfig;      // outlives the store query that borrows it
+  std::unique_ptr<publish::PublishStage> publishing;  // outlives the scheduler that tells it of builds
   std::unique_ptr<scheduler::Scheduler> scheduler;
-  std::unique_ptr<scheduler::StorePathInfo> store;
+  std::unique_ptr<nix::StorePathInfo> store;
   auto buildLogger = logging.logger("scheduler");
   if (build) {
     auto settings = scheduler::SchedulerSettings::fromServerConfig(config);
@@ -258,8 +258,8 @@ int ReviewCommand::run(const std::vector<std::string>& args, const std::string& 
       return exitCode(config::ExitStatus::Usage);
     }
     settings->resumeOpenJobsets = false;  // a server may own the jobsets open in this database
-    storeConfig = *settings;
-    store = std::make_unique<scheduler::StorePathInfo>(hub.processes(), *storeConfig);
+    storeConfig = settings->nix;
+    store = std::make_unique<nix::StorePathInfo>(hub.processes(), *storeConfig);
     scheduler = std::make_unique<scheduler::Scheduler>(
         scheduler::Scheduler::Services{**storage, hub.processes(), hub.clock(), hub.metrics(), *buildLogger},
         std::move(settings).value(), scheduler::SchedulerSettings::hostSystem(hub.processes()));

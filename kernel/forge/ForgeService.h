@@ -13,10 +13,10 @@
 #include "kernel/forge/PullRequestFlow.h"
 #include "kernel/forge/ReportOutbox.h"
 #include "kernel/forge/WebhookIntake.h"
+#include "kernel/nix/StorePathInfo.h"
 #include "kernel/plugin_host/PluginRegistry.h"
 #include "kernel/publish/PostBuildPublisher.h"
 #include "kernel/scheduler/Scheduler.h"
-#include "kernel/scheduler/StorePathInfo.h"
 #include "kernel/services/ServiceHub.h"
 #include "kernel/storage/Storage.h"
 
@@ -34,7 +34,7 @@ class ForgeService {
     services::ServiceHub& hub;
     storage::Storage& storage;
     scheduler::Scheduler& scheduler;
-    const scheduler::StorePathInfo* store;
+    const nix::StorePathInfo* store;
     publish::PostBuildPublisher* publisher = nullptr;  // hooks and cache pushes after builds
   };
 

@@ -129,7 +129,7 @@ std::vector<sdk::StatusReport> ReviewReports::concluded(const review::ReviewRepo
     if (builds != nullptr) {
       std::size_t listed = 0;
       for (const auto& v : builds->verdicts) {
-        if (v.verdict != scheduler::Verdict::NewlyFailing) continue;
+        if (v.verdict != review::Verdict::NewlyFailing) continue;
         if (listed++ == 0) summary += "### Newly failing builds\n\n";
         const auto change = changes.find(v.attr);
         const bool added = change != changes.end() && change->second->change == review::ChangeClass::Added;

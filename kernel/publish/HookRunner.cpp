@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "kernel/config/HookAllowList.h"
-#include "kernel/scheduler/BuildLogStore.h"
+#include "kernel/nix/BuildLogStore.h"
 
 namespace ekaci::publish {
 namespace {
@@ -68,7 +68,7 @@ bool HookRunner::settableVariable(const std::string& name) {
 }
 
 std::optional<std::filesystem::path> HookRunner::logPathOf(const std::string& hash, const std::string& name) const {
-  if (!scheduler::BuildLogStore::validHash(hash) || !validName(name)) return std::nullopt;
+  if (!nix::BuildLogStore::validHash(hash) || !validName(name)) return std::nullopt;
   return settings_.logsDir / hash / ("hook-" + name + ".log");
 }
 
@@ -119,7 +119,7 @@ sdk::Result<HookRunner::Outcome> HookRunner::run(const config::HookConfig& hook,
   if (!located) {
     return sdk::Error(sdk::ErrorCode::HookNotAllowed, "hook '" + hook.name + "': '" + program + "' is not on PATH");
   }
-  auto hash = scheduler::BuildLogStore::drvHash(context.drvPath);
+  auto hash = nix::BuildLogStore::drvHash(context.drvPath);
   if (!hash) return sdk::Error(sdk::ErrorCode::InvalidArgument, "not a derivation path: " + context.drvPath);
 
   auto variables = context.variables();

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "kernel/scheduler/JobVerdict.h"
+#include "kernel/review/JobVerdict.h"
 #include "kernel/storage/StorageRecords.h"
 
 namespace ekaci::review {
@@ -23,7 +23,7 @@ struct JobBuildResults {
   std::string job;
   std::int64_t jobsetId = 0;
   storage::BuildJobsetState state = storage::BuildJobsetState::Succeeded;
-  std::vector<scheduler::JobVerdict> verdicts;  // new and changed jobs, removed ones
+  std::vector<review::JobVerdict> verdicts;  // new and changed jobs, removed ones
   std::size_t newlyFailing = 0, newlySucceeding = 0, stillFailing = 0, stillSucceeding = 0, removed = 0, unfinished = 0;
   std::vector<FailureLog> failureLogs;  // the first newly failing jobs
   std::vector<std::string> notes;       // caches named but skipped (unknown, not allowed)

@@ -145,7 +145,7 @@ Array::Ptr buildsJson(const std::vector<JobBuildResults>& results) {
     for (const auto& v : r.verdicts) {
       Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
       o->set("attr", v.attr);
-      o->set("verdict", std::string(scheduler::toString(v.verdict)));
+      o->set("verdict", std::string(review::toString(v.verdict)));
       o->set("head_state", v.headState);
       o->set("base_state", v.baseState);
       o->set("base_known", v.baseKnown);

@@ -19,8 +19,8 @@ std::string MarkdownBuildSection::render(const std::vector<JobBuildResults>& res
           std::to_string(r.stillSucceeding) + " | " + std::to_string(r.removed) + " |\n";
   }
   for (const auto& r : results) {
-    for (scheduler::Verdict kind : {scheduler::Verdict::NewlyFailing, scheduler::Verdict::StillFailing,
-                                    scheduler::Verdict::NewlySucceeding, scheduler::Verdict::Unfinished}) {
+    for (review::Verdict kind : {review::Verdict::NewlyFailing, review::Verdict::StillFailing,
+                                 review::Verdict::NewlySucceeding, review::Verdict::Unfinished}) {
       std::string list;
       std::size_t shown = 0, more = 0;
       for (const auto& v : r.verdicts) {
@@ -35,11 +35,11 @@ std::string MarkdownBuildSection::render(const std::vector<JobBuildResults>& res
       }
       if (more > 0) list += "- … and " + std::to_string(more) + " more (all of them in the JSON report)\n";
       if (list.empty()) continue;
-      std::string title = scheduler::toString(kind);
+      std::string title = review::toString(kind);
       std::replace(title.begin(), title.end(), '_', ' ');
       title[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(title[0])));
       md += "\n**" + title + "** in " + MarkdownText::code(r.job) + ":\n\n" + list;
-      if (kind != scheduler::Verdict::NewlyFailing) continue;
+      if (kind != review::Verdict::NewlyFailing) continue;
       for (std::size_t i = 0; i < r.failureLogs.size() && i < logs; ++i) {
         const auto& log = r.failureLogs[i];
         std::string name = log.failedDrv.substr(log.failedDrv.rfind('/') + 1);

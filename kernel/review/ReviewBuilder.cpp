@@ -3,7 +3,7 @@
 #include <set>
 #include <thread>
 
-#include "kernel/scheduler/BuildLogStore.h"
+#include "kernel/nix/BuildLogStore.h"
 
 namespace ekaci::review {
 
@@ -28,11 +28,11 @@ std::optional<FailureLog> ReviewBuilder::failureLog(const std::string& attr, con
       current = detail.substr(kPrefix.size(), detail.size() - kPrefix.size() - kSuffix.size());
       continue;
     }
-    auto hash = scheduler::BuildLogStore::drvHash(current);
+    auto hash = nix::BuildLogStore::drvHash(current);
     if (!hash) return std::nullopt;
     auto text = scheduler_.logs().read(*hash, 64u << 10);
     if (!text) return std::nullopt;
-    return FailureLog{attr, current, scheduler::BuildLogStore::lastLines(*text, kFailureLogLines)};
+    return FailureLog{attr, current, nix::BuildLogStore::lastLines(*text, kFailureLogLines)};
   }
   return std::nullopt;
 }
@@ -88,7 +88,7 @@ sdk::Result<std::vector<JobBuildResults>> ReviewBuilder::build(const ReviewRepor
     }
     for (const auto& change : job.changes) {
       if (change.change != ChangeClass::Removed && change.change != ChangeClass::Added && !change.rebuild) continue;
-      scheduler::JobBuild jb;
+      review::JobBuild jb;
       jb.attr = change.attr;
       if (change.change == ChangeClass::Removed) {
         jb.baseDrv = change.drvPath;
@@ -98,27 +98,27 @@ sdk::Result<std::vector<JobBuildResults>> ReviewBuilder::build(const ReviewRepor
       }
       jb.head = statusOf(jb.headDrv);
       jb.base = statusOf(jb.baseDrv);
-      auto verdict = scheduler::JobVerdict::judge(jb);
-      if (verdict.verdict == scheduler::Verdict::NewlyFailing && results.failureLogs.size() < kFailureLogs) {
+      auto verdict = review::JobVerdict::judge(jb);
+      if (verdict.verdict == review::Verdict::NewlyFailing && results.failureLogs.size() < kFailureLogs) {
         if (auto log = failureLog(change.attr, jb.headDrv)) results.failureLogs.push_back(std::move(*log));
       }
       switch (verdict.verdict) {
-        case scheduler::Verdict::NewlyFailing:
+        case review::Verdict::NewlyFailing:
           ++results.newlyFailing;
           break;
-        case scheduler::Verdict::NewlySucceeding:
+        case review::Verdict::NewlySucceeding:
           ++results.newlySucceeding;
           break;
-        case scheduler::Verdict::StillFailing:
+        case review::Verdict::StillFailing:
           ++results.stillFailing;
           break;
-        case scheduler::Verdict::StillSucceeding:
+        case review::Verdict::StillSucceeding:
           ++results.stillSucceeding;
           break;
-        case scheduler::Verdict::Removed:
+        case review::Verdict::Removed:
           ++results.removed;
           break;
-        case scheduler::Verdict::Unfinished:
+        case review::Verdict::Unfinished:
           ++results.unfinished;
           break;
       }

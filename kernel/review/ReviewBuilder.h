@@ -8,8 +8,8 @@
 #include "ekaci/sdk/Result.h"
 #include "kernel/publish/PostBuildPublisher.h"
 #include "kernel/review/BuildResults.h"
+#include "kernel/review/JobVerdict.h"
 #include "kernel/review/ReviewReport.h"
-#include "kernel/scheduler/JobVerdict.h"
 #include "kernel/scheduler/Scheduler.h"
 #include "kernel/storage/Storage.h"
 

@@ -4,11 +4,11 @@
 
 #include "ekaci/sdk/Clock.h"
 #include "ekaci/sdk/Result.h"
+#include "kernel/nix/StorePathInfo.h"
 #include "kernel/review/ReviewBuilder.h"
 #include "kernel/review/ReviewPipeline.h"
 #include "kernel/review/ReviewReport.h"
 #include "kernel/scheduler/Scheduler.h"
-#include "kernel/scheduler/StorePathInfo.h"
 #include "kernel/storage/Storage.h"
 
 namespace ekaci::review {
@@ -24,8 +24,8 @@ class ReviewService {
  public:
   struct Services {
     ReviewPipeline::Services pipeline;
-    scheduler::Scheduler* scheduler = nullptr;        // null: reviews only evaluate
-    const scheduler::StorePathInfo* store = nullptr;  // null: sizes are not measured
+    scheduler::Scheduler* scheduler = nullptr;  // null: reviews only evaluate
+    const nix::StorePathInfo* store = nullptr;  // null: sizes are not measured
     const sdk::Clock& clock;
   };
   struct Options {

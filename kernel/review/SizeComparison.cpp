@@ -54,8 +54,8 @@ sdk::Result<std::vector<JobSizes>> SizeComparison::measure(const ReviewReport& r
   }
   auto recorded = storage_.outputSizesOf(missing);
   if (!recorded) return recorded.error();
-  std::map<std::string, scheduler::PathSizes> history;
-  for (const auto& row : *recorded) history[row.storePath] = scheduler::PathSizes{row.narSize, row.closureSize};
+  std::map<std::string, nix::PathSizes> history;
+  for (const auto& row : *recorded) history[row.storePath] = nix::PathSizes{row.narSize, row.closureSize};
 
   // 3. Compare, and record what was measured with the jobset it belongs to.
   std::vector<JobSizes> out;

@@ -5,9 +5,9 @@
 #include <vector>
 
 #include "ekaci/sdk/Result.h"
+#include "kernel/nix/StorePathInfo.h"
 #include "kernel/review/ReviewReport.h"
 #include "kernel/review/SizeResults.h"
-#include "kernel/scheduler/StorePathInfo.h"
 #include "kernel/storage/Storage.h"
 
 namespace ekaci::review {
@@ -20,13 +20,13 @@ namespace ekaci::review {
 // warnings never fail the review.
 class SizeComparison {
  public:
-  SizeComparison(const scheduler::StorePathInfo& info, storage::Storage& storage, std::int64_t now)
+  SizeComparison(const nix::StorePathInfo& info, storage::Storage& storage, std::int64_t now)
       : info_(info), storage_(storage), now_(now) {}
 
   sdk::Result<std::vector<JobSizes>> measure(const ReviewReport& report);
 
  private:
-  const scheduler::StorePathInfo& info_;
+  const nix::StorePathInfo& info_;
   storage::Storage& storage_;
   std::int64_t now_;
 };

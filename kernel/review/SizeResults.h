@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "kernel/scheduler/StorePathInfo.h"
+#include "kernel/nix/StorePathInfo.h"
 
 namespace ekaci::review {
 
@@ -14,10 +14,10 @@ struct OutputSizeChange {
   std::string attr;
   std::string output;  // "out", "dev", ...
   std::string headPath;
-  scheduler::PathSizes head;
-  std::optional<scheduler::PathSizes> base;  // absent: a new package, or its base never built
-  bool added = false;                        // the package is new in head
-  bool baseFromHistory = false;              // base no longer in the store: its recorded size
+  nix::PathSizes head;
+  std::optional<nix::PathSizes> base;  // absent: a new package, or its base never built
+  bool added = false;                  // the package is new in head
+  bool baseFromHistory = false;        // base no longer in the store: its recorded size
 
   // Closure growth in percent of base; nullopt without a base to compare with.
   std::optional<double> closurePercent() const;

@@ -19,13 +19,9 @@ constexpr std::array<std::pair<BuildState, const char*>, 10> kStates = {{
     {BuildState::Cached, "cached"},
 }};
 
-constexpr std::array<std::pair<InterruptKind, const char*>, 5> kKinds = {{
-    {InterruptKind::OutOfMemory, "out_of_memory"},
-    {InterruptKind::Timeout, "timeout"},
-    {InterruptKind::Cancelled, "cancelled"},
-    {InterruptKind::ProcessDeath, "process_death"},
-    {InterruptKind::Unsatisfiable, "unsatisfiable"},
-}};
+constexpr std::array<InterruptKind, 5> kKinds = {InterruptKind::OutOfMemory, InterruptKind::Timeout,
+                                                 InterruptKind::Cancelled, InterruptKind::ProcessDeath,
+                                                 InterruptKind::Unsatisfiable};
 
 }  // namespace
 
@@ -36,24 +32,17 @@ const char* toString(BuildState state) {
   return "unknown";
 }
 
-const char* toString(InterruptKind kind) {
-  for (const auto& [k, name] : kKinds) {
-    if (k == kind) return name;
-  }
-  return "unknown";
-}
-
 std::string statusName(const BuildStatus& status) {
   if (status.state != BuildState::Interrupted) return toString(status.state);
-  return std::string("interrupted(") + toString(status.interrupt) + ")";
+  return std::string("interrupted(") + nix::toString(status.interrupt) + ")";
 }
 
 std::optional<BuildStatus> statusFromName(std::string_view name) {
   constexpr std::string_view kPrefix = "interrupted(";
   if (name.size() > kPrefix.size() + 1 && name.substr(0, kPrefix.size()) == kPrefix && name.back() == ')') {
     const std::string_view kind = name.substr(kPrefix.size(), name.size() - kPrefix.size() - 1);
-    for (const auto& [k, text] : kKinds) {
-      if (kind == text) return BuildStatus{BuildState::Interrupted, k};
+    for (InterruptKind k : kKinds) {
+      if (kind == nix::toString(k)) return BuildStatus{BuildState::Interrupted, k};
     }
     return std::nullopt;
   }
@@ -81,9 +70,13 @@ bool isTerminal(BuildState state) {
   return false;
 }
 
-bool isSuccessful(BuildState state) { return state == BuildState::Success || state == BuildState::Cached; }
+bool isSuccessful(BuildState state) {
+  return state == BuildState::Success || state == BuildState::Cached;
+}
 
-bool isFailing(BuildState state) { return isTerminal(state) && !isSuccessful(state); }
+bool isFailing(BuildState state) {
+  return isTerminal(state) && !isSuccessful(state);
+}
 
 bool transitionAllowed(BuildState from, BuildState to) {
   using S = BuildState;

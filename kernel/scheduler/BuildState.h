@@ -4,10 +4,12 @@
 #include <string>
 #include <string_view>
 
+#include "kernel/nix/BuildOutcome.h"
+
 namespace ekaci::scheduler {
 
-// Why a build stopped without a verdict on the derivation itself.
-enum class InterruptKind { OutOfMemory, Timeout, Cancelled, ProcessDeath, Unsatisfiable };
+// How a build ends is the executor's (kernel/nix); the state machine keeps its kinds.
+using nix::InterruptKind;
 
 // Where one derivation stands. Every derivation a jobset needs starts as Queued (or Cached
 // when its outputs are already valid or substitutable) and ends in a terminal state:
@@ -46,7 +48,6 @@ struct BuildStatus {
 };
 
 const char* toString(BuildState state);
-const char* toString(InterruptKind kind);
 // The persisted name: "queued", "success", "interrupted(timeout)", ...
 std::string statusName(const BuildStatus& status);
 std::optional<BuildStatus> statusFromName(std::string_view name);

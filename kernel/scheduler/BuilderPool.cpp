@@ -3,7 +3,7 @@
 namespace ekaci::scheduler {
 namespace {
 
-std::string describe(const BuilderSpec& spec) {
+std::string describe(const nix::BuilderSpec& spec) {
   std::string systems, features;
   for (const auto& s : spec.systems) systems += (systems.empty() ? "" : ",") + s;
   for (const auto& f : spec.supportedFeatures) features += (features.empty() ? "" : ",") + f;
@@ -14,15 +14,15 @@ std::string describe(const BuilderSpec& spec) {
 }  // namespace
 
 BuilderPool::BuilderPool(const SchedulerConfig& config, const std::string& hostSystem) {
-  BuilderSpec local;
+  nix::BuilderSpec local;
   local.name = "local";
-  local.kind = BuilderKind::Local;
+  local.kind = nix::BuilderKind::Local;
   local.systems = config.localSystems.empty() ? std::vector<std::string>{hostSystem} : config.localSystems;
   local.maxJobs = config.localMaxJobs;
   local.supportedFeatures = config.localFeatures;
-  BuilderSpec fod = local;
+  nix::BuilderSpec fod = local;
   fod.name = "local-fixed-output";
-  fod.kind = BuilderKind::FixedOutput;
+  fod.kind = nix::BuilderKind::FixedOutput;
   fod.maxJobs = config.fixedOutputMaxJobs;
   slots_.push_back(Slot{std::move(local)});
   slots_.push_back(Slot{std::move(fod)});
@@ -63,8 +63,8 @@ BuilderPool::Route BuilderPool::route(const BuildRequirements& needs) const {
     offered += (offered.empty() ? "" : "; ") + describe(slots_[i].spec);
   }
   return Route{Verdict::Unsatisfiable, 0,
-               "no builder can build system " + needs.system +
-                   (features.empty() ? "" : " with features " + features) + " (builders: " + offered + ")"};
+               "no builder can build system " + needs.system + (features.empty() ? "" : " with features " + features) +
+                   " (builders: " + offered + ")"};
 }
 
 }  // namespace ekaci::scheduler

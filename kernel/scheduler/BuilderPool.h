@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "kernel/scheduler/BuilderSpec.h"
+#include "kernel/nix/BuilderSpec.h"
 #include "kernel/scheduler/SchedulerConfig.h"
 
 namespace ekaci::scheduler {
@@ -46,13 +46,13 @@ class BuilderPool {
   void setHealthy(std::size_t builder, bool healthy) { slots_[builder].healthy = healthy; }
 
   std::size_t size() const noexcept { return slots_.size(); }
-  const BuilderSpec& spec(std::size_t builder) const { return slots_[builder].spec; }
+  const nix::BuilderSpec& spec(std::size_t builder) const { return slots_[builder].spec; }
   std::size_t active(std::size_t builder) const { return slots_[builder].active; }
   bool healthy(std::size_t builder) const { return slots_[builder].healthy; }
 
  private:
   struct Slot {
-    BuilderSpec spec;
+    nix::BuilderSpec spec;
     std::size_t active = 0;
     bool healthy = true;
   };

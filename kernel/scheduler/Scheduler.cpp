@@ -13,13 +13,13 @@ constexpr std::size_t kScanPerQueue = 64;  // buildable entries looked at per qu
 
 const std::vector<double> kDurationBuckets = {1, 5, 15, 60, 300, 900, 3600, 14400};
 
-std::string outcomeName(const BuildOutcome& outcome) {
+std::string outcomeName(const nix::BuildOutcome& outcome) {
   switch (outcome.kind) {
-    case BuildOutcome::Kind::Success:
+    case nix::BuildOutcome::Kind::Success:
       return "success";
-    case BuildOutcome::Kind::Failure:
+    case nix::BuildOutcome::Kind::Failure:
       return "failure";
-    case BuildOutcome::Kind::Interrupted:
+    case nix::BuildOutcome::Kind::Interrupted:
       return std::string("interrupted_") + toString(outcome.interrupt);
   }
   return "unknown";
@@ -37,9 +37,9 @@ struct ParsedDrv {
 Scheduler::Scheduler(Services services, SchedulerConfig config, const std::string& hostSystem)
     : services_(services),
       config_(std::move(config)),
-      logs_(config_.logsDir, config_.maxLogBytes),
-      executor_(services_.processes, config_),
-      store_(services_.processes, config_),
+      logs_(config_.logsDir, config_.nix.maxLogBytes),
+      executor_(services_.processes, config_.nix),
+      store_(services_.processes, config_.nix),
       pool_(config_, hostSystem) {
   // The database itself refuses what the state machine forbids, whichever process writes it.
   services_.storage.setTransitionGuard([](const std::string& from, const std::string& to) {
@@ -60,8 +60,8 @@ std::int64_t Scheduler::nowSeconds() const {
 sdk::Result<void> Scheduler::start() {
   // Builders run pull-request code: only in Nix's sandbox as a build user, unless the
   // operator explicitly accepts otherwise.
-  auto sandbox = nix::NixSandbox::inspect(services_.processes, config_.nixProgram, config_.nixOptions,
-                                          nix::NixEnvironment(config_.passEnvironment).variables());
+  auto sandbox = nix::NixSandbox::inspect(services_.processes, config_.nix.nixProgram, config_.nix.options,
+                                          nix::NixEnvironment(config_.nix.passEnvironment).variables());
   if (!sandbox) return sandbox.error();
   if (!sandbox->problem.empty()) {
     if (!config_.allowUnsandboxedBuilds) {
@@ -510,14 +510,14 @@ void Scheduler::dispatch() {
       }
       // A local slot takes more buildable derivations of this queue that it can build.
       std::vector<std::size_t> batch = {n};
-      const BuilderSpec& spec = pool_.spec(route.builder);
-      if (spec.kind != BuilderKind::Remote) {
+      const nix::BuilderSpec& spec = pool_.spec(route.builder);
+      if (spec.kind != nix::BuilderKind::Remote) {
         for (auto more = it; more != entries.end() && batch.size() < std::max<std::size_t>(1, config_.batchSize);) {
           const Node& other = nodes_[more->node];
           if (other.status.state == BuildState::Buildable && !other.jobsets.empty() &&
               spec.canBuild(other.needs.system, other.needs.features) &&
               other.needs.fixedOutput == node.needs.fixedOutput &&
-              (!other.needs.preferLocal || spec.kind == BuilderKind::Local)) {
+              (!other.needs.preferLocal || spec.kind == nix::BuilderKind::Local)) {
             batch.push_back(more->node);
             more = entries.erase(more);
           } else {
@@ -534,17 +534,17 @@ void Scheduler::dispatch() {
 }
 
 void Scheduler::startBuild(const std::vector<std::size_t>& batch, std::size_t builder) {
-  const BuilderSpec spec = pool_.spec(builder);
+  const nix::BuilderSpec spec = pool_.spec(builder);
   auto cancelFlag = std::make_shared<std::atomic<bool>>(false);
   std::vector<std::size_t> started;
-  std::vector<NixBuildExecutor::BatchItem> items;
+  std::vector<nix::NixBuildExecutor::BatchItem> items;
   for (std::size_t n : batch) {
     Node& node = nodes_[n];
     if (!transition(n, BuildStatus{BuildState::Building}, "building on " + spec.name, true)) continue;
     node.builder = spec.name;
     node.cancel = cancelFlag;
     started.push_back(n);
-    items.push_back(NixBuildExecutor::BatchItem{node.path, node.outputs, nullptr});
+    items.push_back(nix::NixBuildExecutor::BatchItem{node.path, node.outputs, nullptr});
     services_.logger.info("build started",
                           {{"drv", node.path}, {"builder", spec.name}, {"attempt", std::to_string(node.attempt)}});
   }
@@ -556,15 +556,15 @@ void Scheduler::startBuild(const std::vector<std::size_t>& batch, std::size_t bu
   Running& running = running_[id];
   running.nodes = started;
   running.thread = std::thread([this, id, started, builder, spec, cancelFlag, items]() mutable {
-    std::vector<BuildOutcome> outcomes(items.size());
-    std::vector<std::unique_ptr<BuildLogStore::Writer>> logs;
+    std::vector<nix::BuildOutcome> outcomes(items.size());
+    std::vector<std::unique_ptr<nix::BuildLogStore::Writer>> logs;
     bool logsOk = true;
     for (auto& item : items) {
       auto log = logs_.open(item.drvPath);
       if (!log) {
         logsOk = false;
         for (auto& outcome : outcomes) {
-          outcome.kind = BuildOutcome::Kind::Interrupted;
+          outcome.kind = nix::BuildOutcome::Kind::Interrupted;
           outcome.interrupt = InterruptKind::ProcessDeath;
           outcome.detail = "cannot write the build log: " + log.error().message();
         }
@@ -600,7 +600,7 @@ void Scheduler::handle(const Completion& c) {
   concluded_.notify_all();
 }
 
-void Scheduler::record(std::size_t n, const BuildOutcome& outcome) {
+void Scheduler::record(std::size_t n, const nix::BuildOutcome& outcome) {
   Node& node = nodes_[n];
   const std::string result = outcomeName(outcome);
   services_.metrics
@@ -613,20 +613,20 @@ void Scheduler::record(std::size_t n, const BuildOutcome& outcome) {
   node.cancel.reset();
   if (node.stoppedForShutdown) {
     node.stoppedForShutdown = false;
-    if (outcome.kind != BuildOutcome::Kind::Success) {
+    if (outcome.kind != nix::BuildOutcome::Kind::Success) {
       transition(n, BuildStatus{BuildState::Queued},
                  "the server stopped during the build; building again at next start");
       return;
     }
   }
   switch (outcome.kind) {
-    case BuildOutcome::Kind::Success:
+    case nix::BuildOutcome::Kind::Success:
       if (transition(n, BuildStatus{BuildState::Success}, outcome.detail)) {
         announceBuilt(node);
         for (std::size_t d : node.dependents) makeReadyIfBuildable(d);
       }
       break;
-    case BuildOutcome::Kind::Failure:
+    case nix::BuildOutcome::Kind::Failure:
       if (++node.failuresThisRound == 1) {
         if (transition(n, BuildStatus{BuildState::FailedRetry}, outcome.detail + "; retrying once")) {
           services_.metrics.counter("build_retries_total", "Automatic retries after a first failure", {}).increment();
@@ -641,7 +641,7 @@ void Scheduler::record(std::size_t n, const BuildOutcome& outcome) {
         propagate(n, BuildState::TransitiveFailure, "");
       }
       break;
-    case BuildOutcome::Kind::Interrupted:
+    case nix::BuildOutcome::Kind::Interrupted:
       if (transition(n, BuildStatus{BuildState::Interrupted, outcome.interrupt}, outcome.detail)) {
         if (outcome.interrupt == InterruptKind::Cancelled && !node.jobsets.empty()) {
           // Cancelled for a superseded jobset while another one came to want it.
@@ -666,7 +666,7 @@ void Scheduler::announceBuilt(const Node& node) {
   built.system = node.needs.system;
   built.fixedOutput = node.needs.fixedOutput;
   built.jobsets.assign(node.jobsets.begin(), node.jobsets.end());
-  if (auto hash = BuildLogStore::drvHash(node.path)) {
+  if (auto hash = nix::BuildLogStore::drvHash(node.path)) {
     const auto dir = logs_.directoryFor(*hash);
     std::error_code ec;
     built.logPath = std::filesystem::exists(dir / "build.log.gz", ec) ? dir / "build.log.gz" : dir / "build.log";
@@ -705,7 +705,7 @@ void Scheduler::healthLoop() {
     wake_.wait_for(lock, config_.healthCheckInterval, [this] { return stopped_; });
     if (stopped_) break;
     for (std::size_t i = 2; i < pool_.size(); ++i) {
-      const BuilderSpec spec = pool_.spec(i);
+      const nix::BuilderSpec spec = pool_.spec(i);
       lock.unlock();
       const bool up = executor_.ping(spec);
       lock.lock();

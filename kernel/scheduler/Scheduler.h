@@ -19,14 +19,14 @@
 #include "ekaci/sdk/Metrics.h"
 #include "ekaci/sdk/ProcessRunner.h"
 #include "ekaci/sdk/Result.h"
+#include "kernel/nix/BuildLogStore.h"
+#include "kernel/nix/BuildOutcome.h"
+#include "kernel/nix/NixBuildExecutor.h"
+#include "kernel/nix/StoreQuery.h"
 #include "kernel/scheduler/BuildListener.h"
-#include "kernel/scheduler/BuildLogStore.h"
-#include "kernel/scheduler/BuildOutcome.h"
 #include "kernel/scheduler/BuildState.h"
 #include "kernel/scheduler/BuilderPool.h"
-#include "kernel/scheduler/NixBuildExecutor.h"
 #include "kernel/scheduler/SchedulerConfig.h"
-#include "kernel/scheduler/StoreQuery.h"
 #include "kernel/storage/Storage.h"
 
 namespace ekaci::scheduler {
@@ -112,7 +112,7 @@ class Scheduler {
   std::size_t graphSize() const;
   // Derivations queued, buildable or building, most urgent first (at most `limit`).
   std::vector<DerivationView> active(std::size_t limit) const;
-  const BuildLogStore& logs() const noexcept { return logs_; }
+  const nix::BuildLogStore& logs() const noexcept { return logs_; }
   const BuilderPool& builders() const noexcept { return pool_; }
 
  private:
@@ -150,7 +150,7 @@ class Scheduler {
     std::uint64_t batch;
     std::vector<std::size_t> nodes;
     std::size_t builder;
-    std::vector<BuildOutcome> outcomes;  // parallel to nodes
+    std::vector<nix::BuildOutcome> outcomes;  // parallel to nodes
   };
 
   sdk::Result<void> resume();
@@ -162,7 +162,7 @@ class Scheduler {
   void finishJobset(OpenJobset& jobset, storage::BuildJobsetState state);
   void dispatch();
   void handle(const Completion& completion);
-  void record(std::size_t node, const BuildOutcome& outcome);
+  void record(std::size_t node, const nix::BuildOutcome& outcome);
   void startBuild(const std::vector<std::size_t>& batch, std::size_t builder);
   void dispatcherLoop();
   void forgetGraphWhenIdle();
@@ -177,9 +177,9 @@ class Scheduler {
   Services services_;
   SchedulerConfig config_;
   BuildListener* listener_ = nullptr;
-  BuildLogStore logs_;
-  NixBuildExecutor executor_;
-  StoreQuery store_;
+  nix::BuildLogStore logs_;
+  nix::NixBuildExecutor executor_;
+  nix::StoreQuery store_;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;       // dispatcher: completions or new work

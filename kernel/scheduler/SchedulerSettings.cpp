@@ -5,7 +5,7 @@
 
 #include <thread>
 
-#include "kernel/scheduler/MachinesFile.h"
+#include "kernel/nix/MachinesFile.h"
 
 namespace ekaci::scheduler {
 
@@ -19,13 +19,13 @@ sdk::Result<SchedulerConfig> SchedulerSettings::fromServerConfig(const config::S
   out.batchSize = static_cast<std::size_t>(b.batchSize);
   out.localSystems = b.systems;
   out.localFeatures = b.features;
-  out.noOutputTimeout = std::chrono::seconds(config.buildNoOutputTimeoutSeconds);
-  out.maxDuration = std::chrono::seconds(config.buildMaxDurationSeconds);
+  out.nix.noOutputTimeout = std::chrono::seconds(config.buildNoOutputTimeoutSeconds);
+  out.nix.maxDuration = std::chrono::seconds(config.buildMaxDurationSeconds);
   out.failureCacheTtl = std::chrono::seconds(b.failureCacheSeconds);
   out.healthCheckInterval = std::chrono::seconds(b.healthCheckIntervalSeconds);
   out.shutdownGrace = std::chrono::seconds(b.shutdownGraceSeconds);
-  out.passEnvironment = b.passEnvironment;
-  out.maxLogBytes = static_cast<std::size_t>(b.maxLogSizeMiB) << 20;
+  out.nix.passEnvironment = b.passEnvironment;
+  out.nix.maxLogBytes = static_cast<std::size_t>(b.maxLogSizeMiB) << 20;
   out.allowUnsandboxedBuilds = b.allowUnsandboxedBuilds;
   for (const auto& option : b.nixOptions) {
     const auto eq = option.find('=');
@@ -38,10 +38,10 @@ sdk::Result<SchedulerConfig> SchedulerSettings::fromServerConfig(const config::S
       s.erase(s.find_last_not_of(' ') + 1);
       return s;
     };
-    out.nixOptions.emplace_back(trim(option.substr(0, eq)), trim(option.substr(eq + 1)));
+    out.nix.options.emplace_back(trim(option.substr(0, eq)), trim(option.substr(eq + 1)));
   }
   if (b.machinesFile) {
-    auto machines = MachinesFile::read(*b.machinesFile);
+    auto machines = nix::MachinesFile::read(*b.machinesFile);
     if (!machines) return machines.error();
     out.remoteBuilders = std::move(machines).value();
   }

@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <sstream>
 
-#include "kernel/scheduler/BuildLogStore.h"
+#include "kernel/nix/BuildLogStore.h"
 #include "kernel/server/ClientCommands.h"
 
 namespace ekaci::server {
@@ -25,7 +25,7 @@ std::string stringify(const Poco::Dynamic::Var& value) {
 
 bool validName(const std::string& name) {
   if (name.size() < 38 || name.size() > 250 || name.compare(name.size() - 4, 4, ".drv") != 0) return false;
-  if (!scheduler::BuildLogStore::drvHash(name)) return false;
+  if (!nix::BuildLogStore::drvHash(name)) return false;
   for (char c : name) {
     const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '+' ||
                     c == '?' || c == '=';
@@ -70,7 +70,7 @@ sdk::Result<std::string> BuildService::derivationJson(const std::string& drv) co
     o.set("fixed_output", live->fixedOutput);
     o.set("waiting_jobsets", live->waitingJobsets);
   }
-  const auto hash = *scheduler::BuildLogStore::drvHash(*path);
+  const auto hash = *nix::BuildLogStore::drvHash(*path);
   o.set("log_url", "/logs/" + hash);
   Poco::JSON::Array::Ptr events = new Poco::JSON::Array;
   auto history = storage_.buildEvents((*stored)->drvId);
@@ -138,10 +138,10 @@ sdk::Result<std::string> BuildService::activeJson(std::size_t limit) const {
 
 sdk::Result<std::string> BuildService::log(const std::string& drv) const {
   std::string hash = drv;
-  if (!scheduler::BuildLogStore::validHash(hash)) {
+  if (!nix::BuildLogStore::validHash(hash)) {
     auto path = drvPathOf(drv);
     if (!path) return path.error();
-    hash = *scheduler::BuildLogStore::drvHash(*path);
+    hash = *nix::BuildLogStore::drvHash(*path);
   }
   return scheduler_.logs().read(hash);
 }
@@ -149,10 +149,10 @@ sdk::Result<std::string> BuildService::log(const std::string& drv) const {
 sdk::Result<std::string> BuildService::hookLog(const publish::HookRunner& hooks, const std::string& drv,
                                                const std::string& name) const {
   std::string hash = drv;
-  if (!scheduler::BuildLogStore::validHash(hash)) {
+  if (!nix::BuildLogStore::validHash(hash)) {
     auto path = drvPathOf(drv);
     if (!path) return path.error();
-    hash = *scheduler::BuildLogStore::drvHash(*path);
+    hash = *nix::BuildLogStore::drvHash(*path);
   }
   const auto file = hooks.logPathOf(hash, name);
   if (!file) return sdk::Error(sdk::ErrorCode::InvalidArgument, "not a hook name: " + name);

@@ -298,8 +298,8 @@ sdk::Result<void> Server::run() {
   status_ = std::make_unique<StatusService>(config_, *plugins_, *storage_, started_);
   auto schedulerConfig = scheduler::SchedulerSettings::fromServerConfig(config_);
   if (!schedulerConfig) return schedulerConfig.error();
-  storeConfig_ = *schedulerConfig;
-  store_ = std::make_unique<scheduler::StorePathInfo>(services_->processes(), *storeConfig_);
+  storeConfig_ = schedulerConfig->nix;
+  store_ = std::make_unique<nix::StorePathInfo>(services_->processes(), *storeConfig_);
   schedulerLogger_ = logging_.logger("scheduler");
   scheduler_ = std::make_unique<scheduler::Scheduler>(
       scheduler::Scheduler::Services{*storage_, services_->processes(), services_->clock(), services_->metrics(),

@@ -74,8 +74,8 @@ class Server {
   std::unique_ptr<StateDirectory> stateDirectory_;  // held for the server's lifetime
   std::unique_ptr<storage::Storage> storage_;
   std::unique_ptr<sdk::Logger> schedulerLogger_;
-  std::optional<scheduler::SchedulerConfig> storeConfig_;  // outlives store_, which borrows it
-  std::unique_ptr<scheduler::StorePathInfo> store_;
+  std::optional<nix::NixInvocation> storeConfig_;  // outlives store_, which borrows it
+  std::unique_ptr<nix::StorePathInfo> store_;
   std::unique_ptr<sdk::Logger> publishLogger_;
   std::unique_ptr<publish::PublishStage> publishing_;  // outlives scheduler_, which tells it of builds
   std::unique_ptr<scheduler::Scheduler> scheduler_;

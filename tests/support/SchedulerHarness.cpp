@@ -10,7 +10,7 @@ SchedulerHarness::SchedulerHarness() {
   if (!opened) throw std::runtime_error(opened.error().describe());
   storage = std::move(opened).value();
   config.logsDir = dir.path() / "logs";
-  config.nixOptions = {{"substituters", ""}};
+  config.nix.options = {{"substituters", ""}};
   std::random_device random;
   tag = std::to_string(random()) + "-" + std::to_string(random());
 }

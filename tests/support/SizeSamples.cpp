@@ -15,7 +15,7 @@ review::JobSizes sampleSizes(std::size_t outputs, std::optional<double> limit) {
     c.output = "out";
     c.headPath = "/nix/store/" + std::string(32, 'a') + "-pkg";
     c.head = {100, static_cast<std::int64_t>(1000 + 10 * i)};
-    c.base = scheduler::PathSizes{100, 1000};
+    c.base = nix::PathSizes{100, 1000};
     job.outputs.push_back(c);
   }
   return job;

@@ -12,9 +12,9 @@ JobBuildResults failing(int count) {
   JobBuildResults results;
   results.job = "packages";
   for (int i = 0; i < count; ++i) {
-    scheduler::JobVerdict v;
+    review::JobVerdict v;
     v.attr = "pkg" + std::to_string(i);
-    v.verdict = scheduler::Verdict::NewlyFailing;
+    v.verdict = review::Verdict::NewlyFailing;
     v.headState = "failure";
     v.baseKnown = true;
     v.baseState = "success";

@@ -91,9 +91,9 @@ JobBuildResults failingBuilds(std::size_t count) {
   JobBuildResults results;
   results.job = "packages";
   for (std::size_t i = 0; i < count; ++i) {
-    scheduler::JobVerdict v;
+    review::JobVerdict v;
     v.attr = "pkg" + std::to_string(i) + std::string(200, 'x');
-    v.verdict = scheduler::Verdict::NewlyFailing;
+    v.verdict = review::Verdict::NewlyFailing;
     v.headState = "failure";
     results.verdicts.push_back(v);
     if (i < 10) results.failureLogs.push_back({v.attr, "/nix/store/aaaa-" + v.attr + ".drv", std::string(20000, 'e')});

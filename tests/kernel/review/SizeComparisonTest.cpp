@@ -87,7 +87,7 @@ TEST_F(SizeComparisonTest, MeasuresHeadAndBaseAndFallsBackToHistory) {
   job.changes.back().rebuild = false;  // same outputs: nothing to measure
   report.jobs = {job};
 
-  scheduler::StorePathInfo info(processes, config);
+  nix::StorePathInfo info(processes, config.nix);
   SizeComparison comparison(info, *storage, 1000);
   auto measured = comparison.measure(report);
   ASSERT_TRUE(measured) << measured.error().describe();

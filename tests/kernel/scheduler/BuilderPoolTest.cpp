@@ -5,11 +5,11 @@
 namespace ekaci::scheduler {
 namespace {
 
-BuilderSpec remote(const std::string& uri, int speed, std::vector<std::string> supported = {},
-                   std::vector<std::string> mandatory = {}, std::size_t jobs = 1) {
-  BuilderSpec b;
+nix::BuilderSpec remote(const std::string& uri, int speed, std::vector<std::string> supported = {},
+                        std::vector<std::string> mandatory = {}, std::size_t jobs = 1) {
+  nix::BuilderSpec b;
   b.name = b.uri = uri;
-  b.kind = BuilderKind::Remote;
+  b.kind = nix::BuilderKind::Remote;
   b.systems = {"x86_64-linux", "aarch64-linux"};
   b.maxJobs = jobs;
   b.speedFactor = speed;
@@ -18,7 +18,7 @@ BuilderSpec remote(const std::string& uri, int speed, std::vector<std::string> s
   return b;
 }
 
-SchedulerConfig config(std::vector<BuilderSpec> remotes = {}) {
+SchedulerConfig config(std::vector<nix::BuilderSpec> remotes = {}) {
   SchedulerConfig c;
   c.localMaxJobs = 1;
   c.fixedOutputMaxJobs = 1;
@@ -31,12 +31,12 @@ TEST(BuilderPoolTest, FixedOutputDerivationsUseTheirOwnCapacity) {
   BuilderPool pool(config(), "x86_64-linux");
   auto fod = pool.route({"x86_64-linux", {}, true, false});
   ASSERT_EQ(fod.verdict, BuilderPool::Verdict::Assigned);
-  EXPECT_EQ(pool.spec(fod.builder).kind, BuilderKind::FixedOutput);
+  EXPECT_EQ(pool.spec(fod.builder).kind, nix::BuilderKind::FixedOutput);
   pool.acquire(fod.builder);
   // The general slot is still free for ordinary builds...
   auto build = pool.route({"x86_64-linux", {}, false, false});
   ASSERT_EQ(build.verdict, BuilderPool::Verdict::Assigned);
-  EXPECT_EQ(pool.spec(build.builder).kind, BuilderKind::Local);
+  EXPECT_EQ(pool.spec(build.builder).kind, nix::BuilderKind::Local);
   // ...and a second fixed-output derivation falls back to it.
   auto second = pool.route({"x86_64-linux", {}, true, false});
   ASSERT_EQ(second.verdict, BuilderPool::Verdict::Assigned);
@@ -67,7 +67,8 @@ TEST(BuilderPoolTest, PreferLocalStaysLocalAndOthersGoToTheFastestFreeBuilder) {
 }
 
 TEST(BuilderPoolTest, FeaturesAndMandatoryFeaturesDecide) {
-  BuilderPool pool(config({remote("ssh://kvm", 1, {"kvm"}), remote("ssh://bench", 1, {}, {"benchmark"})}), "x86_64-linux");
+  BuilderPool pool(config({remote("ssh://kvm", 1, {"kvm"}), remote("ssh://bench", 1, {}, {"benchmark"})}),
+                   "x86_64-linux");
   EXPECT_EQ(pool.spec(pool.route({"x86_64-linux", {"kvm"}, false, false}).builder).name, "ssh://kvm");
   EXPECT_EQ(pool.spec(pool.route({"x86_64-linux", {"benchmark"}, false, false}).builder).name, "ssh://bench");
   EXPECT_EQ(pool.spec(pool.route({"x86_64-linux", {"big-parallel"}, false, false}).builder).name, "local");

@@ -18,22 +18,25 @@ config::ServerConfig load(const std::string& toml) {
 TEST(SchedulerSettingsTest, BuildersBlockBecomesTheSchedulerConfiguration) {
   testsupport::TempDir dir;
   auto machines = dir.write("machines", "ssh://b1 x86_64-linux,aarch64-linux - 8 2 kvm\n");
-  auto config = load("build_no_output_timeout_seconds = 600\nbuild_max_duration_seconds = 7200\n"
-                     "[builders]\nmax_jobs = 3\nfixed_output_max_jobs = 1\nbatch_size = 4\nfeatures = [\"kvm\"]\n"
-                     "machines_file = \"" + machines.string() + "\"\nfailure_cache_seconds = 60\n"
-                     "nix_options = [\"substituters = \", \"cores=2\"]\n");
+  auto config = load(
+      "build_no_output_timeout_seconds = 600\nbuild_max_duration_seconds = 7200\n"
+      "[builders]\nmax_jobs = 3\nfixed_output_max_jobs = 1\nbatch_size = 4\nfeatures = [\"kvm\"]\n"
+      "machines_file = \"" +
+      machines.string() +
+      "\"\nfailure_cache_seconds = 60\n"
+      "nix_options = [\"substituters = \", \"cores=2\"]\n");
   auto settings = SchedulerSettings::fromServerConfig(config);
   ASSERT_TRUE(settings) << settings.error().describe();
   EXPECT_EQ(settings->localMaxJobs, 3u);
   EXPECT_EQ(settings->fixedOutputMaxJobs, 1u);
   EXPECT_EQ(settings->batchSize, 4u);
   EXPECT_EQ(settings->localFeatures, (std::vector<std::string>{"kvm"}));
-  EXPECT_EQ(settings->noOutputTimeout, std::chrono::seconds(600));
-  EXPECT_EQ(settings->maxDuration, std::chrono::seconds(7200));
+  EXPECT_EQ(settings->nix.noOutputTimeout, std::chrono::seconds(600));
+  EXPECT_EQ(settings->nix.maxDuration, std::chrono::seconds(7200));
   EXPECT_EQ(settings->failureCacheTtl, std::chrono::seconds(60));
   ASSERT_EQ(settings->remoteBuilders.size(), 1u);
   EXPECT_EQ(settings->remoteBuilders[0].maxJobs, 8u);
-  EXPECT_EQ(settings->nixOptions,
+  EXPECT_EQ(settings->nix.options,
             (std::vector<std::pair<std::string, std::string>>{{"substituters", ""}, {"cores", "2"}}));
   EXPECT_EQ(settings->logsDir, config.logsDir);
 }

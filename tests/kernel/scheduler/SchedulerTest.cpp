@@ -35,8 +35,8 @@ class SchedulerTest : public ::testing::Test, public testsupport::SchedulerHarne
   void SetUp() override {
     config.localMaxJobs = 2;
     config.fixedOutputMaxJobs = 1;
-    config.noOutputTimeout = 60s;
-    config.maxDuration = 120s;
+    config.nix.noOutputTimeout = 60s;
+    config.nix.maxDuration = 120s;
     config.failureCacheTtl = 3600s;
     config.healthCheckInterval = 3600s;
     std::random_device random;
@@ -46,14 +46,15 @@ class SchedulerTest : public ::testing::Test, public testsupport::SchedulerHarne
   // Instantiates `attrs` (Nix attribute bindings using `mk`) and returns attr -> drv path.
   std::map<std::string, std::string> instantiate(const std::string& attrs, const std::vector<std::string>& names) {
     const std::string file = (dir.path() / ("graph-" + std::to_string(++files) + ".nix")).string();
-    std::ofstream(file) << "let\n  nonce = \"" << nonce << "\";\n"
-                        << "  mk = { name, deps ? [], script ? \"\", features ? [], preferLocal ? false, extra ? {} }:\n"
-                        << "    derivation ({ name = \"${name}-${nonce}\"; system = builtins.currentSystem;\n"
-                        << "      builder = \"/bin/sh\"; PATH = \"/usr/bin:/bin\"; inherit deps;\n"
-                        << "      requiredSystemFeatures = features; preferLocalBuild = preferLocal;\n"
-                        << "      args = [ \"-c\" \"${script}\\necho ${name} > $out\" ]; } // extra);\n"
-                        << "in rec {\n"
-                        << attrs << "\n}\n";
+    std::ofstream(file)
+        << "let\n  nonce = \"" << nonce << "\";\n"
+        << "  mk = { name, deps ? [], script ? \"\", features ? [], preferLocal ? false, extra ? {} }:\n"
+        << "    derivation ({ name = \"${name}-${nonce}\"; system = builtins.currentSystem;\n"
+        << "      builder = \"/bin/sh\"; PATH = \"/usr/bin:/bin\"; inherit deps;\n"
+        << "      requiredSystemFeatures = features; preferLocalBuild = preferLocal;\n"
+        << "      args = [ \"-c\" \"${script}\\necho ${name} > $out\" ]; } // extra);\n"
+        << "in rec {\n"
+        << attrs << "\n}\n";
     std::map<std::string, std::string> out;
     for (const auto& name : names) {
       services::PosixProcessRunner runner;
@@ -106,7 +107,7 @@ class SchedulerTest : public ::testing::Test, public testsupport::SchedulerHarne
     const auto shared = dir.path() / "shared-with-builders";
     std::filesystem::create_directories(shared);
     std::filesystem::permissions(shared, std::filesystem::perms::all);
-    config.nixOptions.emplace_back("extra-sandbox-paths", shared.string());
+    config.nix.options.emplace_back("extra-sandbox-paths", shared.string());
     return shared.string();
   }
 
@@ -123,10 +124,11 @@ class SchedulerTest : public ::testing::Test, public testsupport::SchedulerHarne
   };
   Supersede supersede(Scheduler& scheduler, const std::string& key, const std::string& sharedSleep) {
     Supersede out;
-    out.drvs = instantiate("shared = mk { name = \"shared\"; script = \"sleep " + sharedSleep + "\"; };\n"
-                           "slowOld = mk { name = \"slow-old\"; script = \"echo old; sleep 60\"; };\n"
-                           "oldTop = mk { name = \"old-top\"; deps = [ shared slowOld ]; };\n"
-                           "newTop = mk { name = \"new-top\"; deps = [ shared ]; };",
+    out.drvs = instantiate("shared = mk { name = \"shared\"; script = \"sleep " + sharedSleep +
+                               "\"; };\n"
+                               "slowOld = mk { name = \"slow-old\"; script = \"echo old; sleep 60\"; };\n"
+                               "oldTop = mk { name = \"old-top\"; deps = [ shared slowOld ]; };\n"
+                               "newTop = mk { name = \"new-top\"; deps = [ shared ]; };",
                            {"shared", "slowOld", "oldTop", "newTop"});
     out.first = newJobset("push-1");
     EXPECT_TRUE(scheduler.submit(request(out.first, {out.drvs["oldTop"]}, 1, key)));
@@ -144,7 +146,8 @@ class SchedulerTest : public ::testing::Test, public testsupport::SchedulerHarne
     row.drvPath = drv;
     row.system = system;
     const auto id = storage->upsertDrvs({row}).value().front();
-    ASSERT_TRUE(storage->submitBuildJobset({jobset, storage::BuildJobsetState::Building, 1, "", 1, 0, {{id, drv, true}}}));
+    ASSERT_TRUE(
+        storage->submitBuildJobset({jobset, storage::BuildJobsetState::Building, 1, "", 1, 0, {{id, drv, true}}}));
     ASSERT_TRUE(storage->recordBuildEvent({0, id, 1, "building", "building on local", 1}));
   }
 
@@ -184,7 +187,8 @@ TEST_F(SchedulerTest, BuildsADependencyChainInOrderAndConcludesSucceeded) {
     a = mk { name = "a"; };
     b = mk { name = "b"; deps = [ a ]; };
     c = mk { name = "c"; deps = [ a b ]; script = "echo compiling c"; };
-  )", {"a", "b", "c"});
+  )",
+                          {"a", "b", "c"});
   auto scheduler = make();
   const auto jobset = newJobset("chain");
   ASSERT_TRUE(scheduler->submit(request(jobset, {drvs["c"]})));
@@ -198,7 +202,7 @@ TEST_F(SchedulerTest, BuildsADependencyChainInOrderAndConcludesSucceeded) {
   const auto events = [&](const std::string& d) { return eventsOf(d); };
   EXPECT_LT(events(drvs["b"]).back().id, events(drvs["c"])[2].id);
   EXPECT_LT(events(drvs["a"]).back().id, events(drvs["b"])[2].id);
-  auto log = scheduler->logs().read(*BuildLogStore::drvHash(drvs["c"]));
+  auto log = scheduler->logs().read(*nix::BuildLogStore::drvHash(drvs["c"]));
   ASSERT_TRUE(log) << log.error().describe();
   EXPECT_NE(log->find("compiling c"), std::string::npos) << *log;
   EXPECT_EQ(metrics.value("build_outcomes_total", {{"result", "success"}}), 3.0);
@@ -218,7 +222,8 @@ TEST_F(SchedulerTest, AFailureIsRetriedOnceThenFailsItsDependentsTransitively) {
     mid = mk { name = "mid"; deps = [ bad ]; };
     top = mk { name = "top"; deps = [ mid ]; };
     fine = mk { name = "fine"; };
-  )", {"bad", "mid", "top", "fine"});
+  )",
+                          {"bad", "mid", "top", "fine"});
   auto scheduler = make();
   const auto jobset = newJobset("failing");
   ASSERT_TRUE(scheduler->submit(request(jobset, {drvs["top"], drvs["fine"]})));
@@ -250,7 +255,7 @@ TEST_F(SchedulerTest, ATransientFailureSucceedsOnTheRetry) {
   ASSERT_TRUE(scheduler->waitForJobset(jobset, 60s));
   EXPECT_EQ(conclusion(jobset), storage::BuildJobsetState::Succeeded);
   EXPECT_EQ(statesSeen(drvs["flaky"]), (std::vector<std::string>{"queued", "buildable", "building", "failed_retry",
-                                                                  "queued", "buildable", "building", "success"}));
+                                                                 "queued", "buildable", "building", "success"}));
   EXPECT_EQ(storage->drvStatus(drvs["flaky"]).value()->attempt, 2);
 }
 
@@ -260,7 +265,8 @@ TEST_F(SchedulerTest, FixedOutputDerivationsRunOnTheirOwnCapacity) {
       outputHashMode = "flat"; outputHashAlgo = "sha256";
       outputHash = "41cf6794ba4200b839c53531555f0f3998df4cbb01a4d5cb0b94e3ca5e23947d"; }; };
     pkg = mk { name = "pkg"; deps = [ src ]; };
-  )", {"src", "pkg"});
+  )",
+                          {"src", "pkg"});
   auto scheduler = make();
   const auto jobset = newJobset("fod");
   ASSERT_TRUE(scheduler->submit(request(jobset, {drvs["pkg"]})));
@@ -275,13 +281,14 @@ TEST_F(SchedulerTest, FixedOutputDerivationsRunOnTheirOwnCapacity) {
 void checkTimeouts(SchedulerTest& t, std::size_t batchSize) {
   auto& config = t.config;
   config.batchSize = batchSize;
-  config.noOutputTimeout = 2s;
-  config.maxDuration = 4s;
+  config.nix.noOutputTimeout = 2s;
+  config.nix.maxDuration = 4s;
   auto drvs = t.instantiate(R"(
     silent = mk { name = "silent"; script = "echo starting; sleep 60"; };
     chatty = mk { name = "chatty"; script = "i=0; while [ $i -lt 100 ]; do echo tick $i; sleep 0.5; i=$((i+1)); done"; };
     after = mk { name = "after"; deps = [ silent ]; };
-  )", {"silent", "chatty", "after"});
+  )",
+                            {"silent", "chatty", "after"});
   auto scheduler = t.make();
   const auto jobset = t.newJobset("timeouts");
   const auto started = std::chrono::steady_clock::now();
@@ -293,18 +300,22 @@ void checkTimeouts(SchedulerTest& t, std::size_t batchSize) {
   EXPECT_EQ(t.stateOf(drvs["after"]), "blocked");
   EXPECT_EQ(t.count(t.statesSeen(drvs["silent"]), "building"), 1u);  // timeouts are not retried
   EXPECT_EQ(t.conclusion(jobset), storage::BuildJobsetState::Failed);
-  auto log = scheduler->logs().read(*BuildLogStore::drvHash(drvs["chatty"]));
+  auto log = scheduler->logs().read(*nix::BuildLogStore::drvHash(drvs["chatty"]));
   ASSERT_TRUE(log);
   EXPECT_NE(log->find("tick 3"), std::string::npos);
   EXPECT_EQ(log->find("tick 99"), std::string::npos);
 }
 
-TEST_F(SchedulerTest, SilenceAndOverlongBuildsAreInterruptedOneRunPerDerivation) { checkTimeouts(*this, 1); }
+TEST_F(SchedulerTest, SilenceAndOverlongBuildsAreInterruptedOneRunPerDerivation) {
+  checkTimeouts(*this, 1);
+}
 
-TEST_F(SchedulerTest, SilenceAndOverlongBuildsAreInterruptedInABatch) { checkTimeouts(*this, 8); }
+TEST_F(SchedulerTest, SilenceAndOverlongBuildsAreInterruptedInABatch) {
+  checkTimeouts(*this, 8);
+}
 
 TEST_F(SchedulerTest, RefusesToBuildWithoutTheSandboxUnlessTheOperatorAllowsIt) {
-  config.nixOptions.emplace_back("sandbox", "false");
+  config.nix.options.emplace_back("sandbox", "false");
   Scheduler refused(services(), config, system);
   auto started = refused.start();
   ASSERT_FALSE(started);
@@ -327,14 +338,15 @@ TEST_F(SchedulerTest, AFixedOutputBuilderSeesNoServerSecret) {
       impureEnvVars = [ "EKACI_TEST_SERVER_SECRET" "HOME" ];
       args = [ "-c" "echo secret=[$EKACI_TEST_SERVER_SECRET]; printf fixed > $out" ];
       outputHashMode = "flat"; outputHashAlgo = "sha256"; outputHash = builtins.hashString "sha256" "fixed"; }; };
-  )", {"leak"});
+  )",
+                          {"leak"});
   auto scheduler = make();
   const auto jobset = newJobset("impure-env");
   ASSERT_TRUE(scheduler->submit(request(jobset, {drvs["leak"]})));
   ASSERT_TRUE(scheduler->waitForJobset(jobset, 60s));
   ::unsetenv("EKACI_TEST_SERVER_SECRET");
   EXPECT_EQ(conclusion(jobset), storage::BuildJobsetState::Succeeded);
-  auto log = scheduler->logs().read(*BuildLogStore::drvHash(drvs["leak"]));
+  auto log = scheduler->logs().read(*nix::BuildLogStore::drvHash(drvs["leak"]));
   ASSERT_TRUE(log);
   EXPECT_NE(log->find("secret=[]"), std::string::npos) << *log;
   EXPECT_EQ(log->find(secret), std::string::npos) << *log;
@@ -359,17 +371,20 @@ TEST_F(SchedulerTest, ABuilderCannotReadTheHostWriteTheStateOrReachTheNetwork) {
       cat /etc/shadow > /dev/null 2>&1 && echo READ-SHADOW || echo shadow-unreadable
       ls /root > /dev/null 2>&1 && echo READ-ROOT || echo root-unreadable
       ls )" + state + R"( > /dev/null 2>&1 && echo SAW-STATE || echo state-invisible
-      echo pwned > )" + state + R"(/pwned 2> /dev/null || echo state-unwritable
-      wget -q -T 3 -O /dev/null http://127.0.0.1:)" + port + R"(/ 2> /dev/null; echo network-tried"; };
-  )", {"attack"});
+      echo pwned > )" + state +
+                              R"(/pwned 2> /dev/null || echo state-unwritable
+      wget -q -T 3 -O /dev/null http://127.0.0.1:)" +
+                              port + R"(/ 2> /dev/null; echo network-tried"; };
+  )",
+                          {"attack"});
   auto scheduler = make();
   const auto jobset = newJobset("sandbox");
   ASSERT_TRUE(scheduler->submit(request(jobset, {drvs["attack"]})));
   ASSERT_TRUE(scheduler->waitForJobset(jobset, 60s));
-  auto log = scheduler->logs().read(*BuildLogStore::drvHash(drvs["attack"]));
+  auto log = scheduler->logs().read(*nix::BuildLogStore::drvHash(drvs["attack"]));
   ASSERT_TRUE(log);
-  for (const char* confined : {"shadow-unreadable", "root-unreadable", "state-invisible", "state-unwritable",
-                               "network-tried"}) {
+  for (const char* confined :
+       {"shadow-unreadable", "root-unreadable", "state-invisible", "state-unwritable", "network-tried"}) {
     EXPECT_NE(log->find(confined), std::string::npos) << confined << "\n" << *log;
   }
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "pwned"));
@@ -383,11 +398,13 @@ TEST_F(SchedulerTest, ABuilderCannotReadTheHostWriteTheStateOrReachTheNetwork) {
 // A builder that starts a detached grandchild (setsid) and then overruns its time: after the
 // timeout nothing it started is left running.
 TEST_F(SchedulerTest, NothingABuilderStartedSurvivesItsTimeout) {
-  config.maxDuration = 3s;
+  config.nix.maxDuration = 3s;
   const std::string marker = "ekaci-orphan-" + tag;
   auto drvs = instantiate(R"(
-    orphan = mk { name = "orphan"; script = "setsid sh -c 'sleep 600; echo )" + marker + R"(' & sleep 600"; };
-  )", {"orphan"});
+    orphan = mk { name = "orphan"; script = "setsid sh -c 'sleep 600; echo )" +
+                              marker + R"(' & sleep 600"; };
+  )",
+                          {"orphan"});
   auto scheduler = make();
   const auto jobset = newJobset("orphan");
   ASSERT_TRUE(scheduler->submit(request(jobset, {drvs["orphan"]})));
@@ -414,7 +431,8 @@ TEST_F(SchedulerTest, NoBuilderForTheFeaturesIsUnsatisfiableWithAReason) {
   auto drvs = instantiate(R"(
     vm = mk { name = "vm"; features = [ "nixos-test-gpu" ]; };
     user = mk { name = "user"; deps = [ vm ]; };
-  )", {"vm", "user"});
+  )",
+                          {"vm", "user"});
   auto scheduler = make();
   const auto jobset = newJobset("unsatisfiable");
   ASSERT_TRUE(scheduler->submit(request(jobset, {drvs["user"]})));
@@ -429,7 +447,8 @@ TEST_F(SchedulerTest, ValidOutputsAreCachedAndFailuresAreRememberedUntilTheyExpi
   auto drvs = instantiate(R"(
     ok = mk { name = "ok"; };
     bad = mk { name = "bad"; script = "exit 3"; };
-  )", {"ok", "bad"});
+  )",
+                          {"ok", "bad"});
   {
     auto scheduler = make();
     const auto first = newJobset("first");
@@ -469,9 +488,10 @@ TEST_F(SchedulerTest, ValidOutputsAreCachedAndFailuresAreRememberedUntilTheyExpi
 
 TEST_F(SchedulerTest, ARebuildRequestForgetsCachedFailuresInTheClosure) {
   const auto fixed = sharedWithBuilders() + "/fixed";
-  auto drvs = instantiate("dep = mk { name = \"dep\"; script = \"[ -e " + fixed + " ] || exit 2\"; };\n"
-                          "top = mk { name = \"top\"; deps = [ dep ]; };\n"
-                          "other = mk { name = \"other\"; script = \"exit 4\"; };",
+  auto drvs = instantiate("dep = mk { name = \"dep\"; script = \"[ -e " + fixed +
+                              " ] || exit 2\"; };\n"
+                              "top = mk { name = \"top\"; deps = [ dep ]; };\n"
+                              "other = mk { name = \"other\"; script = \"exit 4\"; };",
                           {"dep", "top", "other"});
   {
     auto scheduler = make();
@@ -543,7 +563,8 @@ TEST_F(SchedulerTest, ADerivationCancelledEarlierIsCachedOnceItsOutputsExist) {
     keeper = mk { name = "keeper"; script = "sleep 4"; };
     gate = mk { name = "gate"; script = "sleep 1"; };
     x = mk { name = "x"; deps = [ gate ]; };
-  )", {"keeper", "gate", "x"});
+  )",
+                          {"keeper", "gate", "x"});
   auto scheduler = make();
   const auto keep = newJobset("keeper");  // stays open: the graph is kept
   ASSERT_TRUE(scheduler->submit(request(keep, {drvs["keeper"]})));
@@ -569,7 +590,8 @@ TEST_F(SchedulerTest, SmallerJobsetsGoFirst) {
     big2 = mk { name = "big2"; deps = [ gate ]; };
     big3 = mk { name = "big3"; deps = [ gate ]; };
     small = mk { name = "small"; };
-  )", {"gate", "big1", "big2", "big3", "small"});
+  )",
+                          {"gate", "big1", "big2", "big3", "small"});
   auto scheduler = make();
   const auto big = newJobset("big");
   ASSERT_TRUE(scheduler->submit(request(big, {drvs["gate"], drvs["big1"], drvs["big2"], drvs["big3"]}, 500)));
@@ -586,14 +608,16 @@ TEST_F(SchedulerTest, SmallerJobsetsGoFirst) {
   };
   // With one slot, the one-rebuild jobset's derivation runs right after the gate, before
   // any of the 500-rebuild jobset's others.
-  for (const auto& name : {"big1", "big2", "big3"}) EXPECT_LT(buildingId(drvs["small"]), buildingId(drvs[name])) << name;
+  for (const auto& name : {"big1", "big2", "big3"})
+    EXPECT_LT(buildingId(drvs["small"]), buildingId(drvs[name])) << name;
 }
 
 TEST_F(SchedulerTest, AShutdownRequeuesRunningBuildsAndTheNextStartFinishesThem) {
   auto drvs = instantiate(R"(
     long = mk { name = "long"; script = "echo working; sleep 3"; };
     top = mk { name = "top"; deps = [ long ]; };
-  )", {"long", "top"});
+  )",
+                          {"long", "top"});
   const auto jobset = newJobset("restart");
   {
     auto scheduler = make();
@@ -629,7 +653,8 @@ TEST_F(SchedulerTest, ACrashWhileBuildingIsRecoveredFromTheDatabase) {
 // build of one finished anyway (its outputs are valid): after the restart it is a success;
 // the other is an interruption.
 TEST_F(SchedulerTest, AfterACrashEachDerivationEndsInTheStateItsOutputsProve) {
-  auto drvs = instantiate("finished = mk { name = \"finished\"; };\nlost = mk { name = \"lost\"; };", {"finished", "lost"});
+  auto drvs =
+      instantiate("finished = mk { name = \"finished\"; };\nlost = mk { name = \"lost\"; };", {"finished", "lost"});
   for (const char* name : {"finished", "lost"}) {
     storage::DrvRecord row;
     row.drvPath = drvs[name];
@@ -649,16 +674,17 @@ TEST_F(SchedulerTest, AfterACrashEachDerivationEndsInTheStateItsOutputsProve) {
 // state is, with transitions the state machine allows (queued is not queued again; a build
 // whose outputs became valid is a success, never cached), and builds the rest once.
 TEST_F(SchedulerTest, ResumingFromAnyRecordedStateUsesAllowedTransitions) {
-  auto drvs = instantiate("a = mk { name = \"a\"; };\nb = mk { name = \"b\"; };\nc = mk { name = \"c\"; };\n"
-                          "d = mk { name = \"d\"; };\ne = mk { name = \"e\"; };",
-                          {"a", "b", "c", "d", "e"});
+  auto drvs = instantiate(
+      "a = mk { name = \"a\"; };\nb = mk { name = \"b\"; };\nc = mk { name = \"c\"; };\n"
+      "d = mk { name = \"d\"; };\ne = mk { name = \"e\"; };",
+      {"a", "b", "c", "d", "e"});
   const auto jobset = newJobset("resume-anywhere");
   const std::vector<std::pair<std::string, std::vector<std::string>>> left = {
-      {"a", {"queued"}},                                  // queued by an earlier restart
-      {"b", {"queued", "buildable"}},                     // ready, not started
-      {"c", {"queued", "buildable", "building"}},         // building; its outputs became valid
+      {"a", {"queued"}},                           // queued by an earlier restart
+      {"b", {"queued", "buildable"}},              // ready, not started
+      {"c", {"queued", "buildable", "building"}},  // building; its outputs became valid
       {"d", {"queued", "buildable", "building", "failed_retry"}},
-      {"e", {"queued"}},                                  // queued; its outputs became valid
+      {"e", {"queued"}},  // queued; its outputs became valid
   };
   std::vector<storage::BuildRoot> roots;
   for (const auto& [name, states] : left) {
@@ -724,17 +750,18 @@ TEST_F(SchedulerTest, RemoteBuildersAreRoutedToAndHealthChecked) {
   const auto shellDir = dir.path() / "busybox";
   std::filesystem::create_directories(shellDir);
   std::filesystem::copy_file("/bin/busybox", shellDir / "sh");
-  BuilderSpec remote;
+  nix::BuilderSpec remote;
   remote.name = remote.uri = "local?root=" + remoteRoot.string();
-  remote.kind = BuilderKind::Remote;
+  remote.kind = nix::BuilderKind::Remote;
   remote.systems = {system};
   remote.mandatoryFeatures = {"remote-only"};
-  BuilderSpec down = remote;
+  nix::BuilderSpec down = remote;
   down.name = down.uri = "ssh://eka-ci-builder.invalid";
   down.mandatoryFeatures = {"down-only"};
   config.remoteBuilders = {remote, down};
   auto drvs = instantiate("far = mk { name = \"far\"; features = [ \"remote-only\" ]; extra = { builder = \"${" +
-                              shellDir.string() + "}/sh\"; PATH = \"\"; }; };\n"
+                              shellDir.string() +
+                              "}/sh\"; PATH = \"\"; }; };\n"
                               "waits = mk { name = \"waits\"; features = [ \"down-only\" ]; };",
                           {"far", "waits"});
   auto scheduler = make();

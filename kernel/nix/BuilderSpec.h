@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-namespace ekaci::scheduler {
+namespace ekaci::nix {
 
 enum class BuilderKind { Local, FixedOutput, Remote };
 
@@ -13,7 +13,7 @@ enum class BuilderKind { Local, FixedOutput, Remote };
 struct BuilderSpec {
   std::string name;  // "local", "local-fod", or the remote URI
   BuilderKind kind = BuilderKind::Local;
-  std::string uri;   // remote only: ssh://, ssh-ng:// or any store URI Nix accepts
+  std::string uri;  // remote only: ssh://, ssh-ng:// or any store URI Nix accepts
   std::vector<std::string> systems;
   std::string sshKey;  // remote only; empty: the ssh default
   std::size_t maxJobs = 1;
@@ -31,4 +31,4 @@ struct BuilderSpec {
 
 const char* toString(BuilderKind kind);
 
-}  // namespace ekaci::scheduler
+}  // namespace ekaci::nix

@@ -5,12 +5,12 @@
 #include <vector>
 
 #include "ekaci/sdk/ProcessRunner.h"
-#include "kernel/scheduler/BuildLogStore.h"
-#include "kernel/scheduler/BuildOutcome.h"
-#include "kernel/scheduler/BuilderSpec.h"
-#include "kernel/scheduler/SchedulerConfig.h"
+#include "kernel/nix/BuildLogStore.h"
+#include "kernel/nix/BuildOutcome.h"
+#include "kernel/nix/BuilderSpec.h"
+#include "kernel/nix/NixInvocation.h"
 
-namespace ekaci::scheduler {
+namespace ekaci::nix {
 
 // Builds one derivation with `nix-store --realise`, on this machine or on one remote
 // builder (then with --max-jobs 0 and --builders naming that machine alone). Nix gets
@@ -18,7 +18,7 @@ namespace ekaci::scheduler {
 // whole process group. Every line of output goes to the log as it arrives.
 class NixBuildExecutor {
  public:
-  NixBuildExecutor(sdk::ProcessRunner& processes, const SchedulerConfig& config) : processes_(processes), config_(config) {}
+  NixBuildExecutor(sdk::ProcessRunner& processes, const NixInvocation& nix) : processes_(processes), nix_(nix) {}
 
   std::vector<std::string> command(const std::vector<std::string>& drvPaths, const BuilderSpec& builder) const;
   BuildOutcome build(const std::string& drvPath, const BuilderSpec& builder, BuildLogStore::Writer& log,
@@ -41,7 +41,7 @@ class NixBuildExecutor {
 
  private:
   sdk::ProcessRunner& processes_;
-  const SchedulerConfig& config_;
+  const NixInvocation& nix_;
 };
 
-}  // namespace ekaci::scheduler
+}  // namespace ekaci::nix

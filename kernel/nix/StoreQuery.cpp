@@ -1,9 +1,9 @@
-#include "kernel/scheduler/StoreQuery.h"
+#include "kernel/nix/StoreQuery.h"
 #include "kernel/nix/NixEnvironment.h"
 
 #include <sstream>
 
-namespace ekaci::scheduler {
+namespace ekaci::nix {
 namespace {
 
 constexpr std::size_t kBatch = 2000;  // roots per nix-store call (argument length)
@@ -34,12 +34,12 @@ sdk::Result<std::set<std::string>> StoreQuery::derivationsToBuild(const std::vec
   std::set<std::string> out;
   for (std::size_t start = 0; start < roots.size(); start += kBatch) {
     sdk::ProcessSpec spec;
-    spec.argv = {config_.nixStoreProgram, "--realise", "--dry-run"};
-    for (const auto& [name, value] : config_.nixOptions) spec.argv.insert(spec.argv.end(), {"--option", name, value});
+    spec.argv = {nix_.nixStoreProgram, "--realise", "--dry-run"};
+    for (const auto& [name, value] : nix_.options) spec.argv.insert(spec.argv.end(), {"--option", name, value});
     const std::size_t end = std::min(roots.size(), start + kBatch);
     spec.argv.insert(spec.argv.end(), roots.begin() + static_cast<std::ptrdiff_t>(start),
                      roots.begin() + static_cast<std::ptrdiff_t>(end));
-    spec.environment = nix::NixEnvironment(config_.passEnvironment).variables();
+    spec.environment = NixEnvironment(nix_.passEnvironment).variables();
     spec.timeout = std::chrono::minutes(10);
     auto result = processes_.run(spec);
     if (!result) return result.error();
@@ -51,12 +51,13 @@ sdk::Result<std::set<std::string>> StoreQuery::derivationsToBuild(const std::vec
     std::set<std::string> unknown;
     auto part = parseDryRun(result->stderrText + "\n" + result->stdoutText, &unknown);
     if (!unknown.empty()) {
-      return sdk::Error(sdk::ErrorCode::NotFound, "not in the Nix store (evaluate again?): " + *unknown.begin() +
-                                                      (unknown.size() > 1 ? " and " + std::to_string(unknown.size() - 1) + " more" : ""));
+      return sdk::Error(sdk::ErrorCode::NotFound,
+                        "not in the Nix store (evaluate again?): " + *unknown.begin() +
+                            (unknown.size() > 1 ? " and " + std::to_string(unknown.size() - 1) + " more" : ""));
     }
     out.insert(part.begin(), part.end());
   }
   return out;
 }
 
-}  // namespace ekaci::scheduler
+}  // namespace ekaci::nix

@@ -1,20 +1,20 @@
-#include "kernel/scheduler/StorePathInfo.h"
+#include "kernel/nix/StorePathInfo.h"
 
 #include <gtest/gtest.h>
 
 #include "kernel/services/PosixProcessRunner.h"
 #include "tests/support/SchedulerHarness.h"
 
-namespace ekaci::scheduler {
+namespace ekaci::nix {
 namespace {
 
 const std::string kA = "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-a";
 const std::string kB = "/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-b";
 
 TEST(StorePathInfoTest, ParsesSizesAndSkipsInvalidPaths) {
-  auto parsed = StorePathInfo::parse(
-      R"([{"path":")" + kA + R"(","narHash":"sha256-x","narSize":1000,"references":[")" + kB +
-      R"("],"closureSize":1500,"registrationTime":1},{"path":")" + kB + R"(","valid":false}])");
+  auto parsed =
+      StorePathInfo::parse(R"([{"path":")" + kA + R"(","narHash":"sha256-x","narSize":1000,"references":[")" + kB +
+                           R"("],"closureSize":1500,"registrationTime":1},{"path":")" + kB + R"(","valid":false}])");
   ASSERT_TRUE(parsed) << parsed.error().describe();
   ASSERT_EQ(parsed->size(), 1u);
   EXPECT_EQ(parsed->at(kA).narSize, 1000);
@@ -45,7 +45,7 @@ TEST(StorePathInfoTest, ParsesTheInvalidPathList) {
 
 TEST(StorePathInfoTest, RefusesWhatIsNotAStorePath) {
   services::PosixProcessRunner runner;
-  SchedulerConfig config;
+  NixInvocation config;
   StorePathInfo info(runner, config);
   for (const std::string& bad : {std::string("/etc/passwd"), std::string("--help"), kA + "/../../etc"}) {
     auto sizes = info.sizes({bad});
@@ -58,17 +58,19 @@ class StorePathInfoStoreTest : public ::testing::Test, protected testsupport::Sc
 
 // Two real outputs, one referring to the other: the closure of the referrer holds both.
 TEST_F(StorePathInfoStoreTest, MeasuresRealOutputsAndLeavesOutPathsNotInTheStore) {
-  const auto file = nixSet("sizes.nix",
-                           "  dep = mk \"size-dep\" [ ] \"i=0; while [ $i -lt 2000 ]; do echo 0123456789abcdef; i=$((i+1)); done > $out\";\n"
-                           "  top = mk \"size-top\" [ ] \"echo ${dep} > $out\";\n");
+  const auto file = nixSet(
+      "sizes.nix",
+      "  dep = mk \"size-dep\" [ ] \"i=0; while [ $i -lt 2000 ]; do echo 0123456789abcdef; i=$((i+1)); done > $out\";\n"
+      "  top = mk \"size-top\" [ ] \"echo ${dep} > $out\";\n");
   std::map<std::string, std::string> out;
   for (const std::string attr : {"dep", "top"}) {
     std::string why;
-    auto built = firstLineOf({"nix-build", "--no-out-link", "--option", "substituters", "", file.string(), "-A", attr}, &why);
+    auto built =
+        firstLineOf({"nix-build", "--no-out-link", "--option", "substituters", "", file.string(), "-A", attr}, &why);
     ASSERT_TRUE(built) << why;
     out[attr] = *built;
   }
-  StorePathInfo info(processes, config);
+  StorePathInfo info(processes, config.nix);
   const std::string absent = "/nix/store/00000000000000000000000000000000-absent";
   auto sizes = info.sizes({out["top"], out["dep"], absent, out["top"]});
   ASSERT_TRUE(sizes) << sizes.error().describe();
@@ -85,4 +87,4 @@ TEST_F(StorePathInfoStoreTest, MeasuresRealOutputsAndLeavesOutPathsNotInTheStore
 }
 
 }  // namespace
-}  // namespace ekaci::scheduler
+}  // namespace ekaci::nix

@@ -1,18 +1,18 @@
-#include "kernel/scheduler/NixBuildExecutor.h"
+#include "kernel/nix/NixBuildExecutor.h"
 
 #include <gtest/gtest.h>
 
 #include "ekaci/sdk/testing/FakeProcessRunner.h"
 #include "tests/support/TempDir.h"
 
-namespace ekaci::scheduler {
+namespace ekaci::nix {
 namespace {
 
-SchedulerConfig config() {
-  SchedulerConfig c;
+NixInvocation config() {
+  NixInvocation c;
   c.noOutputTimeout = std::chrono::seconds(1200);
   c.maxDuration = std::chrono::seconds(14400);
-  c.nixOptions = {{"substituters", ""}};
+  c.options = {{"substituters", ""}};
   return c;
 }
 
@@ -84,8 +84,8 @@ TEST(NixBuildExecutorTest, ABatchSortsLinesAndFailuresByDerivation) {
       R"(@nix {"action":"result","fields":["compiling ok"],"id":7,"type":101})",
       R"(@nix {"action":"result","fields":["missing header"],"id":8,"type":101})",
       R"(@nix {"action":"result","fields":[0,2,1,0],"id":1,"type":105})",
-      R"(@nix {"action":"msg","level":0,"msg":")" + esc + "[31;1merror:" + esc + "[0m builder for '" + esc + "[35;1m" + b +
-          esc + R"([0m' failed with exit code 2","raw_msg":"builder for ')" + esc + "[35;1m" + b + esc +
+      R"(@nix {"action":"msg","level":0,"msg":")" + esc + "[31;1merror:" + esc + "[0m builder for '" + esc + "[35;1m" +
+          b + esc + R"([0m' failed with exit code 2","raw_msg":"builder for ')" + esc + "[35;1m" + b + esc +
           R"([0m' failed with exit code 2"})",
       R"(@nix {"action":"msg","level":0,"msg":"building of ')" + c +
           R"(!*' from .drv file timed out after 2 seconds of silence"})",
@@ -127,4 +127,4 @@ TEST(NixBuildExecutorTest, ABatchSortsLinesAndFailuresByDerivation) {
 }
 
 }  // namespace
-}  // namespace ekaci::scheduler
+}  // namespace ekaci::nix

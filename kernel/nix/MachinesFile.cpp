@@ -1,10 +1,10 @@
-#include "kernel/scheduler/MachinesFile.h"
+#include "kernel/nix/MachinesFile.h"
 
 #include <charconv>
 #include <fstream>
 #include <sstream>
 
-namespace ekaci::scheduler {
+namespace ekaci::nix {
 namespace {
 
 std::vector<std::string> splitList(const std::string& field) {
@@ -43,7 +43,8 @@ sdk::Result<std::vector<BuilderSpec>> MachinesFile::parse(const std::string& tex
     auto fail = [&](const std::string& why) {
       return sdk::Error(sdk::ErrorCode::ConfigInvalidValue, origin + ":" + std::to_string(number) + ": " + why);
     };
-    if (fields.size() > 8) return fail("a machine line has at most 8 fields, this one has " + std::to_string(fields.size()));
+    if (fields.size() > 8)
+      return fail("a machine line has at most 8 fields, this one has " + std::to_string(fields.size()));
     fields.resize(8, "-");
     BuilderSpec spec;
     spec.kind = BuilderKind::Remote;
@@ -81,4 +82,4 @@ sdk::Result<std::vector<BuilderSpec>> MachinesFile::read(const std::filesystem::
   return parse(text.str(), path.string());
 }
 
-}  // namespace ekaci::scheduler
+}  // namespace ekaci::nix

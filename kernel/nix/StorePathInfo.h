@@ -7,9 +7,9 @@
 
 #include "ekaci/sdk/ProcessRunner.h"
 #include "ekaci/sdk/Result.h"
-#include "kernel/scheduler/SchedulerConfig.h"
+#include "kernel/nix/NixInvocation.h"
 
-namespace ekaci::scheduler {
+namespace ekaci::nix {
 
 // The size of a store path: its own NAR and its whole runtime closure, in bytes.
 struct PathSizes {
@@ -22,7 +22,7 @@ struct PathSizes {
 // checked locally first, so no binary cache is asked.
 class StorePathInfo {
  public:
-  StorePathInfo(sdk::ProcessRunner& processes, const SchedulerConfig& config) : processes_(processes), config_(config) {}
+  StorePathInfo(sdk::ProcessRunner& processes, const NixInvocation& nix) : processes_(processes), nix_(nix) {}
 
   sdk::Result<std::map<std::string, PathSizes>> sizes(const std::vector<std::string>& paths) const;
 
@@ -36,7 +36,7 @@ class StorePathInfo {
   sdk::Result<sdk::ProcessResult> run(std::vector<std::string> argv, const std::vector<std::string>& paths) const;
 
   sdk::ProcessRunner& processes_;
-  const SchedulerConfig& config_;
+  const NixInvocation& nix_;
 };
 
-}  // namespace ekaci::scheduler
+}  // namespace ekaci::nix

@@ -1,4 +1,4 @@
-#include "kernel/scheduler/NixBuildExecutor.h"
+#include "kernel/nix/NixBuildExecutor.h"
 #include "kernel/nix/NixEnvironment.h"
 
 #include <Poco/JSON/Object.h>
@@ -7,7 +7,7 @@
 #include <map>
 #include <set>
 
-namespace ekaci::scheduler {
+namespace ekaci::nix {
 namespace {
 
 // nix-store's documented exit statuses for --realise (Nix 2.x): 100 plus bits for
@@ -18,12 +18,12 @@ constexpr int kNixTimedOut = 101;
 
 std::vector<std::string> NixBuildExecutor::command(const std::vector<std::string>& drvPaths,
                                                    const BuilderSpec& builder) const {
-  std::vector<std::string> argv = {config_.nixStoreProgram, "--realise"};
+  std::vector<std::string> argv = {nix_.nixStoreProgram, "--realise"};
   argv.insert(argv.end(), drvPaths.begin(), drvPaths.end());
-  argv.insert(argv.end(), {"--max-silent-time", std::to_string(config_.noOutputTimeout.count()), "--timeout",
-                           std::to_string(config_.maxDuration.count()), "--option", "max-log-size",
-                           std::to_string(config_.maxLogBytes)});
-  for (const auto& [name, value] : config_.nixOptions) {
+  argv.insert(argv.end(),
+              {"--max-silent-time", std::to_string(nix_.noOutputTimeout.count()), "--timeout",
+               std::to_string(nix_.maxDuration.count()), "--option", "max-log-size", std::to_string(nix_.maxLogBytes)});
+  for (const auto& [name, value] : nix_.options) {
     argv.insert(argv.end(), {"--option", name, value});
   }
   if (builder.kind == BuilderKind::Remote) {
@@ -38,12 +38,12 @@ BuildOutcome NixBuildExecutor::build(const std::string& drvPath, const BuilderSp
                                      const std::atomic<bool>& cancel) const {
   sdk::ProcessSpec spec;
   spec.argv = command({drvPath}, builder);
-  spec.environment = nix::NixEnvironment(config_.passEnvironment).variables();
+  spec.environment = NixEnvironment(nix_.passEnvironment).variables();
   spec.captureOutput = false;
-  spec.noOutputTimeout = config_.noOutputTimeout;
+  spec.noOutputTimeout = nix_.noOutputTimeout;
   // Nix enforces --timeout itself; the runner's cap is a few seconds later so that Nix can
   // report first, and catches a Nix that hangs.
-  spec.timeout = config_.maxDuration + std::chrono::seconds(5);
+  spec.timeout = nix_.maxDuration + std::chrono::seconds(5);
   spec.cancel = &cancel;
   log.line("eka-ci: building " + drvPath + " on " + builder.name);
   auto result = processes_.run(spec, [&](sdk::OutputStream, std::string_view line) { log.line(line); });
@@ -74,12 +74,12 @@ BuildOutcome NixBuildExecutor::build(const std::string& drvPath, const BuilderSp
     case sdk::ProcessEnd::TimedOut:
       outcome.kind = BuildOutcome::Kind::Interrupted;
       outcome.interrupt = InterruptKind::Timeout;
-      outcome.detail = "ran longer than " + std::to_string(config_.maxDuration.count()) + " s";
+      outcome.detail = "ran longer than " + std::to_string(nix_.maxDuration.count()) + " s";
       break;
     case sdk::ProcessEnd::NoOutputTimedOut:
       outcome.kind = BuildOutcome::Kind::Interrupted;
       outcome.interrupt = InterruptKind::Timeout;
-      outcome.detail = "no output for " + std::to_string(config_.noOutputTimeout.count()) + " s";
+      outcome.detail = "no output for " + std::to_string(nix_.noOutputTimeout.count()) + " s";
       break;
     case sdk::ProcessEnd::Cancelled:
       outcome.kind = BuildOutcome::Kind::Interrupted;
@@ -144,10 +144,10 @@ std::vector<BuildOutcome> NixBuildExecutor::buildBatch(const std::vector<BatchIt
   sdk::ProcessSpec spec;
   spec.argv = command(drvs, builder);
   spec.argv.insert(spec.argv.end(), {"--keep-going", "--log-format", "internal-json"});
-  spec.environment = nix::NixEnvironment(config_.passEnvironment).variables();
+  spec.environment = NixEnvironment(nix_.passEnvironment).variables();
   spec.captureOutput = false;
-  spec.noOutputTimeout = config_.noOutputTimeout;
-  spec.timeout = config_.maxDuration * static_cast<int>(items.size()) + std::chrono::seconds(5);
+  spec.noOutputTimeout = nix_.noOutputTimeout;
+  spec.timeout = nix_.maxDuration * static_cast<int>(items.size()) + std::chrono::seconds(5);
   spec.cancel = &cancel;
   std::map<std::int64_t, std::size_t> activity;  // Nix activity id -> item
   std::vector<std::string> failure(items.size());
@@ -172,9 +172,11 @@ std::vector<BuildOutcome> NixBuildExecutor::buildBatch(const std::vector<BatchIt
       } else if (action == "result" && o->optValue<int>("type", 0) == 101) {  // a log line of a build
         auto it = activity.find(o->getValue<std::int64_t>("id"));
         auto fields = o->getArray("fields");
-        if (it != activity.end() && fields && fields->size() > 0) items[it->second].log->line(fields->getElement<std::string>(0));
+        if (it != activity.end() && fields && fields->size() > 0)
+          items[it->second].log->line(fields->getElement<std::string>(0));
       } else if (action == "msg") {
-        const std::string text = withoutColours(o->optValue<std::string>("raw_msg", o->optValue<std::string>("msg", "")));
+        const std::string text =
+            withoutColours(o->optValue<std::string>("raw_msg", o->optValue<std::string>("msg", "")));
         auto it = indexOf.find(quotedDrv(text));
         if (it == indexOf.end()) return;
         items[it->second].log->line(text);
@@ -192,9 +194,9 @@ std::vector<BuildOutcome> NixBuildExecutor::buildBatch(const std::vector<BatchIt
   // Which outputs exist now decides success.
   std::set<std::string> invalid;
   sdk::ProcessSpec check;
-  check.argv = {config_.nixStoreProgram, "--check-validity", "--print-invalid"};
+  check.argv = {nix_.nixStoreProgram, "--check-validity", "--print-invalid"};
   for (const auto& item : items) check.argv.insert(check.argv.end(), item.outputs.begin(), item.outputs.end());
-  check.environment = nix::NixEnvironment(config_.passEnvironment).variables();
+  check.environment = NixEnvironment(nix_.passEnvironment).variables();
   check.timeout = std::chrono::minutes(2);
   auto checked = processes_.run(check);
   const bool checkedOk = checked && checked->end == sdk::ProcessEnd::Exited && checked->exitCode == 0;
@@ -231,10 +233,11 @@ std::vector<BuildOutcome> NixBuildExecutor::buildBatch(const std::vector<BatchIt
     } else {
       outcome.kind = BuildOutcome::Kind::Interrupted;
       const auto end = result ? result->end : sdk::ProcessEnd::Signaled;
-      outcome.interrupt = end == sdk::ProcessEnd::Cancelled                                          ? InterruptKind::Cancelled
-                          : end == sdk::ProcessEnd::TimedOut || end == sdk::ProcessEnd::NoOutputTimedOut ? InterruptKind::Timeout
-                          : end == sdk::ProcessEnd::MemoryExceeded                                    ? InterruptKind::OutOfMemory
-                                                                                                       : InterruptKind::ProcessDeath;
+      outcome.interrupt = end == sdk::ProcessEnd::Cancelled ? InterruptKind::Cancelled
+                          : end == sdk::ProcessEnd::TimedOut || end == sdk::ProcessEnd::NoOutputTimedOut
+                              ? InterruptKind::Timeout
+                          : end == sdk::ProcessEnd::MemoryExceeded ? InterruptKind::OutOfMemory
+                                                                   : InterruptKind::ProcessDeath;
       outcome.detail = result ? "nix-store ended (" + std::to_string(result->exitCode) + ") without building it"
                               : "cannot start nix-store: " + result.error().message();
     }
@@ -246,12 +249,13 @@ std::vector<BuildOutcome> NixBuildExecutor::buildBatch(const std::vector<BatchIt
 bool NixBuildExecutor::ping(const BuilderSpec& builder) const {
   sdk::ProcessSpec spec;
   std::string uri = builder.uri;
-  if (!builder.sshKey.empty()) uri += (uri.find('?') == std::string::npos ? "?" : "&") + std::string("ssh-key=") + builder.sshKey;
-  spec.argv = {config_.nixProgram, "--extra-experimental-features", "nix-command", "store", "ping", "--store", uri};
-  spec.environment = nix::NixEnvironment(config_.passEnvironment).variables();
+  if (!builder.sshKey.empty())
+    uri += (uri.find('?') == std::string::npos ? "?" : "&") + std::string("ssh-key=") + builder.sshKey;
+  spec.argv = {nix_.nixProgram, "--extra-experimental-features", "nix-command", "store", "ping", "--store", uri};
+  spec.environment = NixEnvironment(nix_.passEnvironment).variables();
   spec.timeout = std::chrono::seconds(15);
   auto result = processes_.run(spec);
   return result && result->succeeded();
 }
 
-}  // namespace ekaci::scheduler
+}  // namespace ekaci::nix

@@ -3,9 +3,13 @@
 #include <chrono>
 #include <string>
 
-#include "kernel/scheduler/BuildState.h"
+namespace ekaci::nix {
 
-namespace ekaci::scheduler {
+// Why a build stopped without a verdict on the derivation itself.
+enum class InterruptKind { OutOfMemory, Timeout, Cancelled, ProcessDeath, Unsatisfiable };
+
+// The persisted name: "out_of_memory", "timeout", ...
+const char* toString(InterruptKind kind);
 
 // How one attempt ended, as the executor saw it.
 struct BuildOutcome {
@@ -17,4 +21,4 @@ struct BuildOutcome {
   std::chrono::milliseconds elapsed{0};
 };
 
-}  // namespace ekaci::scheduler
+}  // namespace ekaci::nix

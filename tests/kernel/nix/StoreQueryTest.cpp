@@ -1,10 +1,10 @@
-#include "kernel/scheduler/StoreQuery.h"
+#include "kernel/nix/StoreQuery.h"
 
 #include <gtest/gtest.h>
 
 #include "kernel/services/PosixProcessRunner.h"
 
-namespace ekaci::scheduler {
+namespace ekaci::nix {
 namespace {
 
 TEST(StoreQueryTest, ParsesTheDerivationsToBuildAndIgnoresFetchedPaths) {
@@ -25,8 +25,8 @@ TEST(StoreQueryTest, ParsesTheDerivationsToBuildAndIgnoresFetchedPaths) {
 
 TEST(StoreQueryTest, AMissingDerivationIsAnErrorNamingIt) {
   services::PosixProcessRunner runner;
-  SchedulerConfig config;
-  config.nixOptions = {{"substituters", ""}};
+  NixInvocation config;
+  config.options = {{"substituters", ""}};
   StoreQuery query(runner, config);
   auto result = query.derivationsToBuild({"/nix/store/00000000000000000000000000000000-missing.drv"});
   ASSERT_FALSE(result);
@@ -34,4 +34,4 @@ TEST(StoreQueryTest, AMissingDerivationIsAnErrorNamingIt) {
 }
 
 }  // namespace
-}  // namespace ekaci::scheduler
+}  // namespace ekaci::nix

@@ -1,8 +1,12 @@
-#include "kernel/scheduler/JobVerdict.h"
+#include "kernel/review/JobVerdict.h"
 
 #include <gtest/gtest.h>
 
-namespace ekaci::scheduler {
+namespace ekaci::review {
+
+using scheduler::BuildState;
+using scheduler::BuildStatus;
+using scheduler::InterruptKind;
 namespace {
 
 const BuildStatus kOk{BuildState::Success};
@@ -11,8 +15,10 @@ const BuildStatus kFail{BuildState::Failure};
 const BuildStatus kTransitive{BuildState::TransitiveFailure};
 const BuildStatus kTimeout{BuildState::Interrupted, InterruptKind::Timeout};
 
-Verdict judge(std::optional<BuildStatus> head, std::optional<BuildStatus> base, bool inBase = true, bool inHead = true) {
-  return JobVerdict::judge({"pkg", inHead ? "/nix/store/h-pkg.drv" : "", inBase ? "/nix/store/b-pkg.drv" : "", head, base})
+Verdict judge(std::optional<BuildStatus> head, std::optional<BuildStatus> base, bool inBase = true,
+              bool inHead = true) {
+  return JobVerdict::judge(
+             {"pkg", inHead ? "/nix/store/h-pkg.drv" : "", inBase ? "/nix/store/b-pkg.drv" : "", head, base})
       .verdict;
 }
 
@@ -45,4 +51,4 @@ TEST(JobVerdictTest, NewRemovedUnfinishedAndUnknownBase) {
 }
 
 }  // namespace
-}  // namespace ekaci::scheduler
+}  // namespace ekaci::review

@@ -6,16 +6,16 @@
 
 #include "ekaci/sdk/ProcessRunner.h"
 #include "ekaci/sdk/Result.h"
-#include "kernel/scheduler/SchedulerConfig.h"
+#include "kernel/nix/NixInvocation.h"
 
-namespace ekaci::scheduler {
+namespace ekaci::nix {
 
 // Asks Nix, in one batch, which derivations of the closures of `roots` still have to be
 // built: `nix-store --realise --dry-run` lists them ("will be built"); everything else is
 // already valid or substitutable ("will be fetched"), which the scheduler records as Cached.
 class StoreQuery {
  public:
-  StoreQuery(sdk::ProcessRunner& processes, const SchedulerConfig& config) : processes_(processes), config_(config) {}
+  StoreQuery(sdk::ProcessRunner& processes, const NixInvocation& nix) : processes_(processes), nix_(nix) {}
 
   sdk::Result<std::set<std::string>> derivationsToBuild(const std::vector<std::string>& roots) const;
   // The part of `nix-store --realise --dry-run` output that lists derivations to build,
@@ -24,7 +24,7 @@ class StoreQuery {
 
  private:
   sdk::ProcessRunner& processes_;
-  const SchedulerConfig& config_;
+  const NixInvocation& nix_;
 };
 
-}  // namespace ekaci::scheduler
+}  // namespace ekaci::nix

@@ -5,9 +5,9 @@
 #include <vector>
 
 #include "ekaci/sdk/Result.h"
-#include "kernel/scheduler/BuilderSpec.h"
+#include "kernel/nix/BuilderSpec.h"
 
-namespace ekaci::scheduler {
+namespace ekaci::nix {
 
 // Reads remote builders in Nix's machines format: one machine per line, fields separated
 // by whitespace, '-' or a missing field for the default, '#' starts a comment:
@@ -23,4 +23,4 @@ class MachinesFile {
   static sdk::Result<std::vector<BuilderSpec>> read(const std::filesystem::path& path);
 };
 
-}  // namespace ekaci::scheduler
+}  // namespace ekaci::nix

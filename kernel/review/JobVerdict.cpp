@@ -1,6 +1,9 @@
-#include "kernel/scheduler/JobVerdict.h"
+#include "kernel/review/JobVerdict.h"
 
-namespace ekaci::scheduler {
+namespace ekaci::review {
+
+using scheduler::BuildState;
+using scheduler::BuildStatus;
 
 const char* toString(Verdict verdict) {
   switch (verdict) {
@@ -52,4 +55,4 @@ JobVerdict JobVerdict::judge(const JobBuild& job) {
   return v;
 }
 
-}  // namespace ekaci::scheduler
+}  // namespace ekaci::review

@@ -1,4 +1,4 @@
-#include "kernel/scheduler/BuildLogStore.h"
+#include "kernel/nix/BuildLogStore.h"
 
 #include <Poco/DeflatingStream.h>
 #include <Poco/Exception.h>
@@ -8,7 +8,7 @@
 #include <sstream>
 #include <vector>
 
-namespace ekaci::scheduler {
+namespace ekaci::nix {
 namespace {
 
 constexpr std::string_view kStorePrefix = "/nix/store/";
@@ -59,7 +59,6 @@ std::size_t afterEscape(const std::string& text, std::size_t i, std::size_t end)
   while (i < end && text[i] >= 0x20 && text[i] <= 0x2f) ++i;
   return std::min(end, i + 1);
 }
-
 
 }  // namespace
 
@@ -210,9 +209,12 @@ std::string BuildLogStore::lastLines(const std::string& text, std::size_t count,
         i = afterEscape(text, i, end);
         continue;
       }
-      if (c == '\t') line.push_back(' ');
-      else if (c >= 0x80) line.push_back('?');  // not UTF-8
-      else if (c >= 0x20 && c != 0x7f) line.push_back(static_cast<char>(c));
+      if (c == '\t')
+        line.push_back(' ');
+      else if (c >= 0x80)
+        line.push_back('?');  // not UTF-8
+      else if (c >= 0x20 && c != 0x7f)
+        line.push_back(static_cast<char>(c));
       ++i;
     }
     if (line.find_first_not_of(' ') != std::string::npos) lines.push_back(std::move(line));
@@ -224,4 +226,4 @@ std::string BuildLogStore::lastLines(const std::string& text, std::size_t count,
   return out;
 }
 
-}  // namespace ekaci::scheduler
+}  // namespace ekaci::nix

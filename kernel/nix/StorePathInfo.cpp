@@ -1,4 +1,4 @@
-#include "kernel/scheduler/StorePathInfo.h"
+#include "kernel/nix/StorePathInfo.h"
 #include "kernel/nix/NixEnvironment.h"
 
 #include <Poco/JSON/Array.h>
@@ -9,7 +9,7 @@
 #include <set>
 #include <sstream>
 
-namespace ekaci::scheduler {
+namespace ekaci::nix {
 namespace {
 
 constexpr std::size_t kBatch = 2000;  // paths per process (argument length)
@@ -73,13 +73,12 @@ sdk::Result<sdk::ProcessResult> StorePathInfo::run(std::vector<std::string> argv
   sdk::ProcessSpec spec;
   spec.argv = std::move(argv);
   spec.argv.insert(spec.argv.end(), paths.begin(), paths.end());
-  spec.environment = nix::NixEnvironment(config_.passEnvironment).variables();
+  spec.environment = NixEnvironment(nix_.passEnvironment).variables();
   spec.timeout = std::chrono::minutes(10);
   auto result = processes_.run(spec);
   if (!result) return result.error();
   if (!result->succeeded()) {
-    return sdk::Error(sdk::ErrorCode::ProcessKilled,
-                      spec.argv.front() + " failed: " + excerpt(result->stderrText));
+    return sdk::Error(sdk::ErrorCode::ProcessKilled, spec.argv.front() + " failed: " + excerpt(result->stderrText));
   }
   return result;
 }
@@ -94,9 +93,10 @@ sdk::Result<std::map<std::string, PathSizes>> StorePathInfo::sizes(const std::ve
   }
   std::map<std::string, PathSizes> out;
   for (std::size_t start = 0; start < asked.size(); start += kBatch) {
-    const std::vector<std::string> batch(asked.begin() + static_cast<std::ptrdiff_t>(start),
-                                         asked.begin() + static_cast<std::ptrdiff_t>(std::min(asked.size(), start + kBatch)));
-    auto checked = run({config_.nixStoreProgram, "--check-validity", "--print-invalid"}, batch);
+    const std::vector<std::string> batch(
+        asked.begin() + static_cast<std::ptrdiff_t>(start),
+        asked.begin() + static_cast<std::ptrdiff_t>(std::min(asked.size(), start + kBatch)));
+    auto checked = run({nix_.nixStoreProgram, "--check-validity", "--print-invalid"}, batch);
     if (!checked) return checked.error();
     const auto invalid = parseInvalid(checked->stdoutText);
     const std::set<std::string> skip(invalid.begin(), invalid.end());
@@ -105,8 +105,8 @@ sdk::Result<std::map<std::string, PathSizes>> StorePathInfo::sizes(const std::ve
       if (skip.count(path) == 0) valid.push_back(path);
     }
     if (valid.empty()) continue;
-    std::vector<std::string> argv = {config_.nixProgram, "--extra-experimental-features", "nix-command"};
-    for (const auto& [name, value] : config_.nixOptions) argv.insert(argv.end(), {"--option", name, value});
+    std::vector<std::string> argv = {nix_.nixProgram, "--extra-experimental-features", "nix-command"};
+    for (const auto& [name, value] : nix_.options) argv.insert(argv.end(), {"--option", name, value});
     argv.insert(argv.end(), {"path-info", "--json", "--closure-size"});
     auto info = run(argv, valid);
     if (!info) return info.error();
@@ -117,4 +117,4 @@ sdk::Result<std::map<std::string, PathSizes>> StorePathInfo::sizes(const std::ve
   return out;
 }
 
-}  // namespace ekaci::scheduler
+}  // namespace ekaci::nix

@@ -1,8 +1,8 @@
-#include "kernel/scheduler/BuilderSpec.h"
+#include "kernel/nix/BuilderSpec.h"
 
 #include <algorithm>
 
-namespace ekaci::scheduler {
+namespace ekaci::nix {
 namespace {
 
 bool contains(const std::vector<std::string>& list, const std::string& item) {
@@ -47,4 +47,4 @@ const char* toString(BuilderKind kind) {
   return "unknown";
 }
 
-}  // namespace ekaci::scheduler
+}  // namespace ekaci::nix

@@ -1,14 +1,15 @@
-#include "kernel/scheduler/MachinesFile.h"
+#include "kernel/nix/MachinesFile.h"
 
 #include <gtest/gtest.h>
 
-namespace ekaci::scheduler {
+namespace ekaci::nix {
 namespace {
 
 TEST(MachinesFileTest, ReadsEveryField) {
   auto parsed = MachinesFile::parse(
       "# builders\n"
-      "ssh-ng://builder@10.0.0.5 x86_64-linux,i686-linux /root/.ssh/id_builder 8 3 kvm,big-parallel benchmark AAAAC3Nz\n",
+      "ssh-ng://builder@10.0.0.5 x86_64-linux,i686-linux /root/.ssh/id_builder 8 3 kvm,big-parallel benchmark "
+      "AAAAC3Nz\n",
       "machines");
   ASSERT_TRUE(parsed) << parsed.error().describe();
   ASSERT_EQ(parsed->size(), 1u);
@@ -23,7 +24,8 @@ TEST(MachinesFileTest, ReadsEveryField) {
   EXPECT_EQ(b.mandatoryFeatures, (std::vector<std::string>{"benchmark"}));
   EXPECT_EQ(b.publicHostKey, "AAAAC3Nz");
   EXPECT_EQ(b.machinesLine(),
-            "ssh-ng://builder@10.0.0.5 x86_64-linux,i686-linux /root/.ssh/id_builder 8 3 kvm,big-parallel benchmark AAAAC3Nz");
+            "ssh-ng://builder@10.0.0.5 x86_64-linux,i686-linux /root/.ssh/id_builder 8 3 kvm,big-parallel benchmark "
+            "AAAAC3Nz");
 }
 
 TEST(MachinesFileTest, MissingFieldsAndDashesTakeDefaultsAndBareHostsAreSsh) {
@@ -44,11 +46,11 @@ TEST(MachinesFileTest, BadLinesNameFileAndLine) {
   EXPECT_EQ(zero.error().code(), sdk::ErrorCode::ConfigInvalidValue);
   EXPECT_NE(zero.error().message().find("/etc/nix/machines:2"), std::string::npos) << zero.error().message();
   EXPECT_NE(zero.error().message().find("max jobs"), std::string::npos);
-  EXPECT_FALSE(MachinesFile::parse("host - - 1 x\n", "m"));            // no systems, bad speed
+  EXPECT_FALSE(MachinesFile::parse("host - - 1 x\n", "m"));  // no systems, bad speed
   EXPECT_FALSE(MachinesFile::parse("host x86_64-linux - 1 1 - - - extra\n", "m"));
   EXPECT_FALSE(MachinesFile::parse("host x86_64-linux - 2x\n", "m"));
   EXPECT_FALSE(MachinesFile::read("/nonexistent/machines"));
 }
 
 }  // namespace
-}  // namespace ekaci::scheduler
+}  // namespace ekaci::nix

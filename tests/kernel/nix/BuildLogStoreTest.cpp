@@ -1,4 +1,4 @@
-#include "kernel/scheduler/BuildLogStore.h"
+#include "kernel/nix/BuildLogStore.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 
 #include "tests/support/TempDir.h"
 
-namespace ekaci::scheduler {
+namespace ekaci::nix {
 namespace {
 
 const std::string kDrv = "/nix/store/0123456789abcdfghijklmnpqrsvwxyz-hello-2.12.drv";
@@ -111,4 +111,4 @@ TEST(BuildLogStoreTest, LastLinesAreCleanAndBounded) {
 }
 
 }  // namespace
-}  // namespace ekaci::scheduler
+}  // namespace ekaci::nix

@@ -10,7 +10,7 @@
 
 #include "ekaci/sdk/Result.h"
 
-namespace ekaci::scheduler {
+namespace ekaci::nix {
 
 // Build logs on disk: <logs_dir>/<drv-hash>/build.log while a build runs (flushed line by
 // line, so it can be read during the build), compressed to build.log.gz when it ends.
@@ -70,4 +70,4 @@ class BuildLogStore {
   std::size_t maxBytes_;
 };
 
-}  // namespace ekaci::scheduler
+}  // namespace ekaci::nix

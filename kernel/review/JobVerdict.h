@@ -5,7 +5,7 @@
 
 #include "kernel/scheduler/BuildState.h"
 
-namespace ekaci::scheduler {
+namespace ekaci::review {
 
 // What a pull request did to one job's build, compared with the base revision.
 enum class Verdict { NewlyFailing, NewlySucceeding, StillFailing, StillSucceeding, Removed, Unfinished };
@@ -18,8 +18,8 @@ struct JobBuild {
   std::string attr;
   std::string headDrv;
   std::string baseDrv;
-  std::optional<BuildStatus> head;
-  std::optional<BuildStatus> base;
+  std::optional<scheduler::BuildStatus> head;
+  std::optional<scheduler::BuildStatus> base;
 };
 
 struct JobVerdict {
@@ -36,4 +36,4 @@ struct JobVerdict {
   static JobVerdict judge(const JobBuild& job);
 };
 
-}  // namespace ekaci::scheduler
+}  // namespace ekaci::review
