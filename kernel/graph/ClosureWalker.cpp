@@ -17,9 +17,10 @@ ClosureWalk ClosureWalker::walk(const std::vector<std::string>& roots, const Opt
   std::deque<NodeId> queue;
   std::size_t busy = 0, parsed = 0;
 
-  auto add = [&](const std::string& path) -> std::optional<NodeId> {
+  auto add = [&](const std::string& path, bool root = false) -> std::optional<NodeId> {
     // Under the lock.
     if (auto existing = result.graph.find(path)) return existing;
+    if (!root && options.within != nullptr && options.within->count(path) == 0) return std::nullopt;
     if (result.graph.size() >= options.capacity) {
       result.graph.markTruncated();
       return std::nullopt;
@@ -31,7 +32,7 @@ ClosureWalk ClosureWalker::walk(const std::vector<std::string>& roots, const Opt
   };
   {
     std::lock_guard lock(mutex);
-    for (const auto& root : roots) add(root);
+    for (const auto& root : roots) add(root, true);
   }
 
   auto worker = [&] {

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstddef>
 #include <functional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,7 +23,7 @@ struct DrvFacts {
 
 struct ClosureWalk {
   DrvGraph graph;
-  std::vector<DrvFacts> facts;                                 // indexed by NodeId
+  std::vector<DrvFacts> facts;                                  // indexed by NodeId
   std::vector<std::pair<std::string, std::string>> unreadable;  // drv path -> why
 };
 
@@ -36,6 +37,9 @@ class ClosureWalker {
     std::size_t threads = 2;
     std::size_t capacity = 100000;
     const std::atomic<bool>* cancel = nullptr;
+    // When set, only these derivations (and the roots) are read and added: inputs outside it
+    // are neither nodes nor edges (the scheduler walks only what has to be built).
+    const std::set<std::string>* within = nullptr;
   };
 
   static ClosureWalk walk(const std::vector<std::string>& roots, const Options& options,

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "ekaci/sdk/ProcessRunner.h"
+#include "kernel/nix/BuildExecutor.h"
 #include "kernel/nix/BuildLogStore.h"
 #include "kernel/nix/BuildOutcome.h"
 #include "kernel/nix/BuilderSpec.h"
@@ -16,7 +17,7 @@ namespace ekaci::nix {
 // builder (then with --max-jobs 0 and --builders naming that machine alone). Nix gets
 // --max-silent-time and --timeout; the process runner enforces both as well and kills the
 // whole process group. Every line of output goes to the log as it arrives.
-class NixBuildExecutor {
+class NixBuildExecutor final : public BuildExecutor {
  public:
   NixBuildExecutor(sdk::ProcessRunner& processes, const NixInvocation& nix) : processes_(processes), nix_(nix) {}
 
@@ -24,20 +25,20 @@ class NixBuildExecutor {
   BuildOutcome build(const std::string& drvPath, const BuilderSpec& builder, BuildLogStore::Writer& log,
                      const std::atomic<bool>& cancel) const;
 
-  // One item of a batch: the derivation, its output paths and its log.
-  struct BatchItem {
-    std::string drvPath;
-    std::vector<std::string> outputs;
-    BuildLogStore::Writer* log = nullptr;
-  };
   // Builds independent derivations in one `nix-store --realise --keep-going` run, one
   // after the other, saving a Nix start-up per derivation. Nix's structured log
   // (--log-format internal-json) says which line and which failure belongs to which
   // derivation; whether each one succeeded is then checked on its outputs.
+  // When Nix builds them one at a time (a local batch), each success is told to `built` as
+  // soon as Nix counts it done, before the batch ends; failures come with the batch's end.
   std::vector<BuildOutcome> buildBatch(const std::vector<BatchItem>& items, const BuilderSpec& builder,
-                                       const std::atomic<bool>& cancel) const;
+                                       const std::atomic<bool>& cancel, const OnBuilt& built = {}) const;
+
+  // BuildExecutor: one item as build(), more as buildBatch().
+  std::vector<BuildOutcome> run(const std::vector<BatchItem>& items, const BuilderSpec& builder,
+                                const std::atomic<bool>& cancel, const OnBuilt& built) const override;
   // `nix store ping --store URI`: true when the builder answers within 15 s.
-  bool ping(const BuilderSpec& builder) const;
+  bool ping(const BuilderSpec& builder) const override;
 
  private:
   sdk::ProcessRunner& processes_;

@@ -12,6 +12,7 @@
 #include "kernel/config/Glob.h"
 #include "kernel/git/CheckoutArea.h"
 #include "kernel/git/GitRepository.h"
+#include "kernel/graph/ClosureStore.h"
 #include "kernel/graph/ClosureWalker.h"
 #include "kernel/plugin_host/GuardedEvaluator.h"
 #include "kernel/review/JobsetDiff.h"
@@ -459,24 +460,9 @@ sdk::Result<ReviewReport> ReviewPipeline::run(const ReviewRequest& request, cons
         review.notes.push_back("derivation " + path + " could not be read: " + why);
       }
       // Store the closure: derivations (batched) and their references.
-      std::vector<storage::DrvRecord> nodes(walk.graph.size());
-      for (graph::NodeId id = 0; id < walk.graph.size(); ++id) {
-        nodes[id].drvPath = walk.graph.path(id);
-        nodes[id].system = walk.facts[id].system.empty() ? "unknown" : walk.facts[id].system;
-        nodes[id].isFixedOutput = walk.facts[id].fixedOutput;
-        nodes[id].preferLocalBuild = walk.facts[id].preferLocalBuild;
-        nodes[id].requiredFeatures = walk.facts[id].requiredSystemFeatures;
-        nodes[id].outputs = walk.facts[id].outputs;
+      if (auto stored = graph::ClosureStore::save(walk, services_.storage); !stored) {
+        return std::move(stored).error();
       }
-      auto ids = services_.storage.upsertDrvs(nodes);
-      if (!ids) return std::move(ids).error();
-      std::vector<std::pair<std::int64_t, std::int64_t>> edges;
-      edges.reserve(walk.graph.edgeCount());
-      for (graph::NodeId id = 0; id < walk.graph.size(); ++id) {
-        auto [begin, end] = walk.graph.references(id);
-        for (const graph::NodeId* it = begin; it != end; ++it) edges.emplace_back((*ids)[id], (*ids)[*it]);
-      }
-      if (auto stored = services_.storage.insertDrvReferences(edges); !stored) return std::move(stored).error();
 
       RebuildImpact::Options impact;
       impact.top = static_cast<std::size_t>(repoConfig->rebuildImpact.maxTopBlastRadius);

@@ -2,14 +2,14 @@
 
 #include <algorithm>
 
-#include "kernel/nix/DerivationParser.h"
+#include "kernel/graph/ClosureStore.h"
+#include "kernel/graph/ClosureWalker.h"
+#include "kernel/nix/NixBuildExecutor.h"
 #include "kernel/nix/NixEnvironment.h"
 #include "kernel/nix/NixSandbox.h"
 
 namespace ekaci::scheduler {
 namespace {
-
-constexpr std::size_t kScanPerQueue = 64;  // buildable entries looked at per queue and pass
 
 const std::vector<double> kDurationBuckets = {1, 5, 15, 60, 300, 900, 3600, 14400};
 
@@ -25,36 +25,23 @@ std::string outcomeName(const nix::BuildOutcome& outcome) {
   return "unknown";
 }
 
-struct ParsedDrv {
-  std::string path;
-  BuildRequirements needs;
-  std::vector<std::string> inputs;
-  std::vector<std::pair<std::string, std::string>> outputs;
-};
-
 }  // namespace
 
-Scheduler::Scheduler(Services services, SchedulerConfig config, const std::string& hostSystem)
+Scheduler::Scheduler(Services services, SchedulerConfig config, const std::string& hostSystem,
+                     const nix::BuildExecutor* executor)
     : services_(services),
       config_(std::move(config)),
       logs_(config_.logsDir, config_.nix.maxLogBytes),
-      executor_(services_.processes, config_.nix),
+      ownExecutor_(executor == nullptr ? std::make_unique<nix::NixBuildExecutor>(services_.processes, config_.nix)
+                                       : nullptr),
+      executor_(executor == nullptr ? *ownExecutor_ : *executor),
       store_(services_.processes, config_.nix),
-      pool_(config_, hostSystem) {
-  // The database itself refuses what the state machine forbids, whichever process writes it.
-  services_.storage.setTransitionGuard([](const std::string& from, const std::string& to) {
-    if (from == "new") return true;
-    const auto before = statusFromName(from), after = statusFromName(to);
-    return before && after && transitionAllowed(before->state, after->state);
-  });
-}
+      recorder_(services_.storage, services_.clock, services_.logger),
+      pool_(config_, hostSystem),
+      dispatcher_(config_.batchSize) {}
 
 Scheduler::~Scheduler() {
   shutdown(std::chrono::milliseconds(0));
-}
-
-std::int64_t Scheduler::nowSeconds() const {
-  return std::chrono::duration_cast<std::chrono::seconds>(services_.clock.now().time_since_epoch()).count();
 }
 
 sdk::Result<void> Scheduler::start() {
@@ -90,7 +77,7 @@ sdk::Result<void> Scheduler::start() {
   }
   std::lock_guard lock(mutex_);
   started_ = true;
-  dispatcher_ = std::thread([this] { dispatcherLoop(); });
+  dispatcherThread_ = std::thread([this] { dispatcherLoop(); });
   if (pool_.size() > 2) health_ = std::thread([this] { healthLoop(); });
   wake_.notify_all();
   return sdk::success();
@@ -116,7 +103,7 @@ sdk::Result<void> Scheduler::resume() {
   {
     std::lock_guard lock(mutex_);
     for (const auto& row : *stale) {
-      if (index_.count(row.drvPath)) continue;
+      if (graph_.find(row.drvPath)) continue;
       orphaned.push_back(row);
       paths.push_back(row.drvPath);
     }
@@ -131,8 +118,7 @@ sdk::Result<void> Scheduler::resume() {
       state = row.state == "building" ? "success" : "cached";
       detail = "its outputs are valid after a restart (the server stopped while this was " + row.state + ")";
     }
-    (void)services_.storage.recordBuildEvent(
-        storage::BuildEventRecord{0, row.drvId, row.attempt, state, detail, nowSeconds()});
+    recorder_.settleOrphan(row, state, detail);
   }
   return sdk::success();
 }
@@ -142,7 +128,7 @@ sdk::Result<void> Scheduler::submit(const JobsetBuildRequest& request) {
   record.jobsetId = request.jobsetId;
   record.rebuildCount = request.rebuildCount;
   record.supersedeKey = request.supersedeKey;
-  record.submittedAt = nowSeconds();
+  record.submittedAt = recorder_.now();
   record.roots = request.roots;
   {
     std::lock_guard lock(mutex_);
@@ -172,46 +158,23 @@ sdk::Result<void> Scheduler::ingest(storage::BuildJobsetRecord record, bool reco
   auto toBuild = store_.derivationsToBuild(rootPaths);
   if (!toBuild) return toBuild.error();
 
-  // 2. Read every derivation involved.
-  std::set<std::string> involved(toBuild->begin(), toBuild->end());
-  involved.insert(rootPaths.begin(), rootPaths.end());
-  std::vector<ParsedDrv> parsed;
-  std::vector<storage::DrvRecord> rows;
-  for (const auto& path : involved) {
-    auto drv = nix::DerivationParser::parseFile(path);
-    if (!drv) return sdk::Error(drv.error().code(), "cannot read " + path + ": " + drv.error().message());
-    ParsedDrv p{
-        path,
-        BuildRequirements{drv->platform, drv->requiredSystemFeatures(), drv->isFixedOutput(), drv->preferLocalBuild()},
-        {},
-        {}};
-    for (const auto& [input, outputs] : drv->inputDrvs) p.inputs.push_back(input);
-    for (const auto& output : drv->outputs) p.outputs.emplace_back(output.name, output.path);
-    storage::DrvRecord row;
-    row.drvPath = path;
-    row.system = p.needs.system;
-    row.isFixedOutput = p.needs.fixedOutput;
-    row.requiredFeatures = p.needs.features;
-    row.preferLocalBuild = p.needs.preferLocal;
-    row.outputs = p.outputs;
-    parsed.push_back(std::move(p));
-    rows.push_back(std::move(row));
+  // 2. Read the roots and what has to be built below them, and store it (the same closure
+  // ingest as the review's).
+  graph::ClosureWalker::Options walkOptions;
+  walkOptions.threads = 2;
+  walkOptions.capacity = SIZE_MAX;
+  walkOptions.within = &*toBuild;
+  const graph::ClosureWalk walk = graph::ClosureWalker::walk(rootPaths, walkOptions);
+  if (!walk.unreadable.empty()) {
+    return sdk::Error(sdk::ErrorCode::InvalidArgument,
+                      "cannot read " + walk.unreadable.front().first + ": " + walk.unreadable.front().second);
   }
-  auto ids = services_.storage.upsertDrvs(rows);
+  auto ids = graph::ClosureStore::save(walk, services_.storage);
   if (!ids) return ids.error();
-  std::map<std::string, std::int64_t> idOf;
-  for (std::size_t i = 0; i < parsed.size(); ++i) idOf[parsed[i].path] = (*ids)[i];
-  std::vector<std::pair<std::int64_t, std::int64_t>> edges;
-  for (const auto& p : parsed) {
-    for (const auto& input : p.inputs) {
-      if (auto it = idOf.find(input); it != idOf.end()) edges.emplace_back(idOf[p.path], it->second);
-    }
-  }
-  if (auto inserted = services_.storage.insertDrvReferences(edges); !inserted) return inserted.error();
-  for (auto& root : record.roots) root.drvId = idOf[root.drvPath];
+  for (auto& root : record.roots) root.drvId = (*ids)[*walk.graph.find(root.drvPath)];
   // 3. Persist the jobset before acting on it.
   if (!recovered) {
-    if (auto submitted = services_.storage.submitBuildJobset(record); !submitted) return submitted.error();
+    if (auto submitted = recorder_.submitJobset(record); !submitted) return submitted.error();
   }
   auto persisted = services_.storage.drvStatuses(*ids);
   if (!persisted) return persisted.error();
@@ -227,17 +190,19 @@ sdk::Result<void> Scheduler::ingest(storage::BuildJobsetRecord record, bool reco
     }
   }
 
-  // 4. Merge into the in-memory graph.
+  // 4. Merge into the build graph.
   std::unique_lock lock(mutex_);
-  const std::int64_t now = nowSeconds();
-  std::vector<std::size_t> fresh, touched;
-  for (const auto& p : parsed) {
-    auto existing = index_.find(p.path);
-    const bool building = toBuild->count(p.path) > 0;
-    if (existing != index_.end()) {
-      const std::size_t n = existing->second;
+  const std::int64_t now = recorder_.now();
+  std::vector<BuildNodeId> touched;
+  std::vector<std::optional<BuildNodeId>> fresh(walk.graph.size());
+  for (graph::NodeId v = 0; v < walk.graph.size(); ++v) {
+    const std::string path = walk.graph.path(v);
+    const graph::DrvFacts& facts = walk.facts[v];
+    const bool building = toBuild->count(path) > 0;
+    if (auto existing = graph_.find(path)) {
+      const BuildNodeId n = *existing;
       touched.push_back(n);
-      Node& node = nodes_[n];
+      auto& node = graph_[n];
       const BuildState s = node.status.state;
       const bool failureExpired = s == BuildState::Failure && persistedById[node.drvId].failureExpiresAt <= now;
       const bool retryable = s == BuildState::Interrupted || s == BuildState::Blocked ||
@@ -253,25 +218,24 @@ sdk::Result<void> Scheduler::ingest(storage::BuildJobsetRecord record, bool reco
       }
       continue;
     }
-    const std::size_t n = nodes_.size();
-    Node node;
-    node.drvId = idOf[p.path];
-    node.path = p.path;
-    node.needs = p.needs;
-    for (const auto& [name, path] : p.outputs) node.outputs.push_back(path);
+    BuildGraph::Node node;
+    node.drvId = (*ids)[v];
+    node.path = path;
+    node.needs =
+        BuildRequirements{facts.system, facts.requiredSystemFeatures, facts.fixedOutput, facts.preferLocalBuild};
+    for (const auto& [name, output] : facts.outputs) node.outputs.push_back(output);
     const auto& stored = persistedById[node.drvId];
     node.attempt = stored.attempt;
     node.detail = stored.detail;
     auto storedStatus = statusFromName(stored.state);
-    nodes_.push_back(std::move(node));
-    index_[p.path] = n;
-    fresh.push_back(n);
-    touched.push_back(n);
-    Node& added = nodes_[n];
     // The in-memory state starts where the database left it; every step from there is a
     // transition the state machine allows (a restart can come at any point of a build).
     const bool recorded = storedStatus && !stored.state.empty() && stored.state != "new";
-    added.status = recorded ? *storedStatus : BuildStatus{BuildState::Queued};
+    node.status = recorded ? *storedStatus : BuildStatus{BuildState::Queued};
+    const BuildNodeId n = graph_.add(std::move(node));
+    fresh[v] = n;
+    touched.push_back(n);
+    auto& added = graph_[n];
     if (!building) {
       if (isSuccessful(added.status.state)) continue;
       if (recorded && added.status.state == BuildState::Building) {
@@ -289,117 +253,80 @@ sdk::Result<void> Scheduler::ingest(storage::BuildJobsetRecord record, bool reco
                                                          : "queued for jobset " + std::to_string(record.jobsetId);
       // A new round starts at Queued whatever an earlier round left.
       if (!recorded) {
-        storage::BuildEventRecord event{0, added.drvId, added.attempt, "queued", why, now};
-        if (auto ok = services_.storage.recordBuildEvent(event); !ok) {
-          services_.logger.error("cannot persist a build event",
-                                 {{"drv", added.path}, {"error", ok.error().describe()}});
-        }
-        added.detail = why;
+        recorder_.firstQueued(added, why);
       } else if (added.status.state != BuildState::Queued) {
         transition(n, BuildStatus{BuildState::Queued}, why);
       }
     }
   }
-  // Edges of the new nodes (inputs that are part of this graph).
-  for (const auto& p : parsed) {
-    const std::size_t n = index_[p.path];
-    if (std::find(fresh.begin(), fresh.end(), n) == fresh.end()) continue;
-    for (const auto& input : p.inputs) {
-      auto it = index_.find(input);
-      if (it == index_.end()) continue;
-      nodes_[n].deps.push_back(it->second);
-      nodes_[it->second].dependents.push_back(n);
+  // Edges of the new nodes (inputs that are part of the graph).
+  for (graph::NodeId v = 0; v < walk.graph.size(); ++v) {
+    if (!fresh[v]) continue;
+    auto [begin, end] = walk.graph.references(v);
+    for (const graph::NodeId* it = begin; it != end; ++it) {
+      if (auto input = graph_.find(walk.graph.path(*it))) graph_.link(*fresh[v], *input);
     }
   }
   OpenJobset open;
   open.record = record;
-  for (const auto& root : record.roots) open.rootNodes.push_back(index_[root.drvPath]);
+  for (const auto& root : record.roots) open.rootNodes.push_back(*graph_.find(root.drvPath));
   // The jobset needs the closure of its roots within the graph.
-  std::vector<std::size_t> stack = open.rootNodes;
-  std::set<std::size_t> seen;
-  while (!stack.empty()) {
-    const std::size_t n = stack.back();
-    stack.pop_back();
-    if (!seen.insert(n).second) continue;
-    nodes_[n].jobsets.insert(record.jobsetId);
-    for (std::size_t d : nodes_[n].deps) stack.push_back(d);
-  }
-  open.closure.assign(seen.begin(), seen.end());
+  open.closure = graph_.claim(open.rootNodes, record.jobsetId);
   open_[record.jobsetId] = std::move(open);
   concludedIds_.erase(record.jobsetId);
-  for (std::size_t n : touched) {
-    if (nodes_[n].status.state == BuildState::Failure) propagate(n, BuildState::TransitiveFailure, "");
+  for (BuildNodeId n : touched) {
+    if (graph_[n].status.state == BuildState::Failure) propagate(n, BuildState::TransitiveFailure, "");
   }
-  for (std::size_t n : touched) makeReadyIfBuildable(n);
+  for (BuildNodeId n : touched) makeReadyIfBuildable(n);
   concludeFinishedJobsets({record.jobsetId});
   updateQueueGauges();
   wake_.notify_all();
   return sdk::success();
 }
 
-bool Scheduler::transition(std::size_t n, BuildStatus to, const std::string& detail, bool newAttempt) {
-  Node& node = nodes_[n];
-  if (!transitionAllowed(node.status.state, to.state)) {
-    services_.logger.error("refused build state transition",
-                           {{"drv", node.path}, {"from", statusName(node.status)}, {"to", statusName(to)}});
-    return false;
-  }
-  const std::int64_t attempt = newAttempt ? node.attempt + 1 : node.attempt;
-  storage::BuildEventRecord event{0, node.drvId, attempt, statusName(to), detail, nowSeconds()};
-  if (auto ok = services_.storage.recordBuildEvent(event); !ok) {
-    services_.logger.error("cannot persist a build event; not acting on it",
-                           {{"drv", node.path}, {"state", statusName(to)}, {"error", ok.error().describe()}});
-    return false;
-  }
-  node.status = to;
-  node.attempt = attempt;
-  node.detail = detail;
-  return true;
-}
-
-void Scheduler::makeReadyIfBuildable(std::size_t n) {
-  Node& node = nodes_[n];
+void Scheduler::makeReadyIfBuildable(BuildNodeId n) {
+  auto& node = graph_[n];
   if (node.status.state != BuildState::Queued || node.jobsets.empty()) return;
-  for (std::size_t d : node.deps) {
-    const BuildState s = nodes_[d].status.state;
+  for (BuildNodeId d : node.deps) {
+    const BuildState s = graph_[d].status.state;
     if (s == BuildState::Failure || s == BuildState::TransitiveFailure) {
-      const std::string why = "dependency " + nodes_[d].path + " failed";
+      const std::string why = "dependency " + graph_[d].path + " failed";
       if (transition(n, BuildStatus{BuildState::TransitiveFailure}, why))
         propagate(n, BuildState::TransitiveFailure, why);
       return;
     }
     if (s == BuildState::Interrupted || s == BuildState::Blocked) {
-      const std::string why = "dependency " + nodes_[d].path + " did not finish (" + statusName(nodes_[d].status) + ")";
+      const std::string why = "dependency " + graph_[d].path + " did not finish (" + statusName(graph_[d].status) + ")";
       if (transition(n, BuildStatus{BuildState::Blocked}, why)) propagate(n, BuildState::Blocked, why);
       return;
     }
     if (!isSuccessful(s)) return;  // still waiting
   }
   if (!transition(n, BuildStatus{BuildState::Buildable}, "all inputs built")) return;
-  ReadyKey key{INT64_MAX, INT64_MAX, ++sequence_, n};
+  std::int64_t rebuildCount = INT64_MAX, submittedAt = INT64_MAX;
   for (std::int64_t id : node.jobsets) {
     auto it = open_.find(id);
     if (it == open_.end()) continue;
-    key.rebuildCount = std::min(key.rebuildCount, it->second.record.rebuildCount);
-    key.submittedAt = std::min(key.submittedAt, it->second.record.submittedAt);
+    rebuildCount = std::min(rebuildCount, it->second.record.rebuildCount);
+    submittedAt = std::min(submittedAt, it->second.record.submittedAt);
   }
-  ready_[queueName(node)].insert(key);
+  dispatcher_.enqueue(n, node.needs, rebuildCount, submittedAt);
 }
 
-void Scheduler::propagate(std::size_t failed, BuildState state, const std::string& detail) {
-  const std::string why = detail.empty() ? "dependency " + nodes_[failed].path + " failed" : detail;
-  std::vector<std::size_t> stack(nodes_[failed].dependents.begin(), nodes_[failed].dependents.end());
+void Scheduler::propagate(BuildNodeId failed, BuildState state, const std::string& detail) {
+  const std::string why = detail.empty() ? "dependency " + graph_[failed].path + " failed" : detail;
+  std::vector<BuildNodeId> stack(graph_[failed].dependents.begin(), graph_[failed].dependents.end());
   std::size_t count = 0;
   while (!stack.empty()) {
-    const std::size_t n = stack.back();
+    const BuildNodeId n = stack.back();
     stack.pop_back();
-    const BuildState s = nodes_[n].status.state;
+    const BuildState s = graph_[n].status.state;
     const bool waiting = s == BuildState::Queued || s == BuildState::Buildable;
     const bool upgrade = state == BuildState::TransitiveFailure && s == BuildState::Blocked;
     if (!waiting && !upgrade) continue;
     if (!transition(n, BuildStatus{state}, why)) continue;
     ++count;
-    for (std::size_t d : nodes_[n].dependents) stack.push_back(d);
+    for (BuildNodeId d : graph_[n].dependents) stack.push_back(d);
   }
   if (state == BuildState::TransitiveFailure && count > 0) {
     services_.metrics
@@ -416,7 +343,7 @@ void Scheduler::concludeFinishedJobsets(const std::set<std::int64_t>& candidates
     if (it == open_.end()) continue;
     bool done = true, failed = false;
     for (std::size_t i = 0; i < it->second.rootNodes.size(); ++i) {
-      const BuildState s = nodes_[it->second.rootNodes[i]].status.state;
+      const BuildState s = graph_[it->second.rootNodes[i]].status.state;
       if (!isTerminal(s)) {
         done = false;
         break;
@@ -430,7 +357,7 @@ void Scheduler::concludeFinishedJobsets(const std::set<std::int64_t>& candidates
 
 void Scheduler::finishJobset(OpenJobset& jobset, storage::BuildJobsetState state) {
   const std::int64_t id = jobset.record.jobsetId;
-  if (auto ok = services_.storage.concludeBuildJobset(id, state, nowSeconds()); !ok) {
+  if (auto ok = recorder_.concludeJobset(id, state); !ok) {
     services_.logger.error("cannot persist a jobset conclusion",
                            {{"jobset", std::to_string(id)}, {"error", ok.error().describe()}});
     return;  // stays open; concluded again on the next event or restart
@@ -439,7 +366,7 @@ void Scheduler::finishJobset(OpenJobset& jobset, storage::BuildJobsetState state
   services_.metrics
       .counter("jobsets_concluded_total", "Jobsets whose builds concluded", {{"result", storage::toString(state)}})
       .increment();
-  for (std::size_t n : jobset.closure) nodes_[n].jobsets.erase(id);
+  for (BuildNodeId n : jobset.closure) graph_[n].jobsets.erase(id);
   open_.erase(id);
   concludedIds_.insert(id);
   concluded_.notify_all();
@@ -450,16 +377,15 @@ sdk::Result<void> Scheduler::cancel(std::int64_t jobsetId, const std::string& wh
   auto it = open_.find(jobsetId);
   if (it == open_.end())
     return sdk::Error(sdk::ErrorCode::NotFound, "jobset " + std::to_string(jobsetId) + " is not building");
-  if (auto ok = services_.storage.concludeBuildJobset(jobsetId, storage::BuildJobsetState::Cancelled, nowSeconds());
-      !ok) {
+  if (auto ok = recorder_.concludeJobset(jobsetId, storage::BuildJobsetState::Cancelled); !ok) {
     return ok.error();
   }
   services_.logger.info("jobset cancelled", {{"jobset", std::to_string(jobsetId)}, {"why", why}});
-  const std::vector<std::size_t> closure = it->second.closure;
+  const std::vector<BuildNodeId> closure = it->second.closure;
   open_.erase(it);
   concludedIds_.insert(jobsetId);
-  for (std::size_t n : closure) {
-    Node& node = nodes_[n];
+  for (BuildNodeId n : closure) {
+    auto& node = graph_[n];
     node.jobsets.erase(jobsetId);
     if (!node.jobsets.empty()) continue;
     const BuildState s = node.status.state;
@@ -474,134 +400,126 @@ sdk::Result<void> Scheduler::cancel(std::int64_t jobsetId, const std::string& wh
   return sdk::success();
 }
 
-std::string Scheduler::queueName(const Node& node) const {
-  return node.needs.system + (node.needs.fixedOutput ? "/fixed-output" : "/build");
-}
-
 void Scheduler::dispatch() {
   if (stopping_) return;
-  for (auto& [queue, entries] : ready_) {
-    std::size_t scanned = 0;
-    for (auto it = entries.begin(); it != entries.end() && scanned < kScanPerQueue;) {
-      const std::size_t n = it->node;
-      Node& node = nodes_[n];
-      if (node.status.state != BuildState::Buildable) {
-        it = entries.erase(it);
-        continue;
-      }
-      if (node.jobsets.empty()) {
-        it = entries.erase(it);
-        transition(n, BuildStatus{BuildState::Interrupted, InterruptKind::Cancelled}, "no open jobset needs it");
-        continue;
-      }
-      ++scanned;
-      const auto route = pool_.route(node.needs);
-      if (route.verdict == BuilderPool::Verdict::Busy) {
-        ++it;
-        continue;
-      }
-      it = entries.erase(it);
-      if (route.verdict == BuilderPool::Verdict::Unsatisfiable) {
-        if (transition(n, BuildStatus{BuildState::Interrupted, InterruptKind::Unsatisfiable}, route.reason)) {
-          propagate(n, BuildState::Blocked, "dependency " + node.path + " cannot be built here: " + route.reason);
-          concludeFinishedJobsets(node.jobsets);
-        }
-        continue;
-      }
-      // A local slot takes more buildable derivations of this queue that it can build.
-      std::vector<std::size_t> batch = {n};
-      const nix::BuilderSpec& spec = pool_.spec(route.builder);
-      if (spec.kind != nix::BuilderKind::Remote) {
-        for (auto more = it; more != entries.end() && batch.size() < std::max<std::size_t>(1, config_.batchSize);) {
-          const Node& other = nodes_[more->node];
-          if (other.status.state == BuildState::Buildable && !other.jobsets.empty() &&
-              spec.canBuild(other.needs.system, other.needs.features) &&
-              other.needs.fixedOutput == node.needs.fixedOutput &&
-              (!other.needs.preferLocal || spec.kind == nix::BuilderKind::Local)) {
-            batch.push_back(more->node);
-            more = entries.erase(more);
-          } else {
-            ++more;
-          }
-        }
-        it = entries.begin();  // erasures above may have moved past `it`; rescan from the front
-        scanned = 0;
-      }
-      startBuild(batch, route.builder);
+  const Dispatcher::Plan plan = dispatcher_.plan(graph_, pool_);
+  for (BuildNodeId n : plan.abandoned) {
+    transition(n, BuildStatus{BuildState::Interrupted, InterruptKind::Cancelled}, "no open jobset needs it");
+  }
+  for (const auto& [n, reason] : plan.unsatisfiable) {
+    if (transition(n, BuildStatus{BuildState::Interrupted, InterruptKind::Unsatisfiable}, reason)) {
+      propagate(n, BuildState::Blocked, "dependency " + graph_[n].path + " cannot be built here: " + reason);
+      concludeFinishedJobsets(graph_[n].jobsets);
     }
   }
+  for (const auto& launch : plan.launches) startBuild(launch.nodes, launch.builder);
   updateQueueGauges();
 }
 
-void Scheduler::startBuild(const std::vector<std::size_t>& batch, std::size_t builder) {
+void Scheduler::startBuild(const std::vector<BuildNodeId>& batch, std::size_t builder) {
+  // The dispatcher took the builder's slot for this launch.
   const nix::BuilderSpec spec = pool_.spec(builder);
   auto cancelFlag = std::make_shared<std::atomic<bool>>(false);
-  std::vector<std::size_t> started;
-  std::vector<nix::NixBuildExecutor::BatchItem> items;
-  for (std::size_t n : batch) {
-    Node& node = nodes_[n];
+  std::vector<BuildNodeId> started;
+  std::vector<nix::BuildExecutor::BatchItem> items;
+  for (BuildNodeId n : batch) {
+    auto& node = graph_[n];
     if (!transition(n, BuildStatus{BuildState::Building}, "building on " + spec.name, true)) continue;
     node.builder = spec.name;
     node.cancel = cancelFlag;
     started.push_back(n);
-    items.push_back(nix::NixBuildExecutor::BatchItem{node.path, node.outputs, nullptr});
+    items.push_back(nix::BuildExecutor::BatchItem{node.path, node.outputs, nullptr});
     services_.logger.info("build started",
                           {{"drv", node.path}, {"builder", spec.name}, {"attempt", std::to_string(node.attempt)}});
   }
-  if (started.empty()) return;
-  pool_.acquire(builder);
+  if (started.empty()) {
+    pool_.release(builder);
+    return;
+  }
   services_.metrics.gauge("builds_active", "Build processes running per builder", {{"builder", spec.name}})
       .set(static_cast<double>(pool_.active(builder)));
   const std::uint64_t id = ++batches_;
   Running& running = running_[id];
   running.nodes = started;
   running.thread = std::thread([this, id, started, builder, spec, cancelFlag, items]() mutable {
-    std::vector<nix::BuildOutcome> outcomes(items.size());
-    std::vector<std::unique_ptr<nix::BuildLogStore::Writer>> logs;
-    bool logsOk = true;
-    for (auto& item : items) {
-      auto log = logs_.open(item.drvPath);
-      if (!log) {
-        logsOk = false;
-        for (auto& outcome : outcomes) {
-          outcome.kind = nix::BuildOutcome::Kind::Interrupted;
-          outcome.interrupt = InterruptKind::ProcessDeath;
-          outcome.detail = "cannot write the build log: " + log.error().message();
-        }
-        break;
-      }
-      item.log = log->get();
-      logs.push_back(std::move(log).value());
-    }
-    if (logsOk && items.size() == 1) {
-      outcomes[0] = executor_.build(items[0].drvPath, spec, *items[0].log, *cancelFlag);
-    } else if (logsOk) {
-      outcomes = executor_.buildBatch(items, spec, *cancelFlag);
-    }
-    for (auto& log : logs) log->finish();
-    {
-      std::lock_guard lock(mutex_);
-      completions_.push_back(Completion{id, started, builder, std::move(outcomes)});
-    }
-    wake_.notify_all();
+    runBuild(id, std::move(started), builder, std::move(spec), std::move(cancelFlag), std::move(items));
   });
 }
 
-void Scheduler::handle(const Completion& c) {
-  if (auto it = running_.find(c.batch); it != running_.end()) {
-    it->second.thread.join();
-    running_.erase(it);
+void Scheduler::runBuild(std::uint64_t id, std::vector<BuildNodeId> nodes, std::size_t builder, nix::BuilderSpec spec,
+                         std::shared_ptr<std::atomic<bool>> cancel, std::vector<nix::BuildExecutor::BatchItem> items) {
+  std::vector<nix::BuildOutcome> outcomes(items.size());
+  std::vector<std::unique_ptr<nix::BuildLogStore::Writer>> logs;
+  bool logsOk = true;
+  for (auto& item : items) {
+    auto log = logs_.open(item.drvPath);
+    if (!log) {
+      logsOk = false;
+      for (auto& outcome : outcomes) {
+        outcome.kind = nix::BuildOutcome::Kind::Interrupted;
+        outcome.interrupt = InterruptKind::ProcessDeath;
+        outcome.detail = "cannot write the build log: " + log.error().message();
+      }
+      break;
+    }
+    item.log = log->get();
+    logs.push_back(std::move(log).value());
   }
-  pool_.release(c.builder);
-  services_.metrics
-      .gauge("builds_active", "Build processes running per builder", {{"builder", pool_.spec(c.builder).name}})
-      .set(static_cast<double>(pool_.active(c.builder)));
+  std::vector<bool> told(items.size(), false);
+  if (logsOk) {
+    // A success Nix reports before the batch ends is handed over at once: its dependents
+    // need not wait for the rest of the batch.
+    auto built = [&](std::size_t i, const nix::BuildOutcome& outcome) {
+      if (i >= items.size() || told[i]) return;
+      told[i] = true;
+      logs[i]->finish();
+      {
+        std::lock_guard lock(mutex_);
+        completions_.push_back(Completion{id, {nodes[i]}, builder, {outcome}, false});
+      }
+      wake_.notify_all();
+    };
+    outcomes = executor_.run(items, spec, *cancel, built);
+    if (outcomes.size() != items.size()) {
+      outcomes.assign(items.size(), nix::BuildOutcome{});
+      for (auto& outcome : outcomes) {
+        outcome.kind = nix::BuildOutcome::Kind::Interrupted;
+        outcome.interrupt = InterruptKind::ProcessDeath;
+        outcome.detail = "the executor returned no outcome for some of its builds";
+      }
+    }
+  }
+  Completion last{id, {}, builder, {}, true};
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (told[i]) continue;
+    if (i < logs.size()) logs[i]->finish();
+    last.nodes.push_back(nodes[i]);
+    last.outcomes.push_back(outcomes[i]);
+  }
+  {
+    std::lock_guard lock(mutex_);
+    completions_.push_back(std::move(last));
+  }
+  wake_.notify_all();
+}
+
+void Scheduler::handle(const Completion& c) {
+  if (c.final) {
+    if (auto it = running_.find(c.batch); it != running_.end()) {
+      it->second.thread.join();
+      running_.erase(it);
+    }
+    pool_.release(c.builder);
+    services_.metrics
+        .gauge("builds_active", "Build processes running per builder", {{"builder", pool_.spec(c.builder).name}})
+        .set(static_cast<double>(pool_.active(c.builder)));
+  }
   for (std::size_t i = 0; i < c.nodes.size(); ++i) record(c.nodes[i], c.outcomes[i]);
   concluded_.notify_all();
 }
 
-void Scheduler::record(std::size_t n, const nix::BuildOutcome& outcome) {
-  Node& node = nodes_[n];
+void Scheduler::record(BuildNodeId n, const nix::BuildOutcome& outcome) {
+  auto& node = graph_[n];
   const std::string result = outcomeName(outcome);
   services_.metrics
       .histogram("build_duration_seconds", "Wall-clock time of one build attempt", {{"result", result}},
@@ -623,7 +541,7 @@ void Scheduler::record(std::size_t n, const nix::BuildOutcome& outcome) {
     case nix::BuildOutcome::Kind::Success:
       if (transition(n, BuildStatus{BuildState::Success}, outcome.detail)) {
         announceBuilt(node);
-        for (std::size_t d : node.dependents) makeReadyIfBuildable(d);
+        for (BuildNodeId d : node.dependents) makeReadyIfBuildable(d);
       }
       break;
     case nix::BuildOutcome::Kind::Failure:
@@ -634,10 +552,7 @@ void Scheduler::record(std::size_t n, const nix::BuildOutcome& outcome) {
           makeReadyIfBuildable(n);
         }
       } else if (transition(n, BuildStatus{BuildState::Failure}, outcome.detail)) {
-        const auto expires = nowSeconds() + static_cast<std::int64_t>(config_.failureCacheTtl.count());
-        if (auto ok = services_.storage.setFailureExpiry(node.drvId, expires); !ok) {
-          services_.logger.warn("cannot cache a failure", {{"drv", node.path}, {"error", ok.error().describe()}});
-        }
+        recorder_.cacheFailure(node, recorder_.now() + static_cast<std::int64_t>(config_.failureCacheTtl.count()));
         propagate(n, BuildState::TransitiveFailure, "");
       }
       break;
@@ -657,7 +572,7 @@ void Scheduler::record(std::size_t n, const nix::BuildOutcome& outcome) {
   concludeFinishedJobsets(node.jobsets);
 }
 
-void Scheduler::announceBuilt(const Node& node) {
+void Scheduler::announceBuilt(const BuildGraph::Node& node) {
   if (listener_ == nullptr) return;
   BuiltDerivation built;
   built.drvId = node.drvId;
@@ -692,11 +607,9 @@ void Scheduler::dispatcherLoop() {
 void Scheduler::forgetGraphWhenIdle() {
   // Nothing open, nothing running: the graph only remembers what storage already holds.
   // Dropping it here keeps a long-running server's memory bounded by its busiest moment.
-  if (!open_.empty() || !running_.empty() || !completions_.empty() || nodes_.empty()) return;
-  nodes_.clear();
-  nodes_.shrink_to_fit();
-  index_.clear();
-  ready_.clear();
+  if (!open_.empty() || !running_.empty() || !completions_.empty() || graph_.empty()) return;
+  graph_.clear();
+  dispatcher_.clear();
 }
 
 void Scheduler::healthLoop() {
@@ -722,14 +635,15 @@ void Scheduler::healthLoop() {
 }
 
 void Scheduler::updateQueueGauges() {
-  for (const auto& [queue, entries] : ready_) gaugedQueues_.insert(queue);
+  const auto lengths = dispatcher_.lengths();
+  for (const auto& [queue, length] : lengths) gaugedQueues_.insert(queue);
   for (const auto& queue : gaugedQueues_) {
     const auto slash = queue.find('/');
-    auto it = ready_.find(queue);
+    auto it = lengths.find(queue);
     services_.metrics
         .gauge("builds_waiting_for_builder", "Buildable derivations waiting for a builder, per system and queue kind",
                {{"system", queue.substr(0, slash)}, {"queue", queue.substr(slash + 1)}})
-        .set(it == ready_.end() ? 0.0 : static_cast<double>(it->second.size()));
+        .set(it == lengths.end() ? 0.0 : static_cast<double>(it->second));
   }
 }
 
@@ -762,10 +676,11 @@ void Scheduler::shutdown(std::chrono::milliseconds grace) {
   // Completions are handled by the dispatcher; wait for the rest after stopping them.
   while (!running_.empty() || !completions_.empty()) {
     for (auto& [id, running] : running_) {
-      for (std::size_t n : running.nodes) {
-        if (!nodes_[n].cancel) continue;
-        nodes_[n].stoppedForShutdown = true;
-        *nodes_[n].cancel = true;
+      for (BuildNodeId n : running.nodes) {
+        auto& node = graph_[n];
+        if (!node.cancel) continue;
+        node.stoppedForShutdown = true;
+        *node.cancel = true;
       }
     }
     wake_.notify_all();
@@ -774,11 +689,11 @@ void Scheduler::shutdown(std::chrono::milliseconds grace) {
   stopped_ = true;
   lock.unlock();
   wake_.notify_all();
-  if (dispatcher_.joinable()) dispatcher_.join();
+  if (dispatcherThread_.joinable()) dispatcherThread_.join();
   if (health_.joinable()) health_.join();
 }
 
-DerivationView Scheduler::viewOf(const Node& node) const {
+DerivationView Scheduler::viewOf(const BuildGraph::Node& node) const {
   return DerivationView{node.path,    node.status,       node.attempt,           node.detail,
                         node.builder, node.needs.system, node.needs.fixedOutput, node.jobsets.size()};
 }
@@ -791,43 +706,41 @@ std::optional<JobsetView> Scheduler::jobset(std::int64_t jobsetId) const {
   view.jobsetId = jobsetId;
   view.state = storage::BuildJobsetState::Building;
   view.derivations = it->second.closure.size();
-  for (std::size_t n : it->second.closure) {
-    if (isTerminal(nodes_[n].status.state)) ++view.finished;
+  for (BuildNodeId n : it->second.closure) {
+    if (isTerminal(graph_[n].status.state)) ++view.finished;
   }
   for (std::size_t i = 0; i < it->second.rootNodes.size(); ++i) {
-    view.roots.emplace_back(it->second.record.roots[i], nodes_[it->second.rootNodes[i]].status);
+    view.roots.emplace_back(it->second.record.roots[i], graph_[it->second.rootNodes[i]].status);
   }
   return view;
 }
 
 std::optional<DerivationView> Scheduler::derivation(const std::string& drvPath) const {
   std::lock_guard lock(mutex_);
-  auto it = index_.find(drvPath);
-  if (it == index_.end()) return std::nullopt;
-  return viewOf(nodes_[it->second]);
+  auto n = graph_.find(drvPath);
+  if (!n) return std::nullopt;
+  return viewOf(graph_[*n]);
 }
 
 std::size_t Scheduler::graphSize() const {
   std::lock_guard lock(mutex_);
-  return nodes_.size();
+  return graph_.size();
 }
 
 std::vector<DerivationView> Scheduler::active(std::size_t limit) const {
   std::lock_guard lock(mutex_);
   std::vector<DerivationView> out;
   for (const auto& [id, running] : running_) {
-    for (std::size_t n : running.nodes) {
+    for (BuildNodeId n : running.nodes) {
       if (out.size() >= limit) return out;
-      out.push_back(viewOf(nodes_[n]));
+      if (graph_[n].status.state == BuildState::Building) out.push_back(viewOf(graph_[n]));
     }
   }
-  for (const auto& [queue, entries] : ready_) {
-    for (const auto& key : entries) {
-      if (out.size() >= limit) return out;
-      if (nodes_[key.node].status.state == BuildState::Buildable) out.push_back(viewOf(nodes_[key.node]));
-    }
+  for (BuildNodeId n : dispatcher_.waiting(limit)) {
+    if (out.size() >= limit) return out;
+    if (graph_[n].status.state == BuildState::Buildable) out.push_back(viewOf(graph_[n]));
   }
-  for (const auto& node : nodes_) {
+  for (const auto& node : graph_.nodes()) {
     if (out.size() >= limit) break;
     if (node.status.state == BuildState::Queued && !node.jobsets.empty()) out.push_back(viewOf(node));
   }

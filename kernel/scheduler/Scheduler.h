@@ -11,7 +11,6 @@
 #include <set>
 #include <string>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
 #include "ekaci/sdk/Clock.h"
@@ -19,13 +18,16 @@
 #include "ekaci/sdk/Metrics.h"
 #include "ekaci/sdk/ProcessRunner.h"
 #include "ekaci/sdk/Result.h"
+#include "kernel/nix/BuildExecutor.h"
 #include "kernel/nix/BuildLogStore.h"
 #include "kernel/nix/BuildOutcome.h"
-#include "kernel/nix/NixBuildExecutor.h"
 #include "kernel/nix/StoreQuery.h"
+#include "kernel/scheduler/BuildGraph.h"
 #include "kernel/scheduler/BuildListener.h"
+#include "kernel/scheduler/BuildRecorder.h"
 #include "kernel/scheduler/BuildState.h"
 #include "kernel/scheduler/BuilderPool.h"
+#include "kernel/scheduler/Dispatcher.h"
 #include "kernel/scheduler/SchedulerConfig.h"
 #include "kernel/storage/Storage.h"
 
@@ -61,7 +63,9 @@ struct JobsetView {
   std::vector<std::pair<storage::BuildRoot, BuildStatus>> roots;
 };
 
-// The build orchestrator. Jobsets come in (submit, or recovered from the database at
+// The build orchestrator, composed of parts: the BuildGraph (what open jobsets need, with
+// states), the BuildRecorder (every transition, persisted first), the Dispatcher (queues and
+// the choice of builder) and a BuildExecutor (Nix). Jobsets come in (submit, or recovered from the database at
 // start); Nix says which derivations of their closures still need building; the rest is
 // Cached. An in-memory graph of those derivations decides buildability (all inputs Success
 // or Cached); buildable derivations wait in per-system queues (fixed-output ones in their
@@ -82,7 +86,10 @@ class Scheduler {
     sdk::Logger& logger;
   };
 
-  Scheduler(Services services, SchedulerConfig config, const std::string& hostSystem);
+  // `executor`: where builds run (borrowed; null: Nix itself, with the configuration's
+  // programs and options).
+  Scheduler(Services services, SchedulerConfig config, const std::string& hostSystem,
+            const nix::BuildExecutor* executor = nullptr);
   ~Scheduler();
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
@@ -116,94 +123,72 @@ class Scheduler {
   const BuilderPool& builders() const noexcept { return pool_; }
 
  private:
-  struct Node {
-    std::int64_t drvId = 0;
-    std::string path;
-    BuildRequirements needs;
-    std::vector<std::string> outputs;
-    std::vector<std::size_t> deps;  // inputs that are built here too
-    std::vector<std::size_t> dependents;
-    BuildStatus status;
-    std::int64_t attempt = 0;   // last attempt number persisted
-    int failuresThisRound = 0;  // for the single automatic retry
-    std::string detail;
-    std::string builder;
-    std::set<std::int64_t> jobsets;  // open jobsets that need it
-    std::shared_ptr<std::atomic<bool>> cancel;
-    bool stoppedForShutdown = false;
-  };
   struct OpenJobset {
     storage::BuildJobsetRecord record;
-    std::vector<std::size_t> rootNodes;  // parallel to record.roots
-    std::vector<std::size_t> closure;    // every node it needs
+    std::vector<BuildNodeId> rootNodes;  // parallel to record.roots
+    std::vector<BuildNodeId> closure;    // every node it needs
   };
-  struct ReadyKey {
-    std::int64_t rebuildCount;
-    std::int64_t submittedAt;
-    std::uint64_t sequence;
-    std::size_t node;
-    bool operator<(const ReadyKey& o) const {
-      return std::tie(rebuildCount, submittedAt, sequence) < std::tie(o.rebuildCount, o.submittedAt, o.sequence);
-    }
-  };
+  // What a build thread hands the dispatcher: outcomes of some of a launch's nodes; the last
+  // one of a launch (`final`) gives its builder slot back.
   struct Completion {
     std::uint64_t batch;
-    std::vector<std::size_t> nodes;
+    std::vector<BuildNodeId> nodes;
     std::size_t builder;
     std::vector<nix::BuildOutcome> outcomes;  // parallel to nodes
+    bool final = true;
+  };
+  struct Running {
+    std::vector<BuildNodeId> nodes;
+    std::thread thread;
   };
 
   sdk::Result<void> resume();
   sdk::Result<void> ingest(storage::BuildJobsetRecord record, bool recovered, bool forgetFailures = false);
-  bool transition(std::size_t node, BuildStatus to, const std::string& detail, bool newAttempt = false);
-  void makeReadyIfBuildable(std::size_t node);
-  void propagate(std::size_t failed, BuildState state, const std::string& detail);
+  bool transition(BuildNodeId node, BuildStatus to, const std::string& detail, bool newAttempt = false) {
+    return recorder_.transition(graph_[node], to, detail, newAttempt);
+  }
+  void makeReadyIfBuildable(BuildNodeId node);
+  void propagate(BuildNodeId failed, BuildState state, const std::string& detail);
   void concludeFinishedJobsets(const std::set<std::int64_t>& candidates);
   void finishJobset(OpenJobset& jobset, storage::BuildJobsetState state);
   void dispatch();
   void handle(const Completion& completion);
-  void record(std::size_t node, const nix::BuildOutcome& outcome);
-  void startBuild(const std::vector<std::size_t>& batch, std::size_t builder);
+  void record(BuildNodeId node, const nix::BuildOutcome& outcome);
+  void startBuild(const std::vector<BuildNodeId>& batch, std::size_t builder);
+  void runBuild(std::uint64_t id, std::vector<BuildNodeId> nodes, std::size_t builder, nix::BuilderSpec spec,
+                std::shared_ptr<std::atomic<bool>> cancel, std::vector<nix::BuildExecutor::BatchItem> items);
   void dispatcherLoop();
   void forgetGraphWhenIdle();
   void healthLoop();
-  std::string queueName(const Node& node) const;
   void updateQueueGauges();
-  std::int64_t nowSeconds() const;
-  DerivationView viewOf(const Node& node) const;
-
-  void announceBuilt(const Node& node);
+  DerivationView viewOf(const BuildGraph::Node& node) const;
+  void announceBuilt(const BuildGraph::Node& node);
 
   Services services_;
   SchedulerConfig config_;
   BuildListener* listener_ = nullptr;
   nix::BuildLogStore logs_;
-  nix::NixBuildExecutor executor_;
+  std::unique_ptr<nix::BuildExecutor> ownExecutor_;
+  const nix::BuildExecutor& executor_;
   nix::StoreQuery store_;
+  BuildRecorder recorder_;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;       // dispatcher: completions or new work
   std::condition_variable concluded_;  // waiters on jobsets
   BuilderPool pool_;
-  std::vector<Node> nodes_;
-  std::unordered_map<std::string, std::size_t> index_;
+  BuildGraph graph_;
+  Dispatcher dispatcher_;
   std::map<std::int64_t, OpenJobset> open_;
   std::set<std::int64_t> concludedIds_;
-  std::map<std::string, std::set<ReadyKey>> ready_;  // queue name -> buildable nodes
-  std::uint64_t sequence_ = 0;
   std::vector<Completion> completions_;
-  struct Running {
-    std::vector<std::size_t> nodes;
-    std::thread thread;
-  };
   std::map<std::uint64_t, Running> running_;  // batch number -> its nodes and thread
   std::uint64_t batches_ = 0;
-  std::vector<std::thread> finishedThreads_;
   std::set<std::string> gaugedQueues_;
   bool started_ = false;
   bool stopping_ = false;
   bool stopped_ = false;
-  std::thread dispatcher_;
+  std::thread dispatcherThread_;
   std::thread health_;
 };
 

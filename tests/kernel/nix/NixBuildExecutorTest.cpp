@@ -61,10 +61,16 @@ class ScriptedNix : public sdk::ProcessRunner {
       result.stdoutText = invalid;
       return result;
     }
-    for (const auto& line : log) onLine(sdk::OutputStream::Stderr, line);
-    result.exitCode = 100;
+    for (const auto& line : log) {
+      linesBefore.push_back(told ? *told : 0);
+      onLine(sdk::OutputStream::Stderr, line);
+    }
+    result.exitCode = exitCode;
     return result;
   }
+  int exitCode = 100;
+  const std::size_t* told = nullptr;  // how many successes were told, sampled before each line
+  std::vector<std::size_t> linesBefore;
   std::vector<std::string> log;
   std::string invalid;
   std::vector<std::vector<std::string>> calls;
@@ -124,6 +130,92 @@ TEST(NixBuildExecutorTest, ABatchSortsLinesAndFailuresByDerivation) {
   ASSERT_EQ(nix.calls.size(), 2u);
   EXPECT_NE(std::find(nix.calls[0].begin(), nix.calls[0].end(), "--keep-going"), nix.calls[0].end());
   EXPECT_NE(std::find(nix.calls[0].begin(), nix.calls[0].end(), "internal-json"), nix.calls[0].end());
+}
+
+// Nix 2.8's log of `nix-store --realise a b c --keep-going --max-jobs 1` where b fails, as
+// it writes it: one build at a time, its progress counter ([done, expected, running,
+// failed] on the "builds" activity) moving as each one ends; failures reported at the end.
+TEST(NixBuildExecutorTest, EachSuccessIsToldAsSoonAsNixCountsItDone) {
+  ScriptedNix nix;
+  const std::string a = "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-a.drv";
+  const std::string b = "/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-b.drv";
+  const std::string c = "/nix/store/cccccccccccccccccccccccccccccccc-c.drv";
+  auto start = [](const std::string& drv, int id) {
+    return R"(@nix {"action":"start","fields":[")" + drv + R"(","",1,1],"id":)" + std::to_string(id) +
+           R"(,"level":3,"text":"building","type":105})";
+  };
+  auto progress = [](const std::string& fields) {
+    return R"(@nix {"action":"result","fields":[)" + fields + R"(],"id":34,"type":105})";
+  };
+  nix.log = {
+      R"(@nix {"action":"start","id":33,"level":0,"text":"","type":102})",
+      R"(@nix {"action":"start","id":34,"level":0,"text":"","type":104})",
+      progress("0,3,0,0"),
+      start(a, 37),
+      progress("0,3,1,0"),
+      R"(@nix {"action":"result","fields":["hi a"],"id":37,"type":101})",
+      progress("1,3,0,0"),  // a is done
+      start(b, 38),
+      progress("1,3,1,0"),
+      progress("1,2,0,1"),  // b failed: not a success
+      start(c, 39),
+      progress("1,2,1,1"),
+      progress("2,2,0,1"),  // c is done
+      R"(@nix {"action":"stop","id":39})",
+      R"(@nix {"action":"msg","level":0,"msg":"error: builder for ')" + b + R"(' failed with exit code 1"})",
+  };
+  nix.invalid = "/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-b\n";
+  const auto c0 = config();
+  NixBuildExecutor executor(nix, c0);
+  testsupport::TempDir dir;
+  BuildLogStore logs(dir.path());
+  auto la = std::move(logs.open(a)).value();
+  auto lb = std::move(logs.open(b)).value();
+  auto lc = std::move(logs.open(c)).value();
+  BuilderSpec local;
+  local.name = "local";
+  std::atomic<bool> cancel{false};
+  std::vector<std::size_t> told;
+  std::size_t count = 0;
+  nix.told = &count;
+  auto outcomes = executor.buildBatch({{a, {"/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-a"}, la.get()},
+                                       {b, {"/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-b"}, lb.get()},
+                                       {c, {"/nix/store/cccccccccccccccccccccccccccccccc-c"}, lc.get()}},
+                                      local, cancel, [&](std::size_t item, const BuildOutcome& outcome) {
+                                        EXPECT_EQ(outcome.kind, BuildOutcome::Kind::Success);
+                                        told.push_back(item);
+                                        ++count;
+                                      });
+  EXPECT_EQ(told, (std::vector<std::size_t>{0, 2})) << "a and c, in the order Nix finished them; never b";
+  ASSERT_EQ(nix.linesBefore.size(), nix.log.size());
+  EXPECT_EQ(nix.linesBefore[7], 1u) << "a was told before b started, not at the end of the batch";
+  ASSERT_EQ(outcomes.size(), 3u);
+  EXPECT_EQ(outcomes[0].kind, BuildOutcome::Kind::Success);
+  EXPECT_EQ(outcomes[1].kind, BuildOutcome::Kind::Failure);
+  EXPECT_EQ(outcomes[2].kind, BuildOutcome::Kind::Success);
+}
+
+TEST(NixBuildExecutorTest, ABatchNixRealisedWholeNeedsNoValidityCheck) {
+  ScriptedNix nix;
+  nix.exitCode = 0;
+  const std::string a = "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-a.drv";
+  const std::string b = "/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-b.drv";
+  const auto c0 = config();
+  NixBuildExecutor executor(nix, c0);
+  testsupport::TempDir dir;
+  BuildLogStore logs(dir.path());
+  auto la = std::move(logs.open(a)).value();
+  auto lb = std::move(logs.open(b)).value();
+  BuilderSpec local;
+  local.name = "local";
+  std::atomic<bool> cancel{false};
+  auto outcomes = executor.buildBatch({{a, {"/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-a"}, la.get()},
+                                       {b, {"/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-b"}, lb.get()}},
+                                      local, cancel);
+  ASSERT_EQ(outcomes.size(), 2u);
+  EXPECT_EQ(outcomes[0].kind, BuildOutcome::Kind::Success);
+  EXPECT_EQ(outcomes[1].kind, BuildOutcome::Kind::Success);
+  ASSERT_EQ(nix.calls.size(), 1u) << "nix-store exited 0: every path was realised";
 }
 
 }  // namespace

@@ -795,3 +795,81 @@ TEST_F(SchedulerTest, RemoteBuildersAreRoutedToAndHealthChecked) {
 
 }  // namespace
 }  // namespace ekaci::scheduler
+
+namespace ekaci::scheduler {
+namespace {
+
+// Builds nothing: tells the success of `early` from inside a batch at once, then keeps the
+// batch running until `dependent` (which needs `early`) has started elsewhere, or 20 s.
+class StagedExecutor : public nix::BuildExecutor {
+ public:
+  std::vector<nix::BuildOutcome> run(const std::vector<BatchItem>& items, const nix::BuilderSpec&,
+                                     const std::atomic<bool>&, const OnBuilt& built) const override {
+    nix::BuildOutcome ok;
+    ok.kind = nix::BuildOutcome::Kind::Success;
+    ok.detail = "built";
+    std::unique_lock lock(mutex_);
+    for (const auto& item : items) started_.push_back(item.drvPath);
+    wake_.notify_all();
+    if (items.size() > 1) {
+      batches_++;
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        if (items[i].drvPath != early) continue;
+        lock.unlock();
+        built(i, ok);
+        lock.lock();
+      }
+      overlapped_ = wake_.wait_for(lock, std::chrono::seconds(20), [&] {
+        return std::find(started_.begin(), started_.end(), dependent) != started_.end();
+      });
+    }
+    return std::vector<nix::BuildOutcome>(items.size(), ok);
+  }
+  bool ping(const nix::BuilderSpec&) const override { return true; }
+
+  bool overlapped() const {
+    std::lock_guard lock(mutex_);
+    return overlapped_;
+  }
+  int batches() const {
+    std::lock_guard lock(mutex_);
+    return batches_;
+  }
+
+  std::string early, dependent;
+
+ private:
+  mutable std::mutex mutex_;
+  mutable std::condition_variable wake_;
+  mutable std::vector<std::string> started_;
+  mutable bool overlapped_ = false;
+  mutable int batches_ = 0;
+};
+
+TEST_F(SchedulerTest, ASuccessToldDuringABatchStartsItsDependentsBeforeTheBatchEnds) {
+  auto drvs = instantiate(R"(
+    a = mk { name = "a"; };
+    b = mk { name = "b"; };
+    c = mk { name = "c"; deps = [ a ]; };
+    all = mk { name = "all"; deps = [ b c ]; };
+  )",
+                          {"a", "b", "c", "all"});
+  config.batchSize = 8;
+  StagedExecutor executor;
+  executor.early = drvs["a"];
+  executor.dependent = drvs["c"];
+  Scheduler scheduler(services(), config, system, &executor);
+  ASSERT_TRUE(scheduler.start());
+  const auto jobset = newJobset("staged");
+  ASSERT_TRUE(scheduler.submit(request(jobset, {drvs["all"]})));
+  ASSERT_TRUE(scheduler.waitForJobset(jobset, 60s));
+  EXPECT_EQ(conclusion(jobset), storage::BuildJobsetState::Succeeded);
+  ASSERT_GE(executor.batches(), 1) << "a and b were buildable together: one batch";
+  EXPECT_TRUE(executor.overlapped()) << "c started while the batch that built a still ran";
+  for (const auto& name : {"a", "b", "c", "all"}) {
+    EXPECT_EQ(statesSeen(drvs[name]), (std::vector<std::string>{"queued", "buildable", "building", "success"})) << name;
+  }
+}
+
+}  // namespace
+}  // namespace ekaci::scheduler
