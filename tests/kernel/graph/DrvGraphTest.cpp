@@ -1,6 +1,7 @@
 #include "kernel/graph/DrvGraph.h"
 
 #include <gtest/gtest.h>
+#include <set>
 
 #include "kernel/graph/ClosureWalker.h"
 #include "kernel/services/PosixProcessRunner.h"
@@ -38,7 +39,8 @@ TEST(DrvGraphTest, InternsAndWalksDependents) {
 
 TEST(DrvGraphTest, ManyShortAndLongNamesStayFindable) {
   DrvGraph g;
-  for (int i = 0; i < 20000; ++i) g.intern(i % 2 ? "x" + std::to_string(i) : "/nix/store/" + std::string(32, 'h') + std::to_string(i));
+  for (int i = 0; i < 20000; ++i)
+    g.intern(i % 2 ? "x" + std::to_string(i) : "/nix/store/" + std::string(32, 'h') + std::to_string(i));
   g.freeze();
   for (int i = 0; i < 20000; i += 997) {
     const std::string name = i % 2 ? "x" + std::to_string(i) : "/nix/store/" + std::string(32, 'h') + std::to_string(i);
@@ -72,6 +74,23 @@ in c)");
   auto limited = ClosureWalker::walk({drv}, {2, 2, nullptr});
   EXPECT_EQ(limited.graph.size(), 2u);
   EXPECT_TRUE(limited.graph.truncated());
+
+  // Only what has to be built (here: c's input b), as the scheduler walks: a is neither read
+  // nor a node, and no edge leads to it.
+  auto [refs, refsEnd] = walk.graph.references(*a);
+  std::string b;
+  for (auto it = refs; it != refsEnd; ++it) {
+    if (walk.graph.path(*it).find("walk-b") != std::string::npos) b = walk.graph.path(*it);
+  }
+  ASSERT_FALSE(b.empty());
+  const std::set<std::string> within = {b};
+  ClosureWalker::Options only;
+  only.within = &within;
+  auto partial = ClosureWalker::walk({drv}, only);
+  EXPECT_EQ(partial.graph.size(), 2u);
+  EXPECT_EQ(partial.graph.edgeCount(), 1u);
+  EXPECT_TRUE(partial.graph.find(b));
+  EXPECT_FALSE(partial.graph.truncated());
 }
 
 }  // namespace ekaci::graph
