@@ -5,6 +5,8 @@
 #include <benchmark/benchmark.h>
 
 #include <random>
+#include <string>
+#include <vector>
 
 #include "kernel/graph/DrvGraph.h"
 
@@ -13,24 +15,39 @@ namespace {
 constexpr std::size_t kNodes = 500000;
 constexpr std::size_t kEdgesPerNode = 6;
 
+// A store path as Nix writes them: 32 base-32 characters and a name of nixpkgs' average
+// length (22.5 characters measured on a store holding nixpkgs' Perl, TeX and Python sets).
+std::string storePath(std::mt19937_64& random, std::size_t i) {
+  static const std::string kAlphabet = "0123456789abcdfghijklmnpqrsvwxyz";
+  static const std::vector<std::string> kPrefixes = {"perl5.38.2-", "python3.11-", "texlive-", "", "lib", "haskell-"};
+  std::string path = "/nix/store/";
+  for (int c = 0; c < 32; ++c) path += kAlphabet[random() % 32];
+  path += "-" + kPrefixes[i % kPrefixes.size()] + "package-" + std::to_string(i) + "-1.drv";
+  return path;
+}
+
+// `nodes` nodes, six edges each: half to the oldest 1% (the "core"), half anywhere before.
+ekaci::graph::DrvGraph* generate(std::size_t nodes) {
+  auto* g = new ekaci::graph::DrvGraph;
+  std::mt19937_64 random(42);
+  for (std::size_t i = 0; i < nodes; ++i) g->intern(storePath(random, i));
+  for (std::size_t i = 1; i < nodes; ++i) {
+    for (std::size_t e = 0; e < kEdgesPerNode; ++e) {
+      const std::size_t bound = e % 2 == 0 ? std::max<std::size_t>(1, std::min(i, nodes / 100)) : i;
+      g->addEdge(static_cast<ekaci::graph::NodeId>(i), static_cast<ekaci::graph::NodeId>(random() % bound));
+    }
+  }
+  g->freeze();
+  return g;
+}
+
 const ekaci::graph::DrvGraph& bigGraph() {
-  static ekaci::graph::DrvGraph* graph = [] {
-    auto* g = new ekaci::graph::DrvGraph;
-    std::mt19937_64 random(42);
-    for (std::size_t i = 0; i < kNodes; ++i) {
-      g->intern("/nix/store/" + std::to_string(1000000000000ull + i) + "abcdefghijklmnopqrs-package-" +
-                std::to_string(i) + ".drv");
-    }
-    for (std::size_t i = 1; i < kNodes; ++i) {
-      for (std::size_t e = 0; e < kEdgesPerNode; ++e) {
-        // Half the edges go to the oldest 1% (the "core"), half anywhere before i.
-        const std::size_t bound = e % 2 == 0 ? std::max<std::size_t>(1, std::min(i, kNodes / 100)) : i;
-        g->addEdge(static_cast<ekaci::graph::NodeId>(i), static_cast<ekaci::graph::NodeId>(random() % bound));
-      }
-    }
-    g->freeze();
-    return g;
-  }();
+  static ekaci::graph::DrvGraph* graph = generate(kNodes);
+  return *graph;
+}
+
+const ekaci::graph::DrvGraph& millionGraph() {
+  static ekaci::graph::DrvGraph* graph = generate(1000000);
   return *graph;
 }
 
@@ -68,8 +85,24 @@ void BM_BlastRadiusOfAnOrdinaryNode(benchmark::State& state) {
 
 void BM_LookupByPath(benchmark::State& state) {
   const auto& g = bigGraph();
-  const std::string path = "/nix/store/" + std::to_string(1000000000000ull + 123456) + "abcdefghijklmnopqrs-package-123456.drv";
+  const std::string path = g.path(123456);
   for (auto _ : state) benchmark::DoNotOptimize(g.find(path));
+}
+
+// A mass rebuild in a 1M-node graph: the changed packages are core nodes, each reaching
+// nearly everything. The review walks every changed package (at most 5,000: RebuildImpact's
+// maxSeeds); this measures the walk per changed package, for 20 of them.
+void BM_MassRebuildBlastRadiusPerChangedPackage1M(benchmark::State& state) {
+  const auto& g = millionGraph();
+  std::size_t reached = 0;
+  for (auto _ : state) {
+    for (ekaci::graph::NodeId seed = 0; seed < 20; ++seed) reached += g.dependentCount({seed});
+  }
+  state.counters["nodes"] = static_cast<double>(g.size());
+  state.counters["edges"] = static_cast<double>(g.edgeCount());
+  state.counters["bytes_per_node"] = static_cast<double>(g.memoryBytes()) / static_cast<double>(g.size());
+  state.counters["ms_per_changed_package"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) * 20 / 1000.0, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 }  // namespace
@@ -78,4 +111,5 @@ BENCHMARK(BM_BuildGraph500k)->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(BM_BlastRadiusOfACoreNode)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_BlastRadiusOfAnOrdinaryNode)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_LookupByPath);
+BENCHMARK(BM_MassRebuildBlastRadiusPerChangedPackage1M)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK_MAIN();
