@@ -62,6 +62,38 @@ void BM_IngestBatched(benchmark::State& state) {
   });
 }
 
+// A closure as the review and the scheduler store it (ClosureStore): every derivation with
+// its output, then three references each. Rows counted: derivations, outputs, references.
+void BM_IngestClosure(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  auto path = freshDatabase();
+  auto storage = std::move(ekaci::storage::SqliteStorage::open(path)).value();
+  std::size_t round = 0, rows = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto drvs = makeDrvs(n, round++);
+    state.ResumeTiming();
+    auto ids = storage->upsertDrvs(drvs);
+    if (!ids) {
+      state.SkipWithError(ids.error().message().c_str());
+      break;
+    }
+    std::vector<std::pair<std::int64_t, std::int64_t>> edges;
+    edges.reserve(n * 3);
+    for (std::size_t i = 1; i < n; ++i) {
+      for (std::size_t e : {i - 1, i / 2, i / 3}) edges.emplace_back((*ids)[i], (*ids)[e]);
+    }
+    if (auto stored = storage->insertDrvReferences(edges); !stored) {
+      state.SkipWithError(stored.error().message().c_str());
+      break;
+    }
+    rows += 2 * n + edges.size();
+  }
+  state.counters["rows_per_second"] = benchmark::Counter(static_cast<double>(rows), benchmark::Counter::kIsRate);
+  storage.reset();
+  std::filesystem::remove_all(path.parent_path());
+}
+
 void BM_IngestOneTransactionPerRow(benchmark::State& state) {
   ingest(state, [](ekaci::storage::Storage& storage, const std::vector<ekaci::storage::DrvRecord>& drvs) {
     for (const auto& d : drvs) {
@@ -114,4 +146,5 @@ BENCHMARK(BM_StatusesBatched)->Arg(20000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_StatusesOneQueryPerId)->Arg(20000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_IngestBatched)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_IngestOneTransactionPerRow)->Arg(1000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_IngestClosure)->Arg(10000)->Unit(benchmark::kMillisecond);
 BENCHMARK_MAIN();

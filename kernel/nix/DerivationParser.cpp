@@ -1,7 +1,11 @@
 #include "kernel/nix/DerivationParser.h"
 
-#include <fstream>
-#include <sstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 namespace ekaci::nix {
 namespace {
@@ -34,6 +38,11 @@ class Cursor {
     std::string out;
     if (!expect("\"")) return out;
     while (pos_ < text_.size()) {
+      // The plain run up to the next quote or escape, in one append.
+      const std::size_t stop = text_.find_first_of("\"\\", pos_);
+      if (stop == std::string_view::npos) break;
+      out.append(text_.substr(pos_, stop - pos_));
+      pos_ = stop;
       char c = text_[pos_++];
       if (c == '"') return out;
       if (c == '\\') {
@@ -54,8 +63,8 @@ class Cursor {
         }
         continue;
       }
-      out.push_back(c);
     }
+    pos_ = text_.size();
     fail("unterminated string");
     return out;
   }
@@ -144,18 +153,32 @@ sdk::Result<Derivation> DerivationParser::parse(std::string_view text) {
 }
 
 sdk::Result<Derivation> DerivationParser::parseFile(const std::filesystem::path& path) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) return sdk::Error(sdk::ErrorCode::NotFound, "cannot read " + path.string() + ": " + ec.message());
+  // One open, one fstat, one read: no stream, no second lookup of the path.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return sdk::Error(sdk::ErrorCode::NotFound, "cannot read " + path.string() + ": " + std::strerror(errno));
+  }
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    ::close(fd);
+    return sdk::Error(sdk::ErrorCode::NotFound, "cannot read " + path.string() + ": not a regular file");
+  }
+  const auto size = static_cast<std::uintmax_t>(info.st_size);
   if (size > kMaxFileBytes) {
+    ::close(fd);
     return sdk::Error(sdk::ErrorCode::InvalidArgument,
                       path.string() + " is " + std::to_string(size) + " bytes, over the 64 MiB limit for a derivation");
   }
-  std::ifstream file(path, std::ios::binary);
   std::string text(size, '\0');
-  if (!file.read(text.data(), static_cast<std::streamsize>(size))) {
-    return sdk::Error(sdk::ErrorCode::IoError, "cannot read " + path.string());
+  std::size_t done = 0;
+  while (done < size) {
+    const ssize_t got = ::read(fd, text.data() + done, size - done);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;
+    done += static_cast<std::size_t>(got);
   }
+  ::close(fd);
+  if (done != size) return sdk::Error(sdk::ErrorCode::IoError, "cannot read " + path.string());
   auto parsed = parse(text);
   if (!parsed) return sdk::Error(parsed.error().code(), path.string() + ": " + parsed.error().message());
   return parsed;

@@ -6,6 +6,7 @@
 #include <Poco/Data/Transaction.h>
 #include <Poco/Nullable.h>
 #include <Poco/Tuple.h>
+#include <unordered_map>
 
 #include <algorithm>
 #include <map>
@@ -306,16 +307,32 @@ sdk::Result<std::vector<std::int64_t>> SqliteStorage::upsertDrvs(const std::vect
                  "maintainers_json = COALESCE(excluded.maintainers_json, maintainers_json)",
         use(paths), use(systems), use(fods), use(features), use(preferLocal), use(pnames), use(versions), use(licenses),
         use(maintainers), now;
+    // The ids, 500 paths per statement (each one bound, never spliced into the SQL).
+    std::unordered_map<std::string, std::int64_t> idOf;
+    idOf.reserve(drvs.size());
+    constexpr std::size_t kChunk = 500;
+    for (std::size_t first = 0; first < paths.size(); first += kChunk) {
+      const std::size_t count = std::min(kChunk, paths.size() - first);
+      std::string sql = "SELECT drv_path, id FROM drvs WHERE drv_path IN (?";
+      for (std::size_t i = 1; i < count; ++i) sql += ",?";
+      sql += ")";
+      std::vector<std::string> foundPaths;
+      std::vector<std::int64_t> foundIds;
+      Statement select(*session_);
+      select << sql;
+      for (std::size_t i = 0; i < count; ++i) select.addBind(Poco::Data::Keywords::useRef(paths[first + i]));
+      select.addExtract(into(foundPaths));
+      select.addExtract(into(foundIds));
+      select.execute();
+      for (std::size_t i = 0; i < foundPaths.size() && i < foundIds.size(); ++i) {
+        idOf[std::move(foundPaths[i])] = foundIds[i];
+      }
+    }
     ids.reserve(drvs.size());
-    Statement select(*session_);
-    std::string path;
-    std::int64_t id = 0;
-    select << "SELECT id FROM drvs WHERE drv_path = ?", use(path), into(id);
     std::vector<std::int64_t> outputDrv;
     std::vector<std::string> outputNames, outputPaths;
     for (const auto& d : drvs) {
-      path = d.drvPath;
-      select.execute();
+      const std::int64_t id = idOf.at(d.drvPath);
       ids.push_back(id);
       for (const auto& [name, storePath] : d.outputs) {
         outputDrv.push_back(id);

@@ -306,3 +306,44 @@ TEST_F(SqliteStorageTest, OutboxDeliversDueMessagesAndSupersedesByKey) {
 }
 
 }  // namespace ekaci::storage
+
+namespace ekaci::storage {
+namespace {
+
+// More derivations than one id lookup takes (500), some already stored, one with quotes
+// and a parenthesis in its name (a pull request names its derivations): every id is the
+// stored one, in the order given.
+TEST_F(SqliteStorageTest, UpsertReturnsEveryIdInOrderAcrossLookupBatches) {
+  std::vector<DrvRecord> first(300);
+  for (std::size_t i = 0; i < first.size(); ++i) {
+    first[i].drvPath = "/nix/store/" + std::string(32, 'a') + "-early-" + std::to_string(i) + ".drv";
+    first[i].system = "x86_64-linux";
+  }
+  auto early = storage_->upsertDrvs(first);
+  ASSERT_TRUE(early);
+  std::vector<DrvRecord> all(first.begin(), first.end());
+  for (std::size_t i = 0; i < 934; ++i) {
+    DrvRecord d;
+    d.drvPath = "/nix/store/" + std::string(32, 'b') + "-late-" + std::to_string(i) + ".drv";
+    d.system = "x86_64-linux";
+    all.insert(all.begin() + static_cast<std::ptrdiff_t>(i % (all.size() + 1)), d);
+  }
+  all.back().drvPath = "/nix/store/" + std::string(32, 'c') + "-x'); DROP TABLE drvs; --\".drv";
+  auto ids = storage_->upsertDrvs(all);
+  ASSERT_TRUE(ids) << ids.error().describe();
+  ASSERT_EQ(ids->size(), all.size());
+  std::set<std::int64_t> distinct(ids->begin(), ids->end());
+  EXPECT_EQ(distinct.size(), all.size());
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    auto found = storage_->findDrv(all[i].drvPath);
+    ASSERT_TRUE(found && *found) << all[i].drvPath;
+    EXPECT_EQ((*found)->id, (*ids)[i]) << all[i].drvPath;
+  }
+  for (std::size_t i = 0; i < first.size(); ++i) {
+    auto found = storage_->findDrv(first[i].drvPath);
+    EXPECT_EQ((*found)->id, (*early)[i]) << "an existing derivation keeps its id";
+  }
+}
+
+}  // namespace
+}  // namespace ekaci::storage
