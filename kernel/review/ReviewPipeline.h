@@ -13,6 +13,7 @@
 #include "ekaci/sdk/Result.h"
 #include "kernel/config/RepoConfigReader.h"
 #include "kernel/config/ServerConfig.h"
+#include "kernel/graph/DrvGraph.h"
 #include "kernel/plugin_host/InstanceLifecycle.h"
 #include "kernel/plugin_host/PluginRegistry.h"
 #include "kernel/review/ReviewReport.h"
@@ -91,6 +92,7 @@ class ReviewPipeline {
   std::filesystem::path mirrorDirectory(const std::string& repository) const;
 
  private:
+  void recordGraphMetrics(const graph::DrvGraph& graph);
   struct Evaluation {
     std::vector<sdk::EvalItem> items;
     std::optional<std::string> failure;

@@ -97,6 +97,11 @@ TEST(ReviewPipelineTest, DeepChangeHasTheLargestBlastRadius) {
   EXPECT_EQ(change(job, "libcore")->dependentJobs, 8u);
   EXPECT_EQ(change(job, "standalone"), nullptr) << "packages outside the closure do not rebuild";
   EXPECT_GT(job.graphNodes, 9u);
+  // The manual's graph metrics describe that graph.
+  const std::string metrics = fixture().hub->metrics().render();
+  EXPECT_NE(metrics.find("eka_ci_graph_nodes_total " + std::to_string(job.graphNodes)), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("eka_ci_graph_memory_bytes_estimate "), std::string::npos);
+  EXPECT_NE(metrics.find("eka_ci_graph_cache_utilization "), std::string::npos);
 }
 
 TEST(ReviewPipelineTest, FixedOutputOnlyChangeIsNotARebuild) {
@@ -184,10 +189,14 @@ namespace ekaci::review {
 // (The scripted reference evaluator hands the pipeline these paths as if Nix had.)
 TEST(ReviewPipelineBadDerivationsTest, UnreadableDerivationsAreReportedAndTheReviewCompletes) {
   testsupport::TempDir dir;
-  auto good = dir.write("store/good.drv",
-                        R"(Derive([("out","/nix/store/g-good","","")],[],[],"x86_64-linux","/bin/sh",["-c","true"],[("out","/nix/store/g-good")]))");
+  auto good = dir.write(
+      "store/good.drv",
+      R"(Derive([("out","/nix/store/g-good","","")],[],[],"x86_64-linux","/bin/sh",["-c","true"],[("out","/nix/store/g-good")]))");
   auto truncated = dir.write("store/truncated.drv", R"(Derive([("out","/nix/store/t-trunc","",)", 0644);
-  auto corrupted = dir.write("store/corrupted.drv", "\x7f" "ELF\x02\x01\x01 not a derivation at all", 0644);
+  auto corrupted = dir.write("store/corrupted.drv",
+                             "\x7f"
+                             "ELF\x02\x01\x01 not a derivation at all",
+                             0644);
   const auto enormous = dir.path() / "store" / "enormous.drv";
   {
     std::ofstream out(enormous);
@@ -196,7 +205,8 @@ TEST(ReviewPipelineBadDerivationsTest, UnreadableDerivationsAreReportedAndTheRev
   }
   const auto repo = dir.path() / "repo";
   std::filesystem::create_directories(repo / ".ekaci");
-  std::ofstream(repo / ".ekaci" / "config.json") << R"({"jobs": {"set": {"file": "jobs.txt", "evaluator": "scripted"}}})";
+  std::ofstream(repo / ".ekaci" / "config.json")
+      << R"({"jobs": {"set": {"file": "jobs.txt", "evaluator": "scripted"}}})";
   auto script = [&](bool withBad) {
     std::ofstream out(repo / "jobs.txt");
     out << "good " << good.string() << " x86_64-linux out=/nix/store/g-good\n";
@@ -256,7 +266,8 @@ TEST(ReviewPipelineMetadataTest, FailingMetadataKeepsThePackageAJob) {
   auto write = [&](const std::string& version, const std::string& maintainers) {
     std::ofstream(repo / "pkgs" / "default.nix")
         << "{ }:\nlet lib = { maintainers = { alice = { github = \"alice\"; }; }; };\n"
-           "  mk = pname: version: maintainers: derivation { name = \"${pname}-${version}\"; system = builtins.currentSystem;\n"
+           "  mk = pname: version: maintainers: derivation { name = \"${pname}-${version}\"; system = "
+           "builtins.currentSystem;\n"
            "    builder = \"/bin/sh\"; args = [ \"-c\" \"echo > $out\" ]; } // { inherit pname version;\n"
            "    meta.maintainers = maintainers; };\n"
            "in { tool = mk \"tool\" \""
@@ -294,7 +305,8 @@ TEST(ReviewPipelineMetadataTest, FailingMetadataKeepsThePackageAJob) {
     ASSERT_EQ(job.metadataWarnings.size(), 1u);
     EXPECT_EQ(job.metadataWarnings[0].first, "tool");
     ASSERT_EQ(job.metadataWarnings[0].second.size(), 1u);
-    EXPECT_NE(job.metadataWarnings[0].second[0].find("meta.maintainers: error: undefined variable 'nobody' (at pkgs/default.nix:"),
+    EXPECT_NE(job.metadataWarnings[0].second[0].find(
+                  "meta.maintainers: error: undefined variable 'nobody' (at pkgs/default.nix:"),
               std::string::npos)
         << job.metadataWarnings[0].second[0];
     const std::string json = JsonRenderer::render(*report);
