@@ -58,17 +58,18 @@ int BuildsCommand::run(const std::string& command, const std::vector<std::string
   bool wait = false, json = false, rebuild = false;
   std::vector<std::string> operands;
   for (const auto& a : args) {
-    if (a == "--wait" && (command == "build" || command == "jobset"))
+    if (a == "--wait" && (command == "build" || command == "jobset")) {
       wait = true;
-    else if (a == "--rebuild" && command == "build")
+    } else if (a == "--rebuild" && command == "build") {
       rebuild = true;
-    else if (a == "--json" && command != "logs")
+    } else if (a == "--json" && command != "logs") {
       json = true;
-    else if (a.rfind("--", 0) == 0) {
+    } else if (a.rfind("--", 0) == 0) {
       err_ << "ekaci " << command << ": unknown option '" << a << "'\n" << kUsage;
       return exitCode(config::ExitStatus::Usage);
-    } else
+    } else {
       operands.push_back(a);
+    }
   }
   const bool needsOne = command == "jobset" || command == "logs" || command == "derivation";
   if ((command == "builds" && !operands.empty()) || (needsOne && operands.size() != 1) ||

@@ -108,7 +108,9 @@ sdk::SettingsSchema ServerSchema::settings() {
                    "server's privileges; logged as a warning at every build).")},
           "Where and how derivations are built."),
       withEnv(integer("graph_lru_capacity", 100000, 1, 1'000'000'000,
-                      "Capacity of the in-memory derivation graph, in nodes."),
+                      "Capacity of the in-memory derivation graphs, in nodes: past it, finished derivations no "
+                      "open jobset needs leave the build graph (reloaded from the database when needed again) "
+                      "and a review's graph is cut."),
               "EKA_CI_GRAPH_LRU_CAPACITY"),
       withEnv(boolean("require_approval", false, "Require maintainer approval before building external PRs."),
               "EKA_CI_REQUIRE_APPROVAL"),

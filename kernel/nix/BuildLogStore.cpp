@@ -209,12 +209,13 @@ std::string BuildLogStore::lastLines(const std::string& text, std::size_t count,
         i = afterEscape(text, i, end);
         continue;
       }
-      if (c == '\t')
+      if (c == '\t') {
         line.push_back(' ');
-      else if (c >= 0x80)
+      } else if (c >= 0x80) {
         line.push_back('?');  // not UTF-8
-      else if (c >= 0x20 && c != 0x7f)
+      } else if (c >= 0x20 && c != 0x7f) {
         line.push_back(static_cast<char>(c));
+      }
       ++i;
     }
     if (line.find_first_not_of(' ') != std::string::npos) lines.push_back(std::move(line));

@@ -3,7 +3,6 @@
 namespace ekaci::review {
 
 using scheduler::BuildState;
-using scheduler::BuildStatus;
 
 const char* toString(Verdict verdict) {
   switch (verdict) {

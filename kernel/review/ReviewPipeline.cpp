@@ -136,28 +136,16 @@ ReviewPipeline::ReviewPipeline(Services services) : services_(std::move(services
 }
 
 void ReviewPipeline::recordGraphMetrics(const graph::DrvGraph& graph) {
-  // The manual's graph metrics, for the graph of the last review (a review's graph lives as
-  // long as the review; graph_lru_capacity is where it is cut).
+  // A review's graph lives as long as the review and is cut at graph_lru_capacity; the
+  // manual's graph_* metrics are the build graph's (kernel/scheduler/BuildGraphMonitor).
   auto& metrics = services_.hub.metrics();
-  const double nodes = static_cast<double>(graph.size());
-  const double capacity = static_cast<double>(std::max<std::size_t>(1, services_.graphCapacity));
-  metrics.gauge("graph_nodes_total", "Nodes of the derivation graph of the last review.", {}).set(nodes);
-  metrics.gauge("graph_memory_bytes_estimate", "Memory held by the derivation graph of the last review, in bytes.", {})
+  metrics.gauge("review_graph_nodes", "Derivations in the dependency graph of the last review.", {})
+      .set(static_cast<double>(graph.size()));
+  metrics.gauge("review_graph_memory_bytes", "Memory held by the dependency graph of the last review, in bytes.", {})
       .set(static_cast<double>(graph.memoryBytes()));
-  metrics.gauge("graph_cache_utilization", "Nodes of the last review's graph over graph_lru_capacity (0-1).", {})
-      .set(std::min(1.0, nodes / capacity));
-  const double percent = 100.0 * nodes / capacity;
-  const auto logger = services_.hub.logging().logger("review");
-  const sdk::LogFields fields = {{"nodes", std::to_string(graph.size())},
-                                 {"capacity", std::to_string(services_.graphCapacity)},
-                                 {"utilization_percent", std::to_string(static_cast<int>(percent))}};
-  if (percent >= 90.0) {
-    logger->warn("graph utilization HIGH: consider increasing graph_lru_capacity", fields);
-  } else if (percent >= 80.0) {
-    logger->warn("graph utilization elevated: monitor graph_lru_capacity", fields);
-  } else {
-    logger->info("graph status", fields);
-  }
+  services_.hub.logging().logger("review")->info("review graph", {{"nodes", std::to_string(graph.size())},
+                                                                  {"capacity", std::to_string(services_.graphCapacity)},
+                                                                  {"cut", graph.truncated() ? "yes" : "no"}});
 }
 
 ReviewPipeline::~ReviewPipeline() {

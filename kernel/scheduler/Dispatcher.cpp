@@ -68,6 +68,14 @@ Dispatcher::Plan Dispatcher::plan(const BuildGraph& graph, BuilderPool& pool) {
   return plan;
 }
 
+void Dispatcher::forget(const std::vector<BuildNodeId>& nodes) {
+  if (nodes.empty()) return;
+  const std::set<BuildNodeId> gone(nodes.begin(), nodes.end());
+  for (auto& [queue, entries] : ready_) {
+    std::erase_if(entries, [&](const Key& key) { return gone.count(key.node) > 0; });
+  }
+}
+
 std::map<std::string, std::size_t> Dispatcher::lengths() const {
   std::map<std::string, std::size_t> out;
   for (const auto& [queue, entries] : ready_) out[queue] = entries.size();

@@ -45,6 +45,8 @@ class Dispatcher {
   std::map<std::string, std::size_t> lengths() const;
   // The waiting nodes, most urgent first per queue, at most `limit`.
   std::vector<BuildNodeId> waiting(std::size_t limit) const;
+  // Drops the entries of nodes that leave the graph (their ids will be reused).
+  void forget(const std::vector<BuildNodeId>& nodes);
   void clear() { ready_.clear(); }
 
  private:

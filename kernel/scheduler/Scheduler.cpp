@@ -7,6 +7,7 @@
 #include "kernel/nix/NixBuildExecutor.h"
 #include "kernel/nix/NixEnvironment.h"
 #include "kernel/nix/NixSandbox.h"
+#include "kernel/scheduler/GraphEviction.h"
 
 namespace ekaci::scheduler {
 namespace {
@@ -38,7 +39,8 @@ Scheduler::Scheduler(Services services, SchedulerConfig config, const std::strin
       store_(services_.processes, config_.nix),
       recorder_(services_.storage, services_.clock, services_.logger),
       pool_(config_, hostSystem),
-      dispatcher_(config_.batchSize) {}
+      dispatcher_(config_.batchSize),
+      graphMonitor_(services_.metrics, services_.logger, config_.graphCapacity) {}
 
 Scheduler::~Scheduler() {
   shutdown(std::chrono::milliseconds(0));
@@ -176,8 +178,10 @@ sdk::Result<void> Scheduler::ingest(storage::BuildJobsetRecord record, bool reco
   if (!recovered) {
     if (auto submitted = recorder_.submitJobset(record); !submitted) return submitted.error();
   }
+  const auto readStarted = std::chrono::steady_clock::now();
   auto persisted = services_.storage.drvStatuses(*ids);
   if (!persisted) return persisted.error();
+  const std::chrono::duration<double> readTook = std::chrono::steady_clock::now() - readStarted;
   std::map<std::int64_t, storage::DrvBuildStatus> persistedById;
   for (auto& row : *persisted) persistedById[row.drvId] = row;
   if (forgetFailures) {
@@ -195,6 +199,7 @@ sdk::Result<void> Scheduler::ingest(storage::BuildJobsetRecord record, bool reco
   const std::int64_t now = recorder_.now();
   std::vector<BuildNodeId> touched;
   std::vector<std::optional<BuildNodeId>> fresh(walk.graph.size());
+  std::size_t reloaded = 0;  // added with the state the database kept
   for (graph::NodeId v = 0; v < walk.graph.size(); ++v) {
     const std::string path = walk.graph.path(v);
     const graph::DrvFacts& facts = walk.facts[v];
@@ -232,6 +237,7 @@ sdk::Result<void> Scheduler::ingest(storage::BuildJobsetRecord record, bool reco
     // transition the state machine allows (a restart can come at any point of a build).
     const bool recorded = storedStatus && !stored.state.empty() && stored.state != "new";
     node.status = recorded ? *storedStatus : BuildStatus{BuildState::Queued};
+    if (recorded) ++reloaded;
     const BuildNodeId n = graph_.add(std::move(node));
     fresh[v] = n;
     touched.push_back(n);
@@ -259,14 +265,20 @@ sdk::Result<void> Scheduler::ingest(storage::BuildJobsetRecord record, bool reco
       }
     }
   }
-  // Edges of the new nodes (inputs that are part of the graph).
+  // Edges from and to the new nodes (a node already here may need one that comes back).
+  std::vector<std::optional<BuildNodeId>> inGraph(walk.graph.size());
   for (graph::NodeId v = 0; v < walk.graph.size(); ++v) {
-    if (!fresh[v]) continue;
+    inGraph[v] = fresh[v] ? fresh[v] : graph_.find(walk.graph.path(v));
+  }
+  for (graph::NodeId v = 0; v < walk.graph.size(); ++v) {
+    if (!inGraph[v]) continue;
     auto [begin, end] = walk.graph.references(v);
     for (const graph::NodeId* it = begin; it != end; ++it) {
-      if (auto input = graph_.find(walk.graph.path(*it))) graph_.link(*fresh[v], *input);
+      if (inGraph[*it] && (fresh[v] || fresh[*it])) graph_.link(*inGraph[v], *inGraph[*it]);
     }
   }
+  graphMonitor_.reloaded(reloaded, readTook);
+  graphChanged_ = true;
   OpenJobset open;
   open.record = record;
   for (const auto& root : record.roots) open.rootNodes.push_back(*graph_.find(root.drvPath));
@@ -367,6 +379,7 @@ void Scheduler::finishJobset(OpenJobset& jobset, storage::BuildJobsetState state
       .counter("jobsets_concluded_total", "Jobsets whose builds concluded", {{"result", storage::toString(state)}})
       .increment();
   for (BuildNodeId n : jobset.closure) graph_[n].jobsets.erase(id);
+  graphChanged_ = true;
   open_.erase(id);
   concludedIds_.insert(id);
   concluded_.notify_all();
@@ -384,6 +397,7 @@ sdk::Result<void> Scheduler::cancel(std::int64_t jobsetId, const std::string& wh
   const std::vector<BuildNodeId> closure = it->second.closure;
   open_.erase(it);
   concludedIds_.insert(jobsetId);
+  graphChanged_ = true;
   for (BuildNodeId n : closure) {
     auto& node = graph_[n];
     node.jobsets.erase(jobsetId);
@@ -442,12 +456,13 @@ void Scheduler::startBuild(const std::vector<BuildNodeId>& batch, std::size_t bu
   Running& running = running_[id];
   running.nodes = started;
   running.thread = std::thread([this, id, started, builder, spec, cancelFlag, items]() mutable {
-    runBuild(id, std::move(started), builder, std::move(spec), std::move(cancelFlag), std::move(items));
+    runBuild(id, std::move(started), builder, spec, cancelFlag, std::move(items));
   });
 }
 
-void Scheduler::runBuild(std::uint64_t id, std::vector<BuildNodeId> nodes, std::size_t builder, nix::BuilderSpec spec,
-                         std::shared_ptr<std::atomic<bool>> cancel, std::vector<nix::BuildExecutor::BatchItem> items) {
+void Scheduler::runBuild(std::uint64_t id, std::vector<BuildNodeId> nodes, std::size_t builder,
+                         const nix::BuilderSpec& spec, const std::shared_ptr<std::atomic<bool>>& cancel,
+                         std::vector<nix::BuildExecutor::BatchItem> items) {
   std::vector<nix::BuildOutcome> outcomes(items.size());
   std::vector<std::unique_ptr<nix::BuildLogStore::Writer>> logs;
   bool logsOk = true;
@@ -599,6 +614,7 @@ void Scheduler::dispatcherLoop() {
     }
     dispatch();
     forgetGraphWhenIdle();
+    trimGraph();
     wake_.wait_for(lock, std::chrono::milliseconds(500), [this] { return stopped_ || !completions_.empty(); });
     if (!completions_.empty()) continue;
   }
@@ -610,6 +626,36 @@ void Scheduler::forgetGraphWhenIdle() {
   if (!open_.empty() || !running_.empty() || !completions_.empty() || graph_.empty()) return;
   graph_.clear();
   dispatcher_.clear();
+}
+
+void Scheduler::trimGraph() {
+  // Evictions are looked for when something could have made a node evictable (a jobset
+  // arrived or concluded); the gauges follow every few seconds.
+  const auto now = std::chrono::steady_clock::now();
+  if (!graphChanged_ && now - graphObserved_ < std::chrono::seconds(5)) return;
+  const std::vector<bool> held = heldByBuilds();
+  if (graphChanged_ && graph_.size() > config_.graphCapacity) {
+    // Down to 90 % of the capacity, so that the next jobset does not evict again at once.
+    const GraphEviction::Choice choice =
+        GraphEviction::choose(graph_, config_.graphCapacity - config_.graphCapacity / 10, held);
+    dispatcher_.forget(choice.nodes);
+    graph_.remove(choice.nodes);
+    graphMonitor_.evicted(choice);
+  }
+  graphChanged_ = false;
+  graphObserved_ = now;
+  graphMonitor_.observe(graph_, GraphEviction::census(graph_, held), now);
+}
+
+std::vector<bool> Scheduler::heldByBuilds() const {
+  std::vector<bool> held(graph_.nodes().size(), false);
+  for (const auto& [id, running] : running_) {
+    for (BuildNodeId n : running.nodes) held[n] = true;
+  }
+  for (const auto& completion : completions_) {
+    for (BuildNodeId n : completion.nodes) held[n] = true;
+  }
+  return held;
 }
 
 void Scheduler::healthLoop() {

@@ -23,6 +23,7 @@
 #include "kernel/nix/BuildOutcome.h"
 #include "kernel/nix/StoreQuery.h"
 #include "kernel/scheduler/BuildGraph.h"
+#include "kernel/scheduler/BuildGraphMonitor.h"
 #include "kernel/scheduler/BuildListener.h"
 #include "kernel/scheduler/BuildRecorder.h"
 #include "kernel/scheduler/BuildState.h"
@@ -113,8 +114,8 @@ class Scheduler {
   void shutdown(std::chrono::milliseconds grace);
 
   std::optional<JobsetView> jobset(std::int64_t jobsetId) const;
-  // A derivation of an open jobset (the graph is dropped when no jobset is open; storage
-  // keeps every state).
+  // A derivation the build graph holds (finished ones no open jobset needs leave it past
+  // graph_lru_capacity, and all leave when no jobset is open; storage keeps every state).
   std::optional<DerivationView> derivation(const std::string& drvPath) const;
   std::size_t graphSize() const;
   // Derivations queued, buildable or building, most urgent first (at most `limit`).
@@ -155,10 +156,14 @@ class Scheduler {
   void handle(const Completion& completion);
   void record(BuildNodeId node, const nix::BuildOutcome& outcome);
   void startBuild(const std::vector<BuildNodeId>& batch, std::size_t builder);
-  void runBuild(std::uint64_t id, std::vector<BuildNodeId> nodes, std::size_t builder, nix::BuilderSpec spec,
-                std::shared_ptr<std::atomic<bool>> cancel, std::vector<nix::BuildExecutor::BatchItem> items);
+  void runBuild(std::uint64_t id, std::vector<BuildNodeId> nodes, std::size_t builder, const nix::BuilderSpec& spec,
+                const std::shared_ptr<std::atomic<bool>>& cancel, std::vector<nix::BuildExecutor::BatchItem> items);
   void dispatcherLoop();
   void forgetGraphWhenIdle();
+  // Past graph_lru_capacity, finished derivations no open jobset needs leave the graph; the
+  // graph's gauges follow it.
+  void trimGraph();
+  std::vector<bool> heldByBuilds() const;
   void healthLoop();
   void updateQueueGauges();
   DerivationView viewOf(const BuildGraph::Node& node) const;
@@ -179,6 +184,9 @@ class Scheduler {
   BuilderPool pool_;
   BuildGraph graph_;
   Dispatcher dispatcher_;
+  BuildGraphMonitor graphMonitor_;
+  bool graphChanged_ = false;  // since the last trimGraph()
+  std::chrono::steady_clock::time_point graphObserved_{};
   std::map<std::int64_t, OpenJobset> open_;
   std::set<std::int64_t> concludedIds_;
   std::vector<Completion> completions_;

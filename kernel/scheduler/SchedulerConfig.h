@@ -23,6 +23,9 @@ struct SchedulerConfig {
   std::vector<std::string> localFeatures;  // features this machine supports
   std::vector<nix::BuilderSpec> remoteBuilders;
   nix::NixInvocation nix;  // programs, options, environment, per-build limits
+  // graph_lru_capacity: past it, finished derivations no open jobset needs leave the build
+  // graph (they come back from the database when a jobset needs them again).
+  std::size_t graphCapacity = 100000;
   std::chrono::seconds failureCacheTtl{86400};
   std::chrono::seconds healthCheckInterval{60};
   std::chrono::seconds shutdownGrace{30};

@@ -21,6 +21,7 @@ sdk::Result<SchedulerConfig> SchedulerSettings::fromServerConfig(const config::S
   out.localFeatures = b.features;
   out.nix.noOutputTimeout = std::chrono::seconds(config.buildNoOutputTimeoutSeconds);
   out.nix.maxDuration = std::chrono::seconds(config.buildMaxDurationSeconds);
+  out.graphCapacity = static_cast<std::size_t>(config.graphLruCapacity);
   out.failureCacheTtl = std::chrono::seconds(b.failureCacheSeconds);
   out.healthCheckInterval = std::chrono::seconds(b.healthCheckIntervalSeconds);
   out.shutdownGrace = std::chrono::seconds(b.shutdownGraceSeconds);

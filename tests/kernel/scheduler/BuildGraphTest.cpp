@@ -38,5 +38,38 @@ TEST(BuildGraphTest, AJobsetClaimsTheClosureOfItsRootsOnly) {
   EXPECT_FALSE(graph.find("/nix/store/lib.drv"));
 }
 
+TEST(BuildGraphTest, RemovedNodesFreeTheirSlotsAndLeaveNoReferenceBehind) {
+  BuildGraph graph;
+  // app -> lib -> libc ; tool -> libc
+  const auto libc = add(graph, "libc"), lib = add(graph, "lib"), app = add(graph, "app"), tool = add(graph, "tool");
+  graph.link(lib, libc);
+  graph.link(app, lib);
+  graph.link(tool, libc);
+  const std::size_t before = graph.memoryBytes();
+  graph.remove({app, lib, app});  // listed twice: removed once
+  EXPECT_EQ(graph.size(), 2u);
+  EXPECT_FALSE(graph.live(app));
+  EXPECT_FALSE(graph.live(lib));
+  EXPECT_TRUE(graph.live(libc));
+  EXPECT_FALSE(graph.find("/nix/store/lib.drv"));
+  EXPECT_EQ(graph[libc].dependents, (std::vector<BuildNodeId>{tool}));
+  EXPECT_LT(graph.memoryBytes(), before);
+  // Freed slots are reused; the graph does not grow while it churns.
+  const auto again = add(graph, "lib-2");
+  const auto more = add(graph, "app-2");
+  EXPECT_TRUE(again == lib || again == app);
+  EXPECT_TRUE(more == lib || more == app);
+  EXPECT_EQ(graph.nodes().size(), 4u);
+  EXPECT_EQ(graph.find("/nix/store/lib-2.drv"), again);
+  EXPECT_TRUE(graph[again].deps.empty());
+  EXPECT_TRUE(graph[again].jobsets.empty());
+  // A claim stamps its closure with a later time than the one before.
+  graph.claim({tool}, 1);
+  const auto first = graph[tool].lastClaimed;
+  graph.claim({more}, 2);
+  EXPECT_GT(graph[more].lastClaimed, first);
+  EXPECT_EQ(graph[libc].lastClaimed, first);
+}
+
 }  // namespace
 }  // namespace ekaci::scheduler

@@ -5,10 +5,10 @@
 namespace ekaci::scheduler {
 namespace {
 
-const BuildState kAll[] = {BuildState::Queued,      BuildState::Buildable,         BuildState::Building,
-                           BuildState::Success,     BuildState::Failure,           BuildState::FailedRetry,
-                           BuildState::TransitiveFailure, BuildState::Blocked,     BuildState::Interrupted,
-                           BuildState::Cached};
+const BuildState kAll[] = {
+    BuildState::Queued,      BuildState::Buildable,   BuildState::Building,          BuildState::Success,
+    BuildState::Failure,     BuildState::FailedRetry, BuildState::TransitiveFailure, BuildState::Blocked,
+    BuildState::Interrupted, BuildState::Cached};
 
 TEST(BuildStateTest, EveryStatusNameRoundTrips) {
   for (BuildState state : kAll) {
@@ -62,8 +62,8 @@ TEST(BuildStateTest, SuccessIsFinalAndShortcutsAreRefused) {
     EXPECT_FALSE(transitionAllowed(BuildState::Success, to)) << toString(to);
     EXPECT_FALSE(transitionAllowed(BuildState::Cached, to)) << toString(to);
   }
-  EXPECT_FALSE(transitionAllowed(BuildState::Queued, BuildState::Building));    // must be Buildable first
-  EXPECT_FALSE(transitionAllowed(BuildState::Queued, BuildState::Success));     // nothing succeeds unbuilt
+  EXPECT_FALSE(transitionAllowed(BuildState::Queued, BuildState::Building));  // must be Buildable first
+  EXPECT_FALSE(transitionAllowed(BuildState::Queued, BuildState::Success));   // nothing succeeds unbuilt
   EXPECT_FALSE(transitionAllowed(BuildState::Buildable, BuildState::Success));
   EXPECT_FALSE(transitionAllowed(BuildState::FailedRetry, BuildState::Failure));  // the retry must run
   EXPECT_FALSE(transitionAllowed(BuildState::Building, BuildState::Cached));

@@ -530,6 +530,49 @@ TEST_F(SchedulerTest, ARebuildRequestForgetsCachedFailuresInTheClosure) {
   EXPECT_GT(storage->drvStatus(drvs["other"]).value()->failureExpiresAt, 0) << "cached again";
 }
 
+TEST_F(SchedulerTest, PastItsCapacityTheGraphDropsFinishedWorkAndReloadsItFromTheDatabase) {
+  config.graphCapacity = 2;
+  const auto go = sharedWithBuilders() + "/go";
+  auto drvs = instantiate("hold = mk { name = \"hold\"; script = \"while [ ! -e " + go +
+                              " ]; do sleep 0.1; done\"; };\n"
+                              "bad = mk { name = \"bad\"; script = \"exit 3\"; };\n"
+                              "ok = mk { name = \"ok\"; };\n"
+                              "top = mk { name = \"top\"; deps = [ bad ]; };",
+                          {"hold", "bad", "ok", "top"});
+  auto scheduler = make();
+  // An open jobset keeps the graph from being dropped whole.
+  const auto holding = newJobset("holding");
+  ASSERT_TRUE(scheduler->submit(request(holding, {drvs["hold"]})));
+  waitForState(drvs["hold"], "building");
+  const auto first = newJobset("first");
+  ASSERT_TRUE(scheduler->submit(request(first, {drvs["bad"], drvs["ok"]})));
+  ASSERT_TRUE(scheduler->waitForJobset(first, 60s));
+  ASSERT_EQ(count(statesSeen(drvs["bad"]), "building"), 2u);
+  // Three nodes, capacity two: the failure leaves (tier 2 before tier 3); the build stays.
+  for (int i = 0; i < 100 && scheduler->derivation(drvs["bad"]); ++i) std::this_thread::sleep_for(50ms);
+  EXPECT_FALSE(scheduler->derivation(drvs["bad"]));
+  EXPECT_TRUE(scheduler->derivation(drvs["ok"]));
+  EXPECT_TRUE(scheduler->derivation(drvs["hold"]));
+  EXPECT_EQ(scheduler->graphSize(), 2u);
+  EXPECT_EQ(metrics.value("graph_evictions_total", {{"tier", "tier2_completed_failure"}}), 1.0);
+  const double reloadsBefore = metrics.value("graph_cache_reloads_total").value_or(0);
+
+  // A jobset that needs it again: it comes back from the database as the cached failure it
+  // is (not built again), and what depends on it fails transitively.
+  const auto second = newJobset("second");
+  ASSERT_TRUE(scheduler->submit(request(second, {drvs["top"]})));
+  ASSERT_TRUE(scheduler->waitForJobset(second, 30s));
+  EXPECT_EQ(conclusion(second), storage::BuildJobsetState::Failed);
+  EXPECT_EQ(count(statesSeen(drvs["bad"]), "building"), 2u);
+  EXPECT_EQ(stateOf(drvs["top"]), "transitive_failure");
+  EXPECT_GE(metrics.value("graph_cache_reloads_total").value_or(0), reloadsBefore + 1);
+  EXPECT_FALSE(metrics.observations("graph_cache_reload_duration_seconds").empty());
+
+  std::ofstream(go) << "go\n";
+  ASSERT_TRUE(scheduler->waitForJobset(holding, 60s));
+  EXPECT_EQ(conclusion(holding), storage::BuildJobsetState::Succeeded);
+}
+
 TEST_F(SchedulerTest, ANewPushCancelsSupersededBuildsThatNothingElseNeeds) {
   config.localMaxJobs = 3;
   config.batchSize = 1;  // one nix-store per derivation: cancelling one leaves the others running
