@@ -16,6 +16,24 @@ NixInvocation config() {
   return c;
 }
 
+// A batch's derivations with their build logs in a fresh directory, on the local builder.
+struct Batch {
+  explicit Batch(const std::vector<std::string>& drvs) : logs(dir.path()) {
+    for (const auto& drv : drvs) writers.push_back(std::move(logs.open(drv)).value());
+    local.name = "local";
+  }
+  std::vector<BuildExecutor::BatchItem> items(const std::vector<std::string>& drvs,
+                                              const std::vector<std::string>& outputs) const {
+    std::vector<BuildExecutor::BatchItem> out;
+    for (std::size_t i = 0; i < drvs.size(); ++i) out.push_back({drvs[i], {outputs[i]}, writers[i].get()});
+    return out;
+  }
+  testsupport::TempDir dir;
+  BuildLogStore logs;
+  std::vector<std::unique_ptr<BuildLogStore::Writer>> writers;
+  BuilderSpec local;
+};
+
 TEST(NixBuildExecutorTest, LocalBuildsPassBothTimeoutsAndNoRemoteBuilders) {
   sdk::testing::FakeProcessRunner runner;
   const auto c = config();
@@ -100,28 +118,22 @@ TEST(NixBuildExecutorTest, ABatchSortsLinesAndFailuresByDerivation) {
   nix.invalid = "/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-bad\n/nix/store/cccccccccccccccccccccccccccccccc-slow\n";
   const auto c0 = config();
   NixBuildExecutor executor(nix, c0);
-  testsupport::TempDir dir;
-  BuildLogStore logs(dir.path());
-  auto la = std::move(logs.open(a)).value();
-  auto lb = std::move(logs.open(b)).value();
-  auto lc = std::move(logs.open(c)).value();
-  BuilderSpec local;
-  local.name = "local";
+  Batch batch({a, b, c});
   std::atomic<bool> cancel{false};
-  auto outcomes = executor.buildBatch({{a, {"/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-ok"}, la.get()},
-                                       {b, {"/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-bad"}, lb.get()},
-                                       {c, {"/nix/store/cccccccccccccccccccccccccccccccc-slow"}, lc.get()}},
-                                      local, cancel);
+  auto outcomes = executor.buildBatch(batch.items({a, b, c}, {"/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-ok",
+                                                              "/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-bad",
+                                                              "/nix/store/cccccccccccccccccccccccccccccccc-slow"}),
+                                      batch.local, cancel);
   ASSERT_EQ(outcomes.size(), 3u);
   EXPECT_EQ(outcomes[0].kind, BuildOutcome::Kind::Success);
   EXPECT_EQ(outcomes[1].kind, BuildOutcome::Kind::Failure);
   EXPECT_EQ(outcomes[1].detail, "exit code 2");
   EXPECT_EQ(outcomes[2].kind, BuildOutcome::Kind::Interrupted);
   EXPECT_EQ(outcomes[2].interrupt, InterruptKind::Timeout);
-  la->finish();
-  lb->finish();
-  const auto logA = logs.read("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").value();
-  const auto logB = logs.read("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb").value();
+  batch.writers[0]->finish();
+  batch.writers[1]->finish();
+  const auto logA = batch.logs.read("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").value();
+  const auto logB = batch.logs.read("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb").value();
   EXPECT_NE(logA.find("compiling ok"), std::string::npos) << logA;
   EXPECT_EQ(logA.find("missing header"), std::string::npos) << logA;
   EXPECT_NE(logB.find("missing header"), std::string::npos) << logB;
@@ -167,21 +179,15 @@ TEST(NixBuildExecutorTest, EachSuccessIsToldAsSoonAsNixCountsItDone) {
   nix.invalid = "/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-b\n";
   const auto c0 = config();
   NixBuildExecutor executor(nix, c0);
-  testsupport::TempDir dir;
-  BuildLogStore logs(dir.path());
-  auto la = std::move(logs.open(a)).value();
-  auto lb = std::move(logs.open(b)).value();
-  auto lc = std::move(logs.open(c)).value();
-  BuilderSpec local;
-  local.name = "local";
+  Batch batch({a, b, c});
   std::atomic<bool> cancel{false};
   std::vector<std::size_t> told;
   std::size_t count = 0;
   nix.told = &count;
-  auto outcomes = executor.buildBatch({{a, {"/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-a"}, la.get()},
-                                       {b, {"/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-b"}, lb.get()},
-                                       {c, {"/nix/store/cccccccccccccccccccccccccccccccc-c"}, lc.get()}},
-                                      local, cancel, [&](std::size_t item, const BuildOutcome& outcome) {
+  auto outcomes = executor.buildBatch(batch.items({a, b, c}, {"/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-a",
+                                                              "/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-b",
+                                                              "/nix/store/cccccccccccccccccccccccccccccccc-c"}),
+                                      batch.local, cancel, [&](std::size_t item, const BuildOutcome& outcome) {
                                         EXPECT_EQ(outcome.kind, BuildOutcome::Kind::Success);
                                         told.push_back(item);
                                         ++count;
@@ -202,16 +208,11 @@ TEST(NixBuildExecutorTest, ABatchNixRealisedWholeNeedsNoValidityCheck) {
   const std::string b = "/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-b.drv";
   const auto c0 = config();
   NixBuildExecutor executor(nix, c0);
-  testsupport::TempDir dir;
-  BuildLogStore logs(dir.path());
-  auto la = std::move(logs.open(a)).value();
-  auto lb = std::move(logs.open(b)).value();
-  BuilderSpec local;
-  local.name = "local";
+  Batch batch({a, b});
   std::atomic<bool> cancel{false};
-  auto outcomes = executor.buildBatch({{a, {"/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-a"}, la.get()},
-                                       {b, {"/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-b"}, lb.get()}},
-                                      local, cancel);
+  auto outcomes = executor.buildBatch(batch.items({a, b}, {"/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-a",
+                                                           "/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-b"}),
+                                      batch.local, cancel);
   ASSERT_EQ(outcomes.size(), 2u);
   EXPECT_EQ(outcomes[0].kind, BuildOutcome::Kind::Success);
   EXPECT_EQ(outcomes[1].kind, BuildOutcome::Kind::Success);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <tuple>
 
 namespace ekaci::scheduler {
 namespace {
@@ -13,13 +14,21 @@ BuildNodeId add(BuildGraph& graph, const std::string& name) {
   return graph.add(std::move(node));
 }
 
-TEST(BuildGraphTest, AJobsetClaimsTheClosureOfItsRootsOnly) {
+// app -> lib -> libc ; tool -> libc
+struct FourNodes {
+  FourNodes() {
+    graph.link(lib, libc);
+    graph.link(app, lib);
+    graph.link(tool, libc);
+  }
   BuildGraph graph;
-  // app -> lib -> libc ; tool -> libc
-  const auto libc = add(graph, "libc"), lib = add(graph, "lib"), app = add(graph, "app"), tool = add(graph, "tool");
-  graph.link(lib, libc);
-  graph.link(app, lib);
-  graph.link(tool, libc);
+  BuildNodeId libc = add(graph, "libc"), lib = add(graph, "lib"), app = add(graph, "app"), tool = add(graph, "tool");
+};
+
+TEST(BuildGraphTest, AJobsetClaimsTheClosureOfItsRootsOnly) {
+  FourNodes four;
+  auto& graph = four.graph;
+  const auto [libc, lib, app, tool] = std::tuple(four.libc, four.lib, four.app, four.tool);
   EXPECT_EQ(graph.find("/nix/store/lib.drv"), lib);
   EXPECT_FALSE(graph.find("/nix/store/none.drv"));
   EXPECT_EQ(graph[libc].dependents, (std::vector<BuildNodeId>{lib, tool}));
@@ -39,12 +48,9 @@ TEST(BuildGraphTest, AJobsetClaimsTheClosureOfItsRootsOnly) {
 }
 
 TEST(BuildGraphTest, RemovedNodesFreeTheirSlotsAndLeaveNoReferenceBehind) {
-  BuildGraph graph;
-  // app -> lib -> libc ; tool -> libc
-  const auto libc = add(graph, "libc"), lib = add(graph, "lib"), app = add(graph, "app"), tool = add(graph, "tool");
-  graph.link(lib, libc);
-  graph.link(app, lib);
-  graph.link(tool, libc);
+  FourNodes four;
+  auto& graph = four.graph;
+  const auto [libc, lib, app, tool] = std::tuple(four.libc, four.lib, four.app, four.tool);
   const std::size_t before = graph.memoryBytes();
   graph.remove({app, lib, app});  // listed twice: removed once
   EXPECT_EQ(graph.size(), 2u);
