@@ -2,6 +2,9 @@
 // .drv files, in one run. The drvs are a generated package set instantiated at start-up.
 #include <benchmark/benchmark.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -9,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel/graph/ClosureWalker.h"
 #include "kernel/nix/DerivationParser.h"
 #include "kernel/services/PosixProcessRunner.h"
 
@@ -55,6 +59,54 @@ void BM_ParseWithEkaCi(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * paths.size()));
 }
 
+// What a review and a jobset ingest run: the closure walker, parsing on two threads and
+// building the graph (every path a root, so it reads the same 500 files).
+void BM_WalkClosureWithEkaCi(benchmark::State& state) {
+  const auto& paths = drvs();
+  ekaci::graph::ClosureWalker::Options options;
+  options.threads = static_cast<std::size_t>(state.range(0));
+  options.capacity = 1000000;
+  std::size_t nodes = 0;
+  for (auto _ : state) {
+    auto walk = ekaci::graph::ClosureWalker::walk(paths, options);
+    if (!walk.unreadable.empty()) state.SkipWithError(walk.unreadable.front().second.c_str());
+    nodes = walk.graph.size();
+  }
+  state.counters["nodes"] = static_cast<double>(nodes);
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * paths.size()));
+}
+
+// The floor under any reader of these files: open, read and close each, nothing parsed.
+void BM_ReadFilesOnly(benchmark::State& state) {
+  const auto& paths = drvs();
+  std::vector<char> buffer(1 << 16);
+  for (auto _ : state) {
+    for (const auto& path : paths) {
+      const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+      const ssize_t got = ::read(fd, buffer.data(), buffer.size());
+      ::close(fd);
+      benchmark::DoNotOptimize(got);
+    }
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * paths.size()));
+}
+
+// Parsing only, the files already in memory.
+void BM_ParseInMemory(benchmark::State& state) {
+  std::vector<std::string> texts;
+  for (const auto& path : drvs()) {
+    std::ifstream in(path);
+    texts.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  for (auto _ : state) {
+    for (const auto& text : texts) {
+      auto drv = ekaci::nix::DerivationParser::parse(text);
+      benchmark::DoNotOptimize(drv);
+    }
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * texts.size()));
+}
+
 void BM_NixShowDerivationOneBatch(benchmark::State& state) {
   const auto& paths = drvs();
   ekaci::services::PosixProcessRunner runner;
@@ -88,6 +140,9 @@ void BM_NixShowDerivationPerDrv(benchmark::State& state) {
 }  // namespace
 
 BENCHMARK(BM_ParseWithEkaCi)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_WalkClosureWithEkaCi)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ReadFilesOnly)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ParseInMemory)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_NixShowDerivationOneBatch)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_NixShowDerivationPerDrv)->Unit(benchmark::kMillisecond)->Iterations(2);
 BENCHMARK_MAIN();

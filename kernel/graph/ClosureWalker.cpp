@@ -1,5 +1,6 @@
 #include "kernel/graph/ClosureWalker.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -8,6 +9,34 @@
 #include "kernel/nix/DerivationParser.h"
 
 namespace ekaci::graph {
+namespace {
+
+// One derivation as a worker reads it, outside the walk's lock.
+struct Read {
+  DrvFacts facts;
+  std::vector<std::string> inputs;
+  bool ok = false;
+  std::string error;  // why not
+};
+
+Read readOne(const std::string& path) {
+  Read out;
+  auto drv = nix::DerivationParser::parseFile(path);
+  if (!drv) {
+    out.error = drv.error().message();
+    return out;
+  }
+  out.facts.system = std::move(drv->platform);
+  out.facts.fixedOutput = drv->isFixedOutput();
+  out.facts.preferLocalBuild = drv->preferLocalBuild();
+  out.facts.requiredSystemFeatures = drv->requiredSystemFeatures();
+  for (auto& output : drv->outputs) out.facts.outputs.emplace_back(std::move(output.name), std::move(output.path));
+  for (auto& [input, outputs] : drv->inputDrvs) out.inputs.push_back(std::move(input));
+  out.ok = true;
+  return out;
+}
+
+}  // namespace
 
 ClosureWalk ClosureWalker::walk(const std::vector<std::string>& roots, const Options& options,
                                 const std::function<void(std::size_t parsed)>& progress) {
@@ -35,7 +64,13 @@ ClosureWalk ClosureWalker::walk(const std::vector<std::string>& roots, const Opt
     for (const auto& root : roots) add(root, true);
   }
 
+  // A worker takes a share of the queue at once, reads it without the lock, and records it
+  // under one lock: few lock round-trips and wake-ups per derivation.
+  constexpr std::size_t kMostPerTake = 32;
+  const std::size_t workers = std::max<std::size_t>(1, options.threads);
   auto worker = [&] {
+    std::vector<std::pair<NodeId, std::string>> taken;
+    std::vector<Read> read;
     std::unique_lock lock(mutex);
     while (true) {
       wake.wait(lock, [&] { return !queue.empty() || busy == 0; });
@@ -48,36 +83,40 @@ ClosureWalk ClosureWalker::walk(const std::vector<std::string>& roots, const Opt
         wake.notify_all();
         return;
       }
-      NodeId id = queue.front();
-      queue.pop_front();
-      const std::string path = result.graph.path(id);
+      const std::size_t take = std::clamp<std::size_t>(queue.size() / workers, 1, kMostPerTake);
+      taken.clear();
+      for (std::size_t k = 0; k < take; ++k) {
+        taken.emplace_back(queue.front(), result.graph.path(queue.front()));
+        queue.pop_front();
+      }
       ++busy;
       lock.unlock();
-      auto drv = nix::DerivationParser::parseFile(path);
+      read.resize(taken.size());
+      for (std::size_t k = 0; k < taken.size(); ++k) read[k] = readOne(taken[k].second);
       lock.lock();
       --busy;
-      ++parsed;
-      if (!drv) {
-        result.unreadable.emplace_back(path, drv.error().message());
-      } else {
-        DrvFacts& facts = result.facts[id];
-        facts.system = drv->platform;
-        facts.fixedOutput = drv->isFixedOutput();
-        facts.preferLocalBuild = drv->preferLocalBuild();
-        facts.requiredSystemFeatures = drv->requiredSystemFeatures();
-        for (const auto& output : drv->outputs) facts.outputs.emplace_back(output.name, output.path);
-        result.graph.setSystem(id, drv->platform);
-        result.graph.setFixedOutput(id, facts.fixedOutput);
-        for (const auto& [input, outputs] : drv->inputDrvs) {
-          if (auto dep = add(input)) result.graph.addEdge(id, *dep);
+      for (std::size_t k = 0; k < taken.size(); ++k) {
+        const NodeId id = taken[k].first;
+        Read& one = read[k];
+        ++parsed;
+        if (!one.ok) {
+          result.unreadable.emplace_back(std::move(taken[k].second), std::move(one.error));
+        } else {
+          result.graph.setSystem(id, one.facts.system);
+          result.graph.setFixedOutput(id, one.facts.fixedOutput);
+          result.facts[id] = std::move(one.facts);
+          for (const auto& input : one.inputs) {
+            if (auto dep = add(input)) result.graph.addEdge(id, *dep);
+          }
         }
+        if (progress && parsed % 1000 == 0) progress(parsed);
       }
-      if (progress && parsed % 1000 == 0) progress(parsed);
-      wake.notify_all();
+      // Others wait for work, or for the walk to end.
+      if (!queue.empty() || busy == 0) wake.notify_all();
     }
   };
   std::vector<std::thread> threads;
-  for (std::size_t i = 0; i < std::max<std::size_t>(1, options.threads); ++i) threads.emplace_back(worker);
+  for (std::size_t i = 0; i < workers; ++i) threads.emplace_back(worker);
   for (auto& t : threads) t.join();
   result.graph.freeze();
   if (progress) progress(parsed);

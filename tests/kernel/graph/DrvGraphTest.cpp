@@ -4,10 +4,6 @@
 #include <set>
 #include <vector>
 
-#include "kernel/graph/ClosureWalker.h"
-#include "kernel/services/PosixProcessRunner.h"
-#include "tests/support/TempDir.h"
-
 namespace ekaci::graph {
 
 TEST(DrvGraphTest, InternsAndWalksDependents) {
@@ -100,50 +96,6 @@ TEST(DrvGraphTest, MemoryIsTheFixedPartPerNodeTheNamesAndEightBytesPerEdge) {
   g.dependentCount({0});
   EXPECT_EQ(g.size(), 100000u);
   EXPECT_LE(g.memoryBytes(), g.size() * 48 + names + g.edgeCount() * 8 + 4096) << g.memoryBytes() / g.size();
-}
-
-TEST(ClosureWalkerTest, WalksRealDerivationsAndRecordsTheUnreadable) {
-  testsupport::TempDir dir;
-  dir.write("chain.nix", R"(
-let mk = name: deps: derivation { inherit name deps; system = builtins.currentSystem; builder = "/bin/sh"; args = ["-c" "echo > $out"]; };
-    a = mk "walk-a" []; b = mk "walk-b" [a]; c = mk "walk-c" [b a];
-in c)");
-  services::PosixProcessRunner runner;
-  sdk::ProcessSpec spec;
-  spec.argv = {"nix-instantiate", (dir.path() / "chain.nix").string()};
-  spec.inheritEnvironment = true;
-  auto result = runner.run(spec);
-  ASSERT_TRUE(result && result->succeeded());
-  std::string drv = result->stdoutText.substr(0, result->stdoutText.find('\n'));
-  auto bogus = dir.write("bogus.drv", "Derive(nonsense", 0644);
-  auto walk = ClosureWalker::walk({drv, bogus.string()}, {});
-  EXPECT_EQ(walk.graph.size(), 4u);
-  EXPECT_EQ(walk.graph.edgeCount(), 3u);
-  ASSERT_EQ(walk.unreadable.size(), 1u);
-  EXPECT_EQ(walk.unreadable[0].first, bogus.string());
-  auto a = walk.graph.find(drv);
-  ASSERT_TRUE(a);
-  EXPECT_EQ(walk.facts[*a].outputs.size(), 1u);
-  auto limited = ClosureWalker::walk({drv}, {2, 2, nullptr});
-  EXPECT_EQ(limited.graph.size(), 2u);
-  EXPECT_TRUE(limited.graph.truncated());
-
-  // Only what has to be built (here: c's input b), as the scheduler walks: a is neither read
-  // nor a node, and no edge leads to it.
-  auto [refs, refsEnd] = walk.graph.references(*a);
-  std::string b;
-  for (auto it = refs; it != refsEnd; ++it) {
-    if (walk.graph.path(*it).find("walk-b") != std::string::npos) b = walk.graph.path(*it);
-  }
-  ASSERT_FALSE(b.empty());
-  const std::set<std::string> within = {b};
-  ClosureWalker::Options only;
-  only.within = &within;
-  auto partial = ClosureWalker::walk({drv}, only);
-  EXPECT_EQ(partial.graph.size(), 2u);
-  EXPECT_EQ(partial.graph.edgeCount(), 1u);
-  EXPECT_TRUE(partial.graph.find(b));
-  EXPECT_FALSE(partial.graph.truncated());
 }
 
 }  // namespace ekaci::graph
