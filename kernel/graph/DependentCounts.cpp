@@ -102,7 +102,7 @@ DependentCounts::Counts DependentCounts::compute(const DrvGraph& graph, const st
     auto [begin, end] = graph.references(g.order[i]);
     for (const NodeId* it = begin; it != end; ++it) g.inputs.push_back(position[*it]);
     g.offsets[i + 1] = static_cast<std::uint32_t>(g.inputs.size());
-    g.markedAt[i] = g.order[i] < marked.size() ? marked[g.order[i]] : 0;
+    g.markedAt[i] = static_cast<char>(g.order[i] < marked.size() && marked[g.order[i]] != 0);
   }
   for (std::uint32_t r = 0; r < seeds.size(); ++r) {
     if (seeds[r] < graph.size() && position[seeds[r]] != UINT32_MAX) g.rankAt[position[seeds[r]]] = r;
