@@ -5,31 +5,14 @@
 #include <atomic>
 #include <map>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
-#include "kernel/services/PosixProcessRunner.h"
+#include "tests/support/NixInstantiate.h"
 #include "tests/support/TempDir.h"
 
 namespace ekaci::graph {
 namespace {
-
-// The derivations `file` evaluates to (a list or one), instantiated.
-std::vector<std::string> instantiate(const std::filesystem::path& file) {
-  services::PosixProcessRunner runner;
-  sdk::ProcessSpec spec;
-  spec.argv = {"nix-instantiate", file.string()};
-  spec.inheritEnvironment = true;
-  auto result = runner.run(spec);
-  EXPECT_TRUE(result && result->succeeded()) << (result ? result->stderrText : result.error().describe());
-  std::vector<std::string> out;
-  std::istringstream lines(result ? result->stdoutText : "");
-  for (std::string line; std::getline(lines, line);) {
-    if (line.ends_with(".drv")) out.push_back(line);
-  }
-  return out;
-}
 
 // Every node's path with its references' paths and its facts, independent of ids.
 std::map<std::string, std::pair<std::set<std::string>, std::string>> shape(const ClosureWalk& walk) {
@@ -52,13 +35,9 @@ TEST(ClosureWalkerTest, WalksRealDerivationsAndRecordsTheUnreadable) {
 let mk = name: deps: derivation { inherit name deps; system = builtins.currentSystem; builder = "/bin/sh"; args = ["-c" "echo > $out"]; };
     a = mk "walk-a" []; b = mk "walk-b" [a]; c = mk "walk-c" [b a];
 in c)");
-  services::PosixProcessRunner runner;
-  sdk::ProcessSpec spec;
-  spec.argv = {"nix-instantiate", (dir.path() / "chain.nix").string()};
-  spec.inheritEnvironment = true;
-  auto result = runner.run(spec);
-  ASSERT_TRUE(result && result->succeeded());
-  std::string drv = result->stdoutText.substr(0, result->stdoutText.find('\n'));
+  const auto drvs = testsupport::instantiate(dir.path() / "chain.nix");
+  ASSERT_EQ(drvs.size(), 1u);
+  const std::string drv = drvs.front();
   auto bogus = dir.write("bogus.drv", "Derive(nonsense", 0644);
   auto walk = ClosureWalker::walk({drv, bogus.string()}, {});
   EXPECT_EQ(walk.graph.size(), 4u);
@@ -100,7 +79,7 @@ let
     args = [ "-c" "echo ${toString i} > $out" ]; inherit deps; };
   pkgs = builtins.genList (i: mk i (if i < 2 then [ ] else [ (builtins.elemAt pkgs (i / 2)) (builtins.elemAt pkgs (i - 1)) ])) 400;
 in mk 1000 (builtins.genList (i: builtins.elemAt pkgs (380 + i)) 20))");
-  const auto roots = instantiate(dir.path() / "set.nix");
+  const auto roots = testsupport::instantiate(dir.path() / "set.nix");
   ASSERT_EQ(roots.size(), 1u);
   ClosureWalker::Options one;
   one.threads = 1;

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "kernel/services/PosixProcessRunner.h"
+#include "tests/support/NixInstantiate.h"
 #include "tests/support/TempDir.h"
 
 namespace ekaci::nix {
@@ -41,18 +42,7 @@ in {
   features = derivation (base // { name = "features"; requiredSystemFeatures = [ "nixos-test" ]; args = [ "-c" "true" ]; });
 }
 )NIX");
-  services::PosixProcessRunner runner;
-  sdk::ProcessSpec spec;
-  spec.argv = {"nix-instantiate", (dir.path() / "fixtures.nix").string()};
-  spec.inheritEnvironment = true;
-  auto result = runner.run(spec);
-  EXPECT_TRUE(result && result->succeeded()) << (result ? result->stderrText : result.error().describe());
-  std::vector<std::string> drvs;
-  std::istringstream lines(result ? result->stdoutText : "");
-  for (std::string line; std::getline(lines, line);) {
-    if (line.ends_with(".drv")) drvs.push_back(line.substr(0, line.find('!')));
-  }
-  return drvs;
+  return testsupport::instantiate(dir.path() / "fixtures.nix");
 }
 
 Poco::JSON::Object::Ptr showDerivation(const std::string& drvPath) {
@@ -85,10 +75,11 @@ TEST(DerivationParserTest, ParsesEveryPart) {
 }
 
 TEST(DerivationParserTest, RejectsMalformedInputWithAnOffset) {
-  for (const std::string& bad : {std::string(""), std::string("Derive("), std::string("Derive([]"),
-                          std::string(kSample).substr(0, 50), std::string(kSample) + "trailing",
-                          std::string("Derive([(\"out\",\"/x\",\"\",\"\")],[],[],\"s\",\"b\",[],[(\"unterminated)])"),
-                          std::string("Derive([],[],[],\"s\",\"b\",[],[])"), std::string("Garbage(1,2,3)")}) {
+  for (const std::string& bad :
+       {std::string(""), std::string("Derive("), std::string("Derive([]"), std::string(kSample).substr(0, 50),
+        std::string(kSample) + "trailing",
+        std::string("Derive([(\"out\",\"/x\",\"\",\"\")],[],[],\"s\",\"b\",[],[(\"unterminated)])"),
+        std::string("Derive([],[],[],\"s\",\"b\",[],[])"), std::string("Garbage(1,2,3)")}) {
     auto drv = DerivationParser::parse(bad);
     ASSERT_FALSE(drv) << bad;
     EXPECT_EQ(drv.error().code(), sdk::ErrorCode::InvalidArgument);
@@ -188,8 +179,8 @@ TEST(DerivationParserTest, AgreesWithNixOnEveryTestPackageSet) {
     const std::vector<std::string> attrs =
         file.find("errors") != std::string::npos
             ? std::vector<std::string>{"hello", "tool", "sub.nested", "sub.deeper.leaf"}
-            : std::vector<std::string>{"libcore", "libnet", "hello", "curl", "app-a", "app-b", "app-c", "app-d",
-                                       "fetched", "licensed", "newtool", "standalone"};
+            : std::vector<std::string>{"libcore", "libnet", "hello",   "curl",     "app-a",   "app-b",
+                                       "app-c",   "app-d",  "fetched", "licensed", "newtool", "standalone"};
     for (const auto& attr : attrs) spec.argv.insert(spec.argv.end(), {"-A", attr});
     spec.inheritEnvironment = true;
     auto result = runner.run(spec);

@@ -19,7 +19,7 @@ TEST(SchedulerSettingsTest, BuildersBlockBecomesTheSchedulerConfiguration) {
   testsupport::TempDir dir;
   auto machines = dir.write("machines", "ssh://b1 x86_64-linux,aarch64-linux - 8 2 kvm\n");
   auto config = load(
-      "build_no_output_timeout_seconds = 600\nbuild_max_duration_seconds = 7200\n"
+      "build_no_output_timeout_seconds = 600\nbuild_max_duration_seconds = 7200\ngraph_lru_capacity = 2500\n"
       "[builders]\nmax_jobs = 3\nfixed_output_max_jobs = 1\nbatch_size = 4\nfeatures = [\"kvm\"]\n"
       "machines_file = \"" +
       machines.string() +
@@ -34,6 +34,7 @@ TEST(SchedulerSettingsTest, BuildersBlockBecomesTheSchedulerConfiguration) {
   EXPECT_EQ(settings->nix.noOutputTimeout, std::chrono::seconds(600));
   EXPECT_EQ(settings->nix.maxDuration, std::chrono::seconds(7200));
   EXPECT_EQ(settings->failureCacheTtl, std::chrono::seconds(60));
+  EXPECT_EQ(settings->graphCapacity, 2500u);
   ASSERT_EQ(settings->remoteBuilders.size(), 1u);
   EXPECT_EQ(settings->remoteBuilders[0].maxJobs, 8u);
   EXPECT_EQ(settings->nix.options,
@@ -46,6 +47,7 @@ TEST(SchedulerSettingsTest, DefaultsUseEveryCoreAndNoRemoteBuilders) {
   ASSERT_TRUE(settings);
   EXPECT_GE(settings->localMaxJobs, 1u);
   EXPECT_EQ(settings->batchSize, 8u);
+  EXPECT_EQ(settings->graphCapacity, 100000u);
   EXPECT_TRUE(settings->remoteBuilders.empty());
 }
 
