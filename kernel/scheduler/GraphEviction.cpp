@@ -24,7 +24,7 @@ GraphEviction::Tier GraphEviction::tierOf(BuildState state) {
   return Tier::Tier1NotBuilt;
 }
 
-std::vector<bool> GraphEviction::evictable(const BuildGraph& graph, const std::vector<bool>& held) {
+std::vector<bool> GraphEviction::candidates(const BuildGraph& graph, const std::vector<bool>& held) {
   const auto& nodes = graph.nodes();
   std::vector<bool> out(nodes.size(), false);
   std::vector<BuildNodeId> stays;
@@ -48,9 +48,8 @@ std::vector<bool> GraphEviction::evictable(const BuildGraph& graph, const std::v
   return out;
 }
 
-GraphEviction::Census GraphEviction::census(const BuildGraph& graph, const std::vector<bool>& held) {
+GraphEviction::Census GraphEviction::census(const BuildGraph& graph, const std::vector<bool>& can) {
   Census census;
-  const auto can = evictable(graph, held);
   const auto& nodes = graph.nodes();
   for (BuildNodeId n = 0; n < nodes.size(); ++n) {
     if (nodes[n].path.empty()) continue;
@@ -63,11 +62,9 @@ GraphEviction::Census GraphEviction::census(const BuildGraph& graph, const std::
   return census;
 }
 
-GraphEviction::Choice GraphEviction::choose(const BuildGraph& graph, std::size_t target,
-                                            const std::vector<bool>& held) {
+GraphEviction::Choice GraphEviction::choose(const BuildGraph& graph, std::size_t target, const std::vector<bool>& can) {
   Choice choice;
   if (graph.size() <= target) return choice;
-  const auto can = evictable(graph, held);
   const auto& nodes = graph.nodes();
   // Sorted as packed keys (tier, then last claim): no node is touched while sorting.
   constexpr std::uint64_t kClaimBits = (std::uint64_t{1} << 60) - 1;
@@ -78,7 +75,7 @@ GraphEviction::Choice GraphEviction::choose(const BuildGraph& graph, std::size_t
     order.emplace_back((tier << 60) | std::min(nodes[n].lastClaimed, kClaimBits), n);
   }
   std::sort(order.begin(), order.end());
-  // A node leaves with everything that depends on it (all of which can leave: see evictable).
+  // A node leaves with everything that depends on it (all of which can leave: see candidates).
   std::vector<bool> chosen(nodes.size(), false);
   std::vector<BuildNodeId> stack;
   std::size_t remaining = graph.size();

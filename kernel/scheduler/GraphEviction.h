@@ -32,14 +32,14 @@ class GraphEviction {
     std::array<std::size_t, kTiers> perTier{};
   };
 
-  // `held`: nodes a build thread or a pending completion still refers to (indexed by id;
-  // shorter than the graph means not held).
-  static Census census(const BuildGraph& graph, const std::vector<bool>& held);
+  // The nodes that could leave now, by id. `held`: nodes a build thread or a pending
+  // completion still refers to (shorter than the graph means not held).
+  static std::vector<bool> candidates(const BuildGraph& graph, const std::vector<bool>& held);
+  static Census census(const BuildGraph& graph, const std::vector<bool>& candidates);
   // The nodes to remove so that at most `target` stay (fewer leave when too few can).
-  static Choice choose(const BuildGraph& graph, std::size_t target, const std::vector<bool>& held);
+  static Choice choose(const BuildGraph& graph, std::size_t target, const std::vector<bool>& candidates);
 
  private:
-  static std::vector<bool> evictable(const BuildGraph& graph, const std::vector<bool>& held);
   static Tier tierOf(BuildState state);
 };
 

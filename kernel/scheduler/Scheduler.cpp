@@ -633,18 +633,20 @@ void Scheduler::trimGraph() {
   // arrived or concluded); the gauges follow every few seconds.
   const auto now = std::chrono::steady_clock::now();
   if (!graphChanged_ && now - graphObserved_ < std::chrono::seconds(5)) return;
-  const std::vector<bool> held = heldByBuilds();
+  const std::vector<bool> candidates = GraphEviction::candidates(graph_, heldByBuilds());
+  GraphEviction::Census census = GraphEviction::census(graph_, candidates);
   if (graphChanged_ && graph_.size() > config_.graphCapacity) {
     // Down to 90 % of the capacity, so that the next jobset does not evict again at once.
     const GraphEviction::Choice choice =
-        GraphEviction::choose(graph_, config_.graphCapacity - config_.graphCapacity / 10, held);
+        GraphEviction::choose(graph_, config_.graphCapacity - config_.graphCapacity / 10, candidates);
     dispatcher_.forget(choice.nodes);
     graph_.remove(choice.nodes);
     graphMonitor_.evicted(choice);
+    for (std::size_t t = 0; t < GraphEviction::kTiers; ++t) census.candidates[t] -= choice.perTier[t];
   }
   graphChanged_ = false;
   graphObserved_ = now;
-  graphMonitor_.observe(graph_, GraphEviction::census(graph_, held), now);
+  graphMonitor_.observe(graph_, census, now);
 }
 
 std::vector<bool> Scheduler::heldByBuilds() const {

@@ -23,6 +23,11 @@ class GraphEvictionTest : public ::testing::Test {
     return out;
   }
 
+  GraphEviction::Choice choose(std::size_t target) const {
+    return GraphEviction::choose(graph, target, GraphEviction::candidates(graph, held));
+  }
+  GraphEviction::Census census() const { return GraphEviction::census(graph, GraphEviction::candidates(graph, held)); }
+
   BuildGraph graph;
   std::vector<bool> held;
 };
@@ -41,12 +46,12 @@ TEST_F(GraphEvictionTest, OnlyFinishedWorkNothingNeedsLeavesAndNeverAnInputOfWha
   held.assign(graph.nodes().size(), false);
   held[heldDone] = true;
 
-  const auto choice = GraphEviction::choose(graph, 0, held);
+  const auto choice = choose(0);
   EXPECT_EQ(names(choice.nodes), (std::set<std::string>{"free-success", "free-failure", "free-blocked"}));
   EXPECT_EQ(choice.perTier, (std::array<std::size_t, 3>{1, 1, 1}));
-  const auto census = GraphEviction::census(graph, held);
-  EXPECT_EQ(census.candidates, (std::array<std::size_t, 3>{1, 1, 1}));
-  EXPECT_EQ(census.pinned, 5u);
+  const auto counted = census();
+  EXPECT_EQ(counted.candidates, (std::array<std::size_t, 3>{1, 1, 1}));
+  EXPECT_EQ(counted.pinned, 5u);
 
   graph.remove(choice.nodes);
   EXPECT_EQ(graph.size(), 5u);
@@ -68,13 +73,12 @@ TEST_F(GraphEvictionTest, TheCheapestTierAndTheLeastRecentlyClaimedLeaveFirst) {
   for (BuildNodeId n : {oldSuccess, newSuccess, failure, transitive}) graph[n].jobsets.clear();
   ASSERT_LT(graph[oldSuccess].lastClaimed, graph[newSuccess].lastClaimed);
 
-  EXPECT_EQ(names(GraphEviction::choose(graph, 4, held).nodes), (std::set<std::string>{"transitive"}));
-  EXPECT_EQ(names(GraphEviction::choose(graph, 3, held).nodes), (std::set<std::string>{"transitive", "failure"}));
-  EXPECT_EQ(names(GraphEviction::choose(graph, 2, held).nodes),
-            (std::set<std::string>{"transitive", "failure", "old-success"}));
+  EXPECT_EQ(names(choose(4).nodes), (std::set<std::string>{"transitive"}));
+  EXPECT_EQ(names(choose(3).nodes), (std::set<std::string>{"transitive", "failure"}));
+  EXPECT_EQ(names(choose(2).nodes), (std::set<std::string>{"transitive", "failure", "old-success"}));
   // Never below what must stay.
-  EXPECT_EQ(GraphEviction::choose(graph, 0, held).nodes.size(), 4u);
-  EXPECT_TRUE(GraphEviction::choose(graph, 5, held).nodes.empty());
+  EXPECT_EQ(choose(0).nodes.size(), 4u);
+  EXPECT_TRUE(choose(5).nodes.empty());
   (void)keep;
 }
 
@@ -87,7 +91,7 @@ TEST_F(GraphEvictionTest, ANodeLeavesWithEverythingThatDependsOnIt) {
   const auto other = add("other", BuildState::Success);
   graph.link(mid, base);
   graph.link(top, mid);
-  const auto choice = GraphEviction::choose(graph, 3, held);
+  const auto choice = choose(3);
   EXPECT_EQ(names(choice.nodes), (std::set<std::string>{"base", "mid", "top"}));
   EXPECT_EQ(choice.perTier, (std::array<std::size_t, 3>{1, 0, 2}));
   graph.remove(choice.nodes);
