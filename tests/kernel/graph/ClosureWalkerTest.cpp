@@ -37,7 +37,7 @@ let mk = name: deps: derivation { inherit name deps; system = builtins.currentSy
 in c)");
   const auto drvs = testsupport::instantiate(dir.path() / "chain.nix");
   ASSERT_EQ(drvs.size(), 1u);
-  const std::string drv = drvs.front();
+  const std::string& drv = drvs.front();
   auto bogus = dir.write("bogus.drv", "Derive(nonsense", 0644);
   auto walk = ClosureWalker::walk({drv, bogus.string()}, {});
   EXPECT_EQ(walk.graph.size(), 4u);
